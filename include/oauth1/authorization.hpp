@@ -1,0 +1,214 @@
+// oauth1/authorization.hpp - transmitting protocol parameters (RFC 5849 3.5): the
+// "Authorization: OAuth ..." header value (3.5.1), and the query / form-body form (3.5.2, 3.5.3);
+// and parsing an Authorization header back into parameters.
+//
+// Header values: each parameter name and value is encoded per 3.6 and double-quoted, pairs are
+// separated by ", ". The optional realm comes first, as an RFC 2617 quoted-string (it is not
+// percent-encoded and never signed). Parsing percent-decodes each value once and re-encodes it
+// per 3.6, so the result can go straight into the signature base string.
+#ifndef OAUTH1_AUTHORIZATION_HPP
+#define OAUTH1_AUTHORIZATION_HPP
+
+#include <oauth1/encoding.hpp>
+#include <oauth1/error.hpp>
+#include <oauth1/parameters.hpp>
+
+#include <cstddef>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <system_error>
+
+namespace oauth1 {
+
+namespace detail {
+
+/// True when `s` holds a CR, LF or NUL (a value that could split or end an HTTP header).
+constexpr bool has_header_breaking_char(std::string_view s) noexcept
+{
+    for (const char c : s)
+        if (c == '\r' || c == '\n' || c == '\0') return true;
+    return false;
+}
+
+inline void quoted_string_append(std::string_view s, std::string& out)
+{
+    out.push_back('"');
+    for (const char c : s) {
+        if (c == '"' || c == '\\') out.push_back('\\');
+        out.push_back(c);
+    }
+    out.push_back('"');
+}
+
+constexpr bool is_ows(char c) noexcept { return c == ' ' || c == '\t'; }
+
+} // namespace detail
+
+/// Appends an Authorization header value (RFC 5849 3.5.1) — "OAuth " followed by the optional
+/// realm and the (already 3.6-encoded) protocol parameters in their current order.
+/// errc::header_injection when the realm contains CR, LF or NUL.
+inline void authorization_header_append(const parameter_list& protocol_params,
+                                        std::optional<std::string_view> realm, std::string& out,
+                                        std::error_code& ec)
+{
+    ec.clear();
+    if (realm && detail::has_header_breaking_char(*realm)) {
+        ec = make_error_code(errc::header_injection);
+        return;
+    }
+    out.append("OAuth ", 6);
+    bool first = true;
+    if (realm) {
+        out.append("realm=", 6);
+        detail::quoted_string_append(*realm, out);
+        first = false;
+    }
+    for (const parameter_view p : protocol_params) {
+        if (!first) out.append(", ", 2);
+        first = false;
+        out.append(p.name);
+        out.append("=\"", 2);
+        out.append(p.value);
+        out.push_back('"');
+    }
+}
+
+/// Returns the Authorization header value for `protocol_params`; throws on a bad realm.
+inline std::string authorization_header(const parameter_list& protocol_params,
+                                        std::optional<std::string_view> realm = std::nullopt)
+{
+    std::string out;
+    std::error_code ec;
+    authorization_header_append(protocol_params, realm, out, ec);
+    detail::throw_if(ec, "Authorization header");
+    return out;
+}
+
+/// Appends the parameters as "name=value&..." — valid both as a URL query (3.5.3) and as an
+/// application/x-www-form-urlencoded body (3.5.2), since 3.6 encoding leaves nothing ambiguous.
+inline void form_append(const parameter_list& params, std::string& out)
+{
+    params.normalize_append(out);
+}
+
+/// A parsed Authorization header (RFC 5849 3.5.1).
+struct parsed_authorization {
+    /// The realm, when the header had one (decoded from its quoted-string form).
+    std::optional<std::string> realm;
+    /// Every other parameter, in header order, re-encoded per 3.6 (oauth_signature included).
+    parameter_list parameters;
+};
+
+/// Parses an Authorization header value with the "OAuth" scheme (case-insensitive). Accepts
+/// quoted-string values (the RFC's form) and bare token values, optional whitespace around "="
+/// and ",", and empty list elements. errc::invalid_authorization_header for another scheme or
+/// bad syntax, errc::invalid_percent_encoding for a malformed escape in a value.
+inline parsed_authorization parse_authorization_header(std::string_view value, std::error_code& ec)
+{
+    ec.clear();
+    parsed_authorization result;
+    std::size_t i = 0;
+    const std::size_t n = value.size();
+    while (i < n && detail::is_ows(value[i])) ++i;
+    constexpr std::string_view scheme = "oauth";
+    if (n - i < scheme.size()) {
+        ec = make_error_code(errc::invalid_authorization_header);
+        return {};
+    }
+    for (std::size_t k = 0; k < scheme.size(); ++k) {
+        char c = value[i + k];
+        if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+        if (c != scheme[k]) {
+            ec = make_error_code(errc::invalid_authorization_header);
+            return {};
+        }
+    }
+    i += scheme.size();
+    if (i < n && !detail::is_ows(value[i])) {
+        ec = make_error_code(errc::invalid_authorization_header);
+        return {};
+    }
+    std::string unquoted;
+    while (true) {
+        while (i < n && (detail::is_ows(value[i]) || value[i] == ',')) ++i;
+        if (i >= n) break;
+        const std::size_t name_begin = i;
+        while (i < n && value[i] != '=' && value[i] != ',' && !detail::is_ows(value[i])) ++i;
+        const std::string_view name = value.substr(name_begin, i - name_begin);
+        while (i < n && detail::is_ows(value[i])) ++i;
+        if (name.empty() || i >= n || value[i] != '=') {
+            ec = make_error_code(errc::invalid_authorization_header);
+            return {};
+        }
+        ++i;
+        while (i < n && detail::is_ows(value[i])) ++i;
+        unquoted.clear();
+        if (i < n && value[i] == '"') {
+            ++i;
+            bool closed = false;
+            while (i < n) {
+                const char c = value[i++];
+                if (c == '"') {
+                    closed = true;
+                    break;
+                }
+                if (c == '\\') {
+                    if (i >= n) break;
+                    unquoted.push_back(value[i++]);
+                } else {
+                    unquoted.push_back(c);
+                }
+            }
+            if (!closed) {
+                ec = make_error_code(errc::invalid_authorization_header);
+                return {};
+            }
+        } else {
+            const std::size_t b = i;
+            while (i < n && value[i] != ',' && !detail::is_ows(value[i])) ++i;
+            unquoted.assign(value.substr(b, i - b));
+        }
+        // After a value only whitespace and then ',' or the end may follow.
+        while (i < n && detail::is_ows(value[i])) ++i;
+        if (i < n && value[i] != ',') {
+            ec = make_error_code(errc::invalid_authorization_header);
+            return {};
+        }
+        if (detail::has_header_breaking_char(unquoted)) {
+            ec = make_error_code(errc::invalid_authorization_header);
+            return {};
+        }
+        if (name == "realm") {
+            if (result.realm) {
+                ec = make_error_code(errc::duplicate_protocol_parameter);
+                return {};
+            }
+            result.realm = unquoted;
+            continue;
+        }
+        // Names and values are 3.6-encoded on the wire; '+' is a literal plus here.
+        parameter_list& ps = result.parameters;
+        std::string encoded_name;
+        percent_recode_append(name, encoded_name, ec, decode_opts{false});
+        if (ec) return {};
+        std::string encoded_value;
+        percent_recode_append(unquoted, encoded_value, ec, decode_opts{false});
+        if (ec) return {};
+        ps.add_encoded(encoded_name, encoded_value);
+    }
+    return result;
+}
+
+/// Throwing form of parse_authorization_header.
+inline parsed_authorization parse_authorization_header(std::string_view value)
+{
+    std::error_code ec;
+    parsed_authorization r = parse_authorization_header(value, ec);
+    detail::throw_if(ec, "parsing Authorization header");
+    return r;
+}
+
+} // namespace oauth1
+
+#endif // OAUTH1_AUTHORIZATION_HPP

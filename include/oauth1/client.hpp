@@ -1,0 +1,385 @@
+// oauth1/client.hpp - signing requests as a client (RFC 5849 3.1 - 3.5).
+//
+//   oauth1::client c("OauthKey", oauth1::rsa_sha1(oauth1::load_private_key_file("key.pem")));
+//   c.set_token(access_token, token_secret);
+//   std::string auth = c.authorization_header({"GET", "https://jira.example.com/rest/api/2/issue/JJ-2"});
+//
+// basic_client keeps the consumer key, the token and a signer (whose HMAC key schedule is computed
+// once per secret pair). sign() fills a reusable `signed_request`: after the first use with a given
+// request shape, signing into the same signed_request allocates no memory. Nonce source and clock
+// are template parameters (and can be fixed per request through sign_options) so tests and
+// benchmarks are deterministic.
+#ifndef OAUTH1_CLIENT_HPP
+#define OAUTH1_CLIENT_HPP
+
+#include <oauth1/authorization.hpp>
+#include <oauth1/base_string.hpp>
+#include <oauth1/detail/base64.hpp>
+#include <oauth1/detail/digest.hpp>
+#include <oauth1/encoding.hpp>
+#include <oauth1/error.hpp>
+#include <oauth1/parameters.hpp>
+#include <oauth1/signature_method.hpp>
+
+#include <openssl/rand.h>
+
+#include <charconv>
+#include <chrono>
+#include <cstddef>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <system_error>
+#include <utility>
+#include <vector>
+
+namespace oauth1 {
+
+/// A request to sign, as views into the caller's data. `url` is the absolute URL exactly as it
+/// will be sent (its query takes part in the signature); `body` takes part only when
+/// `content_type` is application/x-www-form-urlencoded (RFC 5849 3.4.1.3.1).
+struct request {
+    std::string_view method;
+    std::string_view url;
+    std::string_view content_type{};
+    std::string_view body{};
+};
+
+/// Per-request protocol options (RFC 5849 3.1, 2.1, 2.3).
+struct sign_options {
+    /// realm for the Authorization header (never signed); nullopt: no realm.
+    std::optional<std::string_view> realm{};
+    /// oauth_callback, for temporary-credential requests (2.1); "oob" for out-of-band.
+    std::string_view callback{};
+    /// oauth_verifier, for token-credential requests (2.3).
+    std::string_view verifier{};
+    /// Adds oauth_body_hash (the base64 digest of the body, with the signature method's digest)
+    /// for requests whose body is not form-encoded, so that a JSON body is covered.
+    bool body_hash = false;
+    /// A fixed nonce (tests, benchmarks); empty: a fresh one from the nonce source.
+    std::string_view nonce{};
+    /// A fixed timestamp (seconds since the epoch); nullopt: from the clock.
+    std::optional<std::uint64_t> timestamp{};
+    /// Further protocol parameters (names must start with "oauth_"), plain (unencoded) values.
+    std::vector<std::pair<std::string_view, std::string_view>> extra{};
+};
+
+/// Current time in seconds since the Unix epoch (RFC 5849 3.3).
+struct system_clock {
+    std::uint64_t operator()() const noexcept
+    {
+        const auto now = std::chrono::system_clock::now().time_since_epoch();
+        return static_cast<std::uint64_t>(std::chrono::duration_cast<std::chrono::seconds>(now).count());
+    }
+};
+
+/// Nonces of 128 bits from OpenSSL's CSPRNG (RAND_bytes), written as 32 lower-case hex digits
+/// (URL-safe, accepted by every server).
+struct random_nonce {
+    static constexpr std::size_t bytes = 16;
+    /// Appends a fresh nonce to `out`; errc::nonce_source_failed when the CSPRNG fails.
+    void operator()(std::string& out, std::error_code& ec) const
+    {
+        ec.clear();
+        unsigned char raw[bytes];
+        if (RAND_bytes(raw, static_cast<int>(bytes)) != 1) {
+            ec = make_error_code(errc::nonce_source_failed);
+            return;
+        }
+        constexpr char hex[] = "0123456789abcdef";
+        for (const unsigned char b : raw) {
+            out.push_back(hex[b >> 4]);
+            out.push_back(hex[b & 15U]);
+        }
+    }
+};
+
+/// The signed result, reusable across calls (its buffers keep their capacity).
+class signed_request {
+public:
+    /// The signature base string (3.4.1), e.g. to compare with a server's.
+    std::string_view base_string() const noexcept { return base_; }
+    /// The oauth_signature value before encoding (base64, or the PLAINTEXT pair).
+    std::string_view signature() const noexcept { return signature_; }
+    std::string_view nonce() const noexcept { return nonce_; }
+    std::uint64_t timestamp() const noexcept { return timestamp_; }
+    /// The Authorization header value (3.5.1): `OAuth realm="...", oauth_consumer_key="...", ...`.
+    std::string_view authorization() const noexcept { return header_; }
+    /// The protocol parameters, 3.6-encoded, oauth_signature last.
+    const parameter_list& protocol_parameters() const noexcept { return protocol_; }
+    /// All signed parameters (request + protocol), sorted and encoded (3.4.1.3.2).
+    const parameter_list& signed_parameters() const noexcept { return all_; }
+
+    /// The protocol parameters as "oauth_...=...&..." for the query (3.5.3) or a form body (3.5.2).
+    std::string protocol_query() const
+    {
+        std::string s;
+        form_append(protocol_, s);
+        return s;
+    }
+
+    /// `url` with the protocol parameters added to its query (3.5.3), before any fragment.
+    std::string url_with_protocol_query(std::string_view url) const
+    {
+        const std::size_t hash = url.find('#');
+        const std::string_view head = url.substr(0, hash);
+        std::string s(head);
+        if (head.find('?') == std::string_view::npos) {
+            s.push_back('?');
+        } else if (s.back() != '?' && s.back() != '&') {
+            s.push_back('&');
+        }
+        form_append(protocol_, s);
+        if (hash != std::string_view::npos) s.append(url.substr(hash));
+        return s;
+    }
+
+    /// `body` (form-encoded) with the protocol parameters appended (3.5.2).
+    std::string form_with_protocol_parameters(std::string_view body) const
+    {
+        std::string s(body);
+        if (!s.empty() && s.back() != '&') s.push_back('&');
+        form_append(protocol_, s);
+        return s;
+    }
+
+private:
+    template <class, class, class>
+    friend class basic_client;
+
+    void reset() noexcept
+    {
+        protocol_.clear();
+        all_.clear();
+        base_uri_.clear();
+        base_.clear();
+        signature_.clear();
+        nonce_.clear();
+        header_.clear();
+        timestamp_ = 0;
+    }
+
+    parameter_list protocol_;
+    parameter_list all_;
+    std::string base_uri_;
+    std::string base_;
+    std::string signature_;
+    std::string nonce_;
+    std::string header_;
+    std::uint64_t timestamp_ = 0;
+};
+
+namespace detail {
+
+template <class Signer>
+signature_method method_of(const Signer& s) noexcept
+{
+    if constexpr (std::is_same_v<Signer, any_signer>) {
+        return s.method();
+    } else {
+        return Signer::method();
+    }
+}
+
+inline bool body_hash_append(signature_method m, std::string_view body, std::string& out)
+{
+    unsigned char d[64];
+    switch (m) {
+    case signature_method::hmac_sha1:
+    case signature_method::rsa_sha1:
+        if (!digest<sha1_digest>(body, d)) return false;
+        base64_append(d, sha1_digest::size, out);
+        return true;
+    case signature_method::hmac_sha256:
+    case signature_method::rsa_sha256:
+        if (!digest<sha256_digest>(body, d)) return false;
+        base64_append(d, sha256_digest::size, out);
+        return true;
+    case signature_method::hmac_sha512:
+    case signature_method::rsa_sha512:
+        if (!digest<sha512_digest>(body, d)) return false;
+        base64_append(d, sha512_digest::size, out);
+        return true;
+    case signature_method::plaintext: return false;
+    }
+    return false;
+}
+
+} // namespace detail
+
+/// The body hash (oauth_body_hash extension): base64 of the body's digest, with the digest of
+/// `method` (SHA-1 for *-SHA1, ...). errc::body_hash_not_allowed for PLAINTEXT.
+inline std::string body_hash(signature_method method, std::string_view body, std::error_code& ec)
+{
+    ec.clear();
+    std::string out;
+    if (method == signature_method::plaintext || !detail::body_hash_append(method, body, out)) {
+        ec = make_error_code(method == signature_method::plaintext ? errc::body_hash_not_allowed
+                                                                   : errc::crypto_failure);
+        out.clear();
+    }
+    return out;
+}
+
+/// An OAuth 1.0a client: consumer key, optional token, a signer (see signature_method.hpp), a
+/// clock and a nonce source.
+template <class Signer = any_signer, class Clock = system_clock, class NonceSource = random_nonce>
+class basic_client {
+    static_assert(is_signer_v<Signer>,
+                  "Signer must provide name(), set_token_secret(string_view), "
+                  "sign(string_view, std::string&, std::error_code&) const and "
+                  "verify(string_view, string_view, std::error_code&) const");
+
+public:
+    basic_client(std::string consumer_key, Signer signer, Clock clock = {}, NonceSource nonce = {})
+        : consumer_key_(std::move(consumer_key)), signer_(std::move(signer)),
+          clock_(std::move(clock)), nonce_(std::move(nonce))
+    {
+    }
+
+    const std::string& consumer_key() const noexcept { return consumer_key_; }
+    const std::string& token() const noexcept { return token_; }
+    const Signer& signer() const noexcept { return signer_; }
+    Signer& signer() noexcept { return signer_; }
+
+    /// Uses temporary or token credentials (RFC 5849 2.1, 2.3) for the following requests.
+    void set_token(std::string_view token, std::string_view token_secret)
+    {
+        token_.assign(token);
+        signer_.set_token_secret(token_secret);
+    }
+
+    /// Back to consumer-only requests (no oauth_token, empty token secret).
+    void clear_token()
+    {
+        token_.clear();
+        signer_.set_token_secret({});
+    }
+
+    /// Whether oauth_version="1.0" is sent (optional in RFC 5849 3.1; on by default).
+    void set_include_version(bool on) noexcept { include_version_ = on; }
+    bool include_version() const noexcept { return include_version_; }
+
+    /// Signs `req` into `out` (reusing its memory). Errors: errc::invalid_method,
+    /// errc::invalid_url, errc::invalid_percent_encoding (query or form body),
+    /// errc::header_injection (CR/LF/NUL in a protocol value), errc::invalid_parameter (an extra
+    /// parameter not named oauth_*), errc::body_hash_not_allowed, signer errors.
+    void sign(const request& req, const sign_options& opts, signed_request& out,
+              std::error_code& ec) const
+    {
+        ec.clear();
+        out.reset();
+        if (!is_valid_method(req.method)) {
+            ec = make_error_code(errc::invalid_method);
+            return;
+        }
+        const auto url = parse_request_url(req.url, ec);
+        if (ec) return;
+        if (detail::has_header_breaking_char(consumer_key_) ||
+            detail::has_header_breaking_char(token_) ||
+            detail::has_header_breaking_char(opts.callback) ||
+            detail::has_header_breaking_char(opts.verifier) ||
+            detail::has_header_breaking_char(opts.nonce) ||
+            (opts.realm && detail::has_header_breaking_char(*opts.realm))) {
+            ec = make_error_code(errc::header_injection);
+            return;
+        }
+        const bool form = is_form_urlencoded(req.content_type);
+        parameter_list& p = out.protocol_;
+        // Alphabetical order reads well in logs; the order in the header does not matter.
+        if (opts.body_hash) {
+            const signature_method m = detail::method_of(signer_);
+            if (form || m == signature_method::plaintext) {
+                ec = make_error_code(errc::body_hash_not_allowed);
+                return;
+            }
+            std::string& scratch = out.signature_; // reused as scratch before signing
+            if (!detail::body_hash_append(m, req.body, scratch)) {
+                ec = make_error_code(errc::crypto_failure);
+                return;
+            }
+            p.add("oauth_body_hash", scratch);
+            scratch.clear();
+        }
+        if (!opts.callback.empty()) p.add("oauth_callback", opts.callback);
+        p.add("oauth_consumer_key", consumer_key_);
+        if (opts.nonce.empty()) {
+            nonce_(out.nonce_, ec);
+            if (ec) return;
+        } else {
+            out.nonce_.assign(opts.nonce);
+        }
+        p.add("oauth_nonce", out.nonce_);
+        p.add_encoded("oauth_signature_method", signer_.name());
+        out.timestamp_ = opts.timestamp ? *opts.timestamp : clock_();
+        char ts[24];
+        const auto tr = std::to_chars(ts, ts + sizeof ts, out.timestamp_);
+        p.add_encoded("oauth_timestamp", std::string_view(ts, static_cast<std::size_t>(tr.ptr - ts)));
+        if (!token_.empty()) p.add("oauth_token", token_);
+        if (!opts.verifier.empty()) p.add("oauth_verifier", opts.verifier);
+        if (include_version_) p.add_encoded("oauth_version", "1.0");
+        for (const auto& [name, value] : opts.extra) {
+            if (name.size() <= 6 || name.substr(0, 6) != "oauth_" || name == "oauth_signature") {
+                ec = make_error_code(errc::invalid_parameter);
+                return;
+            }
+            if (detail::has_header_breaking_char(value)) {
+                ec = make_error_code(errc::header_injection);
+                return;
+            }
+            p.add(name, value);
+        }
+
+        parameter_list& all = out.all_;
+        all.append(p);
+        if (url.has_query()) {
+            const auto q = url.encoded_query();
+            all.add_form(std::string_view(q.data(), q.size()), ec);
+            if (ec) return;
+        }
+        if (form) {
+            all.add_form(req.body, ec);
+            if (ec) return;
+        }
+        all.sort();
+        base_string_uri_append(url, out.base_uri_);
+        signature_base_string_append(req.method, out.base_uri_, all, out.base_);
+
+        signer_.sign(out.base_, out.signature_, ec);
+        if (ec) return;
+        p.add("oauth_signature", out.signature_);
+        authorization_header_append(p, opts.realm, out.header_, ec);
+    }
+
+    /// Signs `req` and returns the result; throws oauth1::error.
+    signed_request sign(const request& req, const sign_options& opts = {}) const
+    {
+        signed_request out;
+        std::error_code ec;
+        sign(req, opts, out, ec);
+        detail::throw_if(ec, "signing request");
+        return out;
+    }
+
+    /// Signs `req` and returns the Authorization header value; throws oauth1::error.
+    std::string authorization_header(const request& req, const sign_options& opts = {}) const
+    {
+        return std::string(sign(req, opts).authorization());
+    }
+
+private:
+    std::string consumer_key_;
+    std::string token_;
+    Signer signer_;
+    Clock clock_;
+    NonceSource nonce_;
+    bool include_version_ = true;
+};
+
+/// The client most programs want: the signature method chosen at run time.
+using client = basic_client<any_signer>;
+
+} // namespace oauth1
+
+#endif // OAUTH1_CLIENT_HPP

@@ -1,0 +1,176 @@
+// oauth1/detail/digest.hpp - SHA-1/SHA-256/SHA-512 and HMAC (RFC 2104) with the key schedule
+// computed once, for HMAC-SHA* signatures (RFC 5849 3.4.2) and oauth_body_hash.
+//
+// The hot path uses OpenSSL's fixed-size digest contexts (SHA_CTX, ...): the inner and outer
+// padded-key states are absorbed once per key and copied per signature, so signing costs the
+// hashing of the base string plus one outer block, with no allocation and no provider lookup.
+// Those functions are marked deprecated in OpenSSL 3 (not removed); when OpenSSL is built or
+// configured without deprecated APIs (OPENSSL_NO_DEPRECATED_3_0), the EVP one-shot API is used.
+#ifndef OAUTH1_DETAIL_DIGEST_HPP
+#define OAUTH1_DETAIL_DIGEST_HPP
+
+#include <openssl/crypto.h>
+#include <openssl/evp.h>
+#include <openssl/opensslconf.h>
+#include <openssl/sha.h>
+
+#include <cstddef>
+#include <cstring>
+#include <string>
+#include <string_view>
+
+#if !defined(OPENSSL_NO_DEPRECATED_3_0)
+#define OAUTH1_DETAIL_LOWLEVEL_SHA 1
+#else
+#define OAUTH1_DETAIL_LOWLEVEL_SHA 0
+#endif
+
+#if OAUTH1_DETAIL_LOWLEVEL_SHA && (defined(__GNUC__) || defined(__clang__))
+#define OAUTH1_DETAIL_SUPPRESS_DEPRECATED_BEGIN                                                   \
+    _Pragma("GCC diagnostic push") _Pragma("GCC diagnostic ignored \"-Wdeprecated-declarations\"")
+#define OAUTH1_DETAIL_SUPPRESS_DEPRECATED_END _Pragma("GCC diagnostic pop")
+#else
+#define OAUTH1_DETAIL_SUPPRESS_DEPRECATED_BEGIN
+#define OAUTH1_DETAIL_SUPPRESS_DEPRECATED_END
+#endif
+
+namespace oauth1::detail {
+
+OAUTH1_DETAIL_SUPPRESS_DEPRECATED_BEGIN
+
+struct sha1_digest {
+    static constexpr std::size_t block_size = 64;
+    static constexpr std::size_t size = 20;
+    static constexpr const char* openssl_name = "SHA1";
+#if OAUTH1_DETAIL_LOWLEVEL_SHA
+    using context = SHA_CTX;
+    static void init(context& c) noexcept { SHA1_Init(&c); }
+    static void update(context& c, const void* p, std::size_t n) noexcept { SHA1_Update(&c, p, n); }
+    static void final(context& c, unsigned char* out) noexcept { SHA1_Final(out, &c); }
+#endif
+};
+
+struct sha256_digest {
+    static constexpr std::size_t block_size = 64;
+    static constexpr std::size_t size = 32;
+    static constexpr const char* openssl_name = "SHA256";
+#if OAUTH1_DETAIL_LOWLEVEL_SHA
+    using context = SHA256_CTX;
+    static void init(context& c) noexcept { SHA256_Init(&c); }
+    static void update(context& c, const void* p, std::size_t n) noexcept { SHA256_Update(&c, p, n); }
+    static void final(context& c, unsigned char* out) noexcept { SHA256_Final(out, &c); }
+#endif
+};
+
+struct sha512_digest {
+    static constexpr std::size_t block_size = 128;
+    static constexpr std::size_t size = 64;
+    static constexpr const char* openssl_name = "SHA512";
+#if OAUTH1_DETAIL_LOWLEVEL_SHA
+    using context = SHA512_CTX;
+    static void init(context& c) noexcept { SHA512_Init(&c); }
+    static void update(context& c, const void* p, std::size_t n) noexcept { SHA512_Update(&c, p, n); }
+    static void final(context& c, unsigned char* out) noexcept { SHA512_Final(out, &c); }
+#endif
+};
+
+/// One-shot digest of `data` into `out` (Digest::size bytes). Returns false on failure.
+template <class Digest>
+bool digest(std::string_view data, unsigned char* out) noexcept
+{
+#if OAUTH1_DETAIL_LOWLEVEL_SHA
+    typename Digest::context c;
+    Digest::init(c);
+    Digest::update(c, data.data(), data.size());
+    Digest::final(c, out);
+    OPENSSL_cleanse(&c, sizeof c);
+    return true;
+#else
+    std::size_t n = 0;
+    return EVP_Q_digest(nullptr, Digest::openssl_name, nullptr, data.data(), data.size(), out,
+                        &n) == 1;
+#endif
+}
+
+/// HMAC with a precomputed key schedule. The key material is wiped on destruction and rekeying.
+template <class Digest>
+class hmac_key {
+public:
+    hmac_key() noexcept { set_key({}); }
+    explicit hmac_key(std::string_view key) noexcept { set_key(key); }
+    hmac_key(const hmac_key&) = default;
+    hmac_key& operator=(const hmac_key&) = default;
+    ~hmac_key() { wipe(); }
+
+    void set_key(std::string_view key) noexcept
+    {
+        wipe();
+#if OAUTH1_DETAIL_LOWLEVEL_SHA
+        unsigned char block[Digest::block_size] = {};
+        if (key.size() > Digest::block_size) {
+            digest<Digest>(key, block);
+        } else if (!key.empty()) {
+            std::memcpy(block, key.data(), key.size());
+        }
+        unsigned char pad[Digest::block_size];
+        for (std::size_t i = 0; i < Digest::block_size; ++i)
+            pad[i] = static_cast<unsigned char>(block[i] ^ 0x36U);
+        Digest::init(inner_);
+        Digest::update(inner_, pad, sizeof pad);
+        for (std::size_t i = 0; i < Digest::block_size; ++i)
+            pad[i] = static_cast<unsigned char>(block[i] ^ 0x5cU);
+        Digest::init(outer_);
+        Digest::update(outer_, pad, sizeof pad);
+        OPENSSL_cleanse(block, sizeof block);
+        OPENSSL_cleanse(pad, sizeof pad);
+#else
+        key_.assign(key.data(), key.size());
+#endif
+    }
+
+    /// Writes HMAC(key, data) (Digest::size bytes) to `out`. Returns false on failure.
+    bool compute(std::string_view data, unsigned char* out) const noexcept
+    {
+#if OAUTH1_DETAIL_LOWLEVEL_SHA
+        typename Digest::context c = inner_;
+        Digest::update(c, data.data(), data.size());
+        unsigned char inner_hash[Digest::size];
+        Digest::final(c, inner_hash);
+        c = outer_;
+        Digest::update(c, inner_hash, sizeof inner_hash);
+        Digest::final(c, out);
+        OPENSSL_cleanse(&c, sizeof c);
+        return true;
+#else
+        std::size_t n = 0;
+        return EVP_Q_mac(nullptr, "HMAC", nullptr, Digest::openssl_name, nullptr, key_.data(),
+                         key_.size(), reinterpret_cast<const unsigned char*>(data.data()),
+                         data.size(), out, Digest::size, &n) != nullptr;
+#endif
+    }
+
+private:
+    void wipe() noexcept
+    {
+#if OAUTH1_DETAIL_LOWLEVEL_SHA
+        OPENSSL_cleanse(&inner_, sizeof inner_);
+        OPENSSL_cleanse(&outer_, sizeof outer_);
+#else
+        if (!key_.empty()) OPENSSL_cleanse(key_.data(), key_.size());
+        key_.clear();
+#endif
+    }
+
+#if OAUTH1_DETAIL_LOWLEVEL_SHA
+    typename Digest::context inner_{};
+    typename Digest::context outer_{};
+#else
+    std::string key_;
+#endif
+};
+
+OAUTH1_DETAIL_SUPPRESS_DEPRECATED_END
+
+} // namespace oauth1::detail
+
+#endif // OAUTH1_DETAIL_DIGEST_HPP

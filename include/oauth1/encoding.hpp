@@ -1,0 +1,206 @@
+// oauth1/encoding.hpp - percent-encoding as RFC 5849 3.6 defines it, and the decoding of
+// application/x-www-form-urlencoded text (RFC 5849 3.4.1.3.1).
+//
+// Encoding: every byte except the unreserved set ALPHA / DIGIT / "-" / "." / "_" / "~" becomes
+// "%" HEXDIG HEXDIG with upper-case hex (3.6). Input is taken as UTF-8 bytes, so U+3001 gives
+// "%E3%80%81". Decoding rejects a "%" not followed by two hex digits (errc::invalid_percent_encoding)
+// instead of passing it through.
+#ifndef OAUTH1_ENCODING_HPP
+#define OAUTH1_ENCODING_HPP
+
+#include <oauth1/error.hpp>
+
+#include <cstddef>
+#include <string>
+#include <string_view>
+#include <system_error>
+
+namespace oauth1 {
+
+namespace detail {
+
+struct unreserved_table {
+    bool v[256];
+    constexpr unreserved_table() : v{}
+    {
+        for (int c = 'A'; c <= 'Z'; ++c) v[c] = true;
+        for (int c = 'a'; c <= 'z'; ++c) v[c] = true;
+        for (int c = '0'; c <= '9'; ++c) v[c] = true;
+        v[static_cast<unsigned char>('-')] = true;
+        v[static_cast<unsigned char>('.')] = true;
+        v[static_cast<unsigned char>('_')] = true;
+        v[static_cast<unsigned char>('~')] = true;
+    }
+};
+
+inline constexpr unreserved_table unreserved{};
+inline constexpr char upper_hex[] = "0123456789ABCDEF";
+
+constexpr int hex_value(char c) noexcept
+{
+    if (c >= '0' && c <= '9') return c - '0';
+    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+    return -1;
+}
+
+/// Writes the 3.6 encoding of byte `b` at `out`; returns the new end.
+inline char* encode_byte(unsigned char b, char* out) noexcept
+{
+    if (unreserved.v[b]) {
+        *out++ = static_cast<char>(b);
+    } else {
+        *out++ = '%';
+        *out++ = upper_hex[b >> 4];
+        *out++ = upper_hex[b & 15U];
+    }
+    return out;
+}
+
+} // namespace detail
+
+/// True for the characters RFC 5849 3.6 leaves unencoded.
+constexpr bool is_unreserved(char c) noexcept
+{
+    return detail::unreserved.v[static_cast<unsigned char>(c)];
+}
+
+/// Length of the RFC 5849 3.6 encoding of `in`.
+constexpr std::size_t percent_encoded_size(std::string_view in) noexcept
+{
+    std::size_t n = 0;
+    for (const char c : in) n += is_unreserved(c) ? 1 : 3;
+    return n;
+}
+
+/// Writes the RFC 5849 3.6 encoding of `in` to `out`, which must have room for
+/// percent_encoded_size(in) characters; returns the end of what was written.
+inline char* percent_encode(std::string_view in, char* out) noexcept
+{
+    for (const char c : in) out = detail::encode_byte(static_cast<unsigned char>(c), out);
+    return out;
+}
+
+/// Appends the RFC 5849 3.6 encoding of `in` to `out`.
+/// @par Example
+/// `percent_encode_append("a b&c", s)` appends `a%20b%26c`.
+inline void percent_encode_append(std::string_view in, std::string& out)
+{
+    const std::size_t old = out.size();
+    out.resize(old + percent_encoded_size(in));
+    percent_encode(in, out.data() + old);
+}
+
+/// Returns the RFC 5849 3.6 encoding of `in`.
+inline std::string percent_encode(std::string_view in)
+{
+    std::string out;
+    percent_encode_append(in, out);
+    return out;
+}
+
+/// Options for percent_decode.
+struct decode_opts {
+    /// Decode '+' as a space, as application/x-www-form-urlencoded requires (RFC 5849 3.4.1.3.1).
+    bool plus_as_space = false;
+};
+
+/// Appends the percent-decoding of `in` to `out`. On a malformed escape sets
+/// errc::invalid_percent_encoding and leaves `out` with what was decoded before it.
+inline void percent_decode_append(std::string_view in, std::string& out, std::error_code& ec,
+                                  decode_opts opts = {})
+{
+    ec.clear();
+    for (std::size_t i = 0; i < in.size(); ++i) {
+        const char c = in[i];
+        if (c == '%') {
+            if (in.size() - i < 3) {
+                ec = make_error_code(errc::invalid_percent_encoding);
+                return;
+            }
+            const int hi = detail::hex_value(in[i + 1]);
+            const int lo = detail::hex_value(in[i + 2]);
+            if (hi < 0 || lo < 0) {
+                ec = make_error_code(errc::invalid_percent_encoding);
+                return;
+            }
+            out.push_back(static_cast<char>((hi << 4) | lo));
+            i += 2;
+        } else if (c == '+' && opts.plus_as_space) {
+            out.push_back(' ');
+        } else {
+            out.push_back(c);
+        }
+    }
+}
+
+/// Percent-decodes `in`; errc::invalid_percent_encoding on a malformed escape.
+inline std::string percent_decode(std::string_view in, std::error_code& ec, decode_opts opts = {})
+{
+    std::string out;
+    percent_decode_append(in, out, ec, opts);
+    if (ec) out.clear();
+    return out;
+}
+
+/// Percent-decodes `in`; throws oauth1::error on a malformed escape.
+inline std::string percent_decode(std::string_view in, decode_opts opts = {})
+{
+    std::error_code ec;
+    std::string out = percent_decode(in, ec, opts);
+    detail::throw_if(ec, "percent_decode");
+    return out;
+}
+
+/// Decodes one application/x-www-form-urlencoded name or value ('+' is a space).
+inline std::string form_decode(std::string_view in, std::error_code& ec)
+{
+    return percent_decode(in, ec, decode_opts{true});
+}
+
+/// Decodes one application/x-www-form-urlencoded name or value ('+' is a space); throws.
+inline std::string form_decode(std::string_view in) { return percent_decode(in, decode_opts{true}); }
+
+/// Appends the RFC 5849 3.6 encoding of the percent-decoding of `in` (decode once, then encode
+/// once: a pre-encoded "%2B" stays "%2B"; with plus_as_space, as in application/x-www-form-urlencoded
+/// text, a '+' becomes "%20"). Normalises query, form and header parameters (3.4.1.3.2) without a
+/// temporary. On a malformed escape sets errc::invalid_percent_encoding and appends nothing.
+inline void percent_recode_append(std::string_view in, std::string& out, std::error_code& ec,
+                                  decode_opts opts = {true})
+{
+    ec.clear();
+    const std::size_t old = out.size();
+    // Worst case: every byte becomes three.
+    out.resize(old + in.size() * 3);
+    char* p = out.data() + old;
+    for (std::size_t i = 0; i < in.size(); ++i) {
+        const char c = in[i];
+        if (c == '%') {
+            if (in.size() - i < 3) {
+                ec = make_error_code(errc::invalid_percent_encoding);
+                out.resize(old);
+                return;
+            }
+            const int hi = detail::hex_value(in[i + 1]);
+            const int lo = detail::hex_value(in[i + 2]);
+            if (hi < 0 || lo < 0) {
+                ec = make_error_code(errc::invalid_percent_encoding);
+                out.resize(old);
+                return;
+            }
+            p = detail::encode_byte(static_cast<unsigned char>((hi << 4) | lo), p);
+            i += 2;
+        } else if (c == '+' && opts.plus_as_space) {
+            *p++ = '%';
+            *p++ = '2';
+            *p++ = '0';
+        } else {
+            p = detail::encode_byte(static_cast<unsigned char>(c), p);
+        }
+    }
+    out.resize(static_cast<std::size_t>(p - out.data()));
+}
+
+} // namespace oauth1
+
+#endif // OAUTH1_ENCODING_HPP

@@ -1,0 +1,150 @@
+// oauth1/error.hpp - the library's one error category and one exception type.
+//
+// Every operation that can fail has two forms: one taking `std::error_code&` (never throws for
+// input errors) and one that throws `oauth1::error` (derived from std::system_error). Error
+// messages name what was wrong and never contain secrets, keys or signatures.
+#ifndef OAUTH1_ERROR_HPP
+#define OAUTH1_ERROR_HPP
+
+#include <cstdlib>
+#include <string>
+#include <system_error>
+#include <type_traits>
+
+namespace oauth1 {
+
+/// Error conditions reported by oauth1. Values are stable.
+enum class errc {
+    ok = 0,
+    // Encoding (RFC 5849 3.6) and parsing.
+    invalid_percent_encoding = 1, ///< '%' not followed by two hex digits
+    invalid_url,                  ///< the request URL is not an absolute http(s) URI (3.4.1.2)
+    invalid_method,               ///< empty or non-token HTTP method
+    header_injection,             ///< CR, LF or NUL in a value that would reach a header
+    invalid_authorization_header, ///< an Authorization header could not be parsed (3.5.1)
+    duplicate_protocol_parameter, ///< an oauth_* parameter occurs more than once
+    missing_parameter,            ///< a required parameter is absent
+    invalid_parameter,            ///< a parameter has a value that is not allowed
+    // Signature methods (3.4).
+    unsupported_signature_method, ///< the name is not one of the known methods
+    signature_method_mismatch,    ///< the signer cannot produce the requested method
+    invalid_signature_encoding,   ///< a signature is not valid base64
+    crypto_failure,               ///< OpenSSL reported an error while signing or verifying
+    crypto_policy_refused,        ///< the system crypto policy refuses this algorithm (e.g. SHA-1)
+    // Keys.
+    key_format_unrecognized,      ///< the key data matches none of the supported formats
+    key_pem_invalid,              ///< PEM armour found, but its content is not a valid key
+    key_der_invalid,              ///< DER (or headerless base64 DER) is not a valid key
+    key_base64_invalid,           ///< headerless key text is not valid base64
+    key_passphrase_required,      ///< an encrypted key was given without a passphrase
+    key_passphrase_wrong,         ///< the passphrase did not decrypt the key
+    key_not_rsa,                  ///< an RSA signature method was given a non-RSA key
+    key_not_private,              ///< a signing operation was given only a public key
+    certificate_invalid,          ///< an X.509 certificate could not be parsed
+    file_unreadable,              ///< a key or certificate file could not be read
+    // Other.
+    nonce_source_failed,          ///< the CSPRNG could not produce a nonce
+    buffer_too_small,             ///< a caller-provided fixed buffer is too small
+    invalid_argument,             ///< a precondition on an argument was violated
+    key_required,                 ///< an RSA signature method was configured without a key
+    body_hash_not_allowed,        ///< oauth_body_hash asked for a form body or for PLAINTEXT
+};
+
+namespace detail {
+
+class error_category_impl final : public std::error_category {
+public:
+    const char* name() const noexcept override { return "oauth1"; }
+
+    std::string message(int ev) const override
+    {
+        switch (static_cast<errc>(ev)) {
+        case errc::ok: return "success";
+        case errc::invalid_percent_encoding:
+            return "invalid percent-encoding: '%' must be followed by two hexadecimal digits";
+        case errc::invalid_url: return "invalid request URL: expected an absolute http or https URI";
+        case errc::invalid_method: return "invalid HTTP method: expected a non-empty token";
+        case errc::header_injection:
+            return "value contains CR, LF or NUL, which would allow header injection";
+        case errc::invalid_authorization_header:
+            return "malformed OAuth Authorization header";
+        case errc::duplicate_protocol_parameter: return "protocol parameter given more than once";
+        case errc::missing_parameter: return "required parameter is missing";
+        case errc::invalid_parameter: return "parameter has an invalid value";
+        case errc::unsupported_signature_method: return "unsupported signature method";
+        case errc::signature_method_mismatch:
+            return "signer does not implement the requested signature method";
+        case errc::invalid_signature_encoding: return "signature is not valid base64";
+        case errc::crypto_failure: return "cryptographic operation failed in OpenSSL";
+        case errc::crypto_policy_refused:
+            return "the system crypto policy refused this algorithm (SHA-1 signatures may be "
+                   "disabled); choose RSA-SHA256 or HMAC-SHA1 if the server allows it";
+        case errc::key_format_unrecognized:
+            return "key not recognised: tried PEM, DER and headerless base64 DER";
+        case errc::key_pem_invalid: return "PEM key could not be decoded";
+        case errc::key_der_invalid: return "DER key could not be decoded";
+        case errc::key_base64_invalid: return "headerless key is not valid base64";
+        case errc::key_passphrase_required: return "encrypted private key needs a passphrase";
+        case errc::key_passphrase_wrong: return "passphrase did not decrypt the private key";
+        case errc::key_not_rsa: return "key is not an RSA key";
+        case errc::key_not_private: return "key is a public key; signing needs a private key";
+        case errc::certificate_invalid: return "X.509 certificate could not be parsed";
+        case errc::file_unreadable: return "file could not be read";
+        case errc::nonce_source_failed: return "the random number generator failed to make a nonce";
+        case errc::buffer_too_small: return "output buffer is too small";
+        case errc::invalid_argument: return "invalid argument";
+        case errc::key_required: return "RSA signature methods need an RSA private key";
+        case errc::body_hash_not_allowed:
+            return "oauth_body_hash is not used with form-encoded bodies or PLAINTEXT";
+        }
+        return "unknown oauth1 error";
+    }
+};
+
+} // namespace detail
+
+/// The oauth1 error category (name "oauth1").
+inline const std::error_category& error_category() noexcept
+{
+    static const detail::error_category_impl instance;
+    return instance;
+}
+
+inline std::error_code make_error_code(errc e) noexcept
+{
+    return {static_cast<int>(e), error_category()};
+}
+
+/// The one exception type thrown by oauth1's throwing overloads.
+class error : public std::system_error {
+public:
+    explicit error(std::error_code ec) : std::system_error(ec) {}
+    error(std::error_code ec, const std::string& what) : std::system_error(ec, what) {}
+    explicit error(errc e) : std::system_error(make_error_code(e)) {}
+    error(errc e, const std::string& what) : std::system_error(make_error_code(e), what) {}
+};
+
+namespace detail {
+
+/// Throws oauth1::error when `ec` holds an error; `context` names the operation.
+inline void throw_if(const std::error_code& ec, const char* context)
+{
+    if (ec) {
+#if defined(__cpp_exceptions) || defined(__EXCEPTIONS)
+        throw error(ec, context);
+#else
+        (void)context;
+        std::abort();
+#endif
+    }
+}
+
+} // namespace detail
+} // namespace oauth1
+
+namespace std {
+template <>
+struct is_error_code_enum<oauth1::errc> : true_type {};
+} // namespace std
+
+#endif // OAUTH1_ERROR_HPP
