@@ -48,6 +48,8 @@ enum class errc {
     invalid_argument,             ///< a precondition on an argument was violated
     key_required,                 ///< an RSA signature method was configured without a key
     body_hash_not_allowed,        ///< oauth_body_hash asked for a form body or for PLAINTEXT
+    nonce_store_full,             ///< the in-memory nonce store is at its bound (fails closed)
+    nonce_store_unavailable,      ///< the nonce store could not be reached (fails closed)
 };
 
 namespace detail {
@@ -94,6 +96,10 @@ public:
         case errc::buffer_too_small: return "output buffer is too small";
         case errc::invalid_argument: return "invalid argument";
         case errc::key_required: return "RSA signature methods need an RSA private key";
+        case errc::nonce_store_full:
+            return "nonce store is full of unexpired entries; request refused (fail closed)";
+        case errc::nonce_store_unavailable:
+            return "nonce store unreachable; request refused (fail closed)";
         case errc::body_hash_not_allowed:
             return "oauth_body_hash is not used with form-encoded bodies or PLAINTEXT";
         }

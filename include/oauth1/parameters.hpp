@@ -178,6 +178,18 @@ public:
         });
     }
 
+    /// Removes every parameter named `encoded_name`; returns how many were removed.
+    std::size_t erase(std::string_view encoded_name)
+    {
+        const char* a = arena_.data();
+        const auto it = std::remove_if(entries_.begin(), entries_.end(), [&](const entry& e) {
+            return std::string_view(a + e.offset, e.name_size) == encoded_name;
+        });
+        const auto n = static_cast<std::size_t>(entries_.end() - it);
+        entries_.erase(it, entries_.end());
+        return n;
+    }
+
     /// Number of parameters named `name` (encoded form compared).
     std::size_t count(std::string_view encoded_name) const noexcept
     {

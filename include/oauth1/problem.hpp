@@ -1,0 +1,360 @@
+// oauth1/problem.hpp - OAuth Problem Reporting (the OAuth 1.0 extension that JIRA and most
+// providers use): the `oauth_problem` codes, rendering them as a form-encoded body and a
+// `WWW-Authenticate: OAuth ...` header value, and parsing a provider's problem answer on the
+// client side, including JIRA's echoed `oauth_signature_base_string`, with a helper that shows
+// where the server's base string differs from ours.
+#ifndef OAUTH1_PROBLEM_HPP
+#define OAUTH1_PROBLEM_HPP
+
+#include <oauth1/authorization.hpp>
+#include <oauth1/encoding.hpp>
+#include <oauth1/error.hpp>
+#include <oauth1/parameters.hpp>
+
+#include <charconv>
+#include <cstddef>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <system_error>
+#include <utility>
+#include <vector>
+
+namespace oauth1 {
+
+/// The oauth_problem values of OAuth Problem Reporting.
+enum class problem {
+    version_rejected,
+    parameter_absent,
+    parameter_rejected,
+    timestamp_refused,
+    nonce_used,
+    signature_method_rejected,
+    signature_invalid,
+    consumer_key_unknown,
+    consumer_key_rejected,
+    consumer_key_refused,
+    token_used,
+    token_expired,
+    token_revoked,
+    token_rejected,
+    additional_authorization_required,
+    permission_unknown,
+    permission_denied,
+    user_refused,
+};
+
+/// The wire name of a problem ("signature_invalid", ...).
+constexpr std::string_view to_string(problem p) noexcept
+{
+    switch (p) {
+    case problem::version_rejected: return "version_rejected";
+    case problem::parameter_absent: return "parameter_absent";
+    case problem::parameter_rejected: return "parameter_rejected";
+    case problem::timestamp_refused: return "timestamp_refused";
+    case problem::nonce_used: return "nonce_used";
+    case problem::signature_method_rejected: return "signature_method_rejected";
+    case problem::signature_invalid: return "signature_invalid";
+    case problem::consumer_key_unknown: return "consumer_key_unknown";
+    case problem::consumer_key_rejected: return "consumer_key_rejected";
+    case problem::consumer_key_refused: return "consumer_key_refused";
+    case problem::token_used: return "token_used";
+    case problem::token_expired: return "token_expired";
+    case problem::token_revoked: return "token_revoked";
+    case problem::token_rejected: return "token_rejected";
+    case problem::additional_authorization_required: return "additional_authorization_required";
+    case problem::permission_unknown: return "permission_unknown";
+    case problem::permission_denied: return "permission_denied";
+    case problem::user_refused: return "user_refused";
+    }
+    return {};
+}
+
+/// Parses a wire name; nullopt for names this library does not know.
+constexpr std::optional<problem> parse_problem(std::string_view name) noexcept
+{
+    for (int i = 0; i <= static_cast<int>(problem::user_refused); ++i) {
+        const auto p = static_cast<problem>(i);
+        if (to_string(p) == name) return p;
+    }
+    return std::nullopt;
+}
+
+/// A problem report: what a provider says went wrong, with its optional details.
+struct problem_report {
+    /// The oauth_problem text as received or sent (kept even when not a known code).
+    std::string name;
+    /// The typed code, when `name` is one this library knows.
+    std::optional<problem> code;
+    /// oauth_problem_advice: human-readable advice.
+    std::string advice;
+    /// oauth_parameters_absent / oauth_parameters_rejected (parameter names).
+    std::vector<std::string> parameters_absent;
+    std::vector<std::string> parameters_rejected;
+    /// oauth_acceptable_timestamps "min-max" (for timestamp_refused).
+    std::optional<std::pair<std::uint64_t, std::uint64_t>> acceptable_timestamps;
+    /// oauth_acceptable_versions "min-max" (for version_rejected).
+    std::string acceptable_versions;
+    /// The provider's base string when it echoes one (JIRA's oauth_signature_base_string).
+    std::string signature_base_string;
+
+    problem_report() = default;
+    explicit problem_report(problem p) : name(to_string(p)), code(p) {}
+
+    /// One line for logs and error messages: "signature_invalid (advice...)".
+    std::string summary() const
+    {
+        std::string s = name.empty() ? std::string("unknown problem") : name;
+        if (!advice.empty()) s += ": " + advice;
+        const auto join = [&s](const char* label, const std::vector<std::string>& v) {
+            if (v.empty()) return;
+            s += "; ";
+            s += label;
+            for (std::size_t i = 0; i < v.size(); ++i) s += (i ? ", " : " ") + v[i];
+        };
+        join("absent:", parameters_absent);
+        join("rejected:", parameters_rejected);
+        if (acceptable_timestamps)
+            s += "; acceptable timestamps " + std::to_string(acceptable_timestamps->first) + "-" +
+                 std::to_string(acceptable_timestamps->second);
+        return s;
+    }
+};
+
+namespace detail {
+
+inline void append_param(std::string& out, std::string_view name, std::string_view value)
+{
+    if (!out.empty()) out.push_back('&');
+    percent_encode_append(name, out);
+    out.push_back('=');
+    percent_encode_append(value, out);
+}
+
+inline std::string join_names(const std::vector<std::string>& names)
+{
+    // The extension joins parameter names with '&' inside one (then encoded) value.
+    std::string s;
+    for (std::size_t i = 0; i < names.size(); ++i) {
+        if (i) s.push_back('&');
+        s += names[i];
+    }
+    return s;
+}
+
+inline std::vector<std::string> split_names(std::string_view v)
+{
+    std::vector<std::string> out;
+    std::size_t pos = 0;
+    while (pos <= v.size()) {
+        std::size_t amp = v.find('&', pos);
+        if (amp == std::string_view::npos) amp = v.size();
+        if (amp > pos) out.emplace_back(v.substr(pos, amp - pos));
+        pos = amp + 1;
+    }
+    return out;
+}
+
+inline bool parse_range(std::string_view v, std::pair<std::uint64_t, std::uint64_t>& out) noexcept
+{
+    const std::size_t dash = v.find('-');
+    if (dash == std::string_view::npos) return false;
+    const auto a = v.substr(0, dash);
+    const auto b = v.substr(dash + 1);
+    auto r1 = std::from_chars(a.data(), a.data() + a.size(), out.first);
+    auto r2 = std::from_chars(b.data(), b.data() + b.size(), out.second);
+    return r1.ec == std::errc{} && r1.ptr == a.data() + a.size() && r2.ec == std::errc{} &&
+           r2.ptr == b.data() + b.size() && !a.empty() && !b.empty();
+}
+
+} // namespace detail
+
+/// The problem as an application/x-www-form-urlencoded body ("oauth_problem=...&...").
+/// `include_base_string` adds oauth_signature_base_string (useful while debugging; it contains
+/// no secrets, but it does reveal the request's parameters).
+inline std::string problem_body(const problem_report& r, bool include_base_string = false)
+{
+    std::string out;
+    detail::append_param(out, "oauth_problem", r.name);
+    if (!r.advice.empty()) detail::append_param(out, "oauth_problem_advice", r.advice);
+    if (!r.parameters_absent.empty())
+        detail::append_param(out, "oauth_parameters_absent", detail::join_names(r.parameters_absent));
+    if (!r.parameters_rejected.empty())
+        detail::append_param(out, "oauth_parameters_rejected",
+                             detail::join_names(r.parameters_rejected));
+    if (r.acceptable_timestamps)
+        detail::append_param(out, "oauth_acceptable_timestamps",
+                             std::to_string(r.acceptable_timestamps->first) + "-" +
+                                 std::to_string(r.acceptable_timestamps->second));
+    if (!r.acceptable_versions.empty())
+        detail::append_param(out, "oauth_acceptable_versions", r.acceptable_versions);
+    if (include_base_string && !r.signature_base_string.empty())
+        detail::append_param(out, "oauth_signature_base_string", r.signature_base_string);
+    return out;
+}
+
+/// The WWW-Authenticate header value: `OAuth realm="...", oauth_problem="..."` (plus the
+/// details, 3.6-encoded and quoted). CR/LF in the realm are dropped.
+inline std::string www_authenticate(const problem_report& r, std::string_view realm)
+{
+    std::string out = "OAuth realm=";
+    std::string clean;
+    for (const char c : realm)
+        if (c != '\r' && c != '\n' && c != '\0') clean.push_back(c);
+    detail::quoted_string_append(clean, out);
+    const auto add = [&out](std::string_view n, std::string_view v) {
+        out += ", ";
+        out += n;
+        out += "=\"";
+        percent_encode_append(v, out);
+        out += '"';
+    };
+    add("oauth_problem", r.name);
+    if (!r.advice.empty()) add("oauth_problem_advice", r.advice);
+    if (!r.parameters_absent.empty()) add("oauth_parameters_absent", detail::join_names(r.parameters_absent));
+    if (!r.parameters_rejected.empty())
+        add("oauth_parameters_rejected", detail::join_names(r.parameters_rejected));
+    if (r.acceptable_timestamps)
+        add("oauth_acceptable_timestamps", std::to_string(r.acceptable_timestamps->first) + "-" +
+                                               std::to_string(r.acceptable_timestamps->second));
+    return out;
+}
+
+namespace detail {
+
+inline void apply_problem_field(problem_report& r, std::string_view name, std::string value)
+{
+    if (name == "oauth_problem") {
+        r.code = parse_problem(value);
+        r.name = std::move(value);
+    } else if (name == "oauth_problem_advice") {
+        r.advice = std::move(value);
+    } else if (name == "oauth_parameters_absent") {
+        r.parameters_absent = split_names(value);
+    } else if (name == "oauth_parameters_rejected") {
+        r.parameters_rejected = split_names(value);
+    } else if (name == "oauth_acceptable_timestamps") {
+        std::pair<std::uint64_t, std::uint64_t> range{};
+        if (parse_range(value, range)) r.acceptable_timestamps = range;
+    } else if (name == "oauth_acceptable_versions") {
+        r.acceptable_versions = std::move(value);
+    } else if (name == "oauth_signature_base_string") {
+        r.signature_base_string = std::move(value);
+    }
+}
+
+} // namespace detail
+
+/// Parses a provider's problem answer: the form-encoded body and/or the WWW-Authenticate header
+/// value (either may be empty; the body wins where both carry a field). Returns nullopt when
+/// neither carries oauth_problem (e.g. a plain 500 page). Malformed escapes are skipped, never
+/// fatal: a problem answer is diagnostic information.
+inline std::optional<problem_report> parse_problem_response(std::string_view body,
+                                                            std::string_view www_authenticate_value = {})
+{
+    problem_report r;
+    bool found = false;
+    if (!www_authenticate_value.empty()) {
+        std::error_code ec;
+        const parsed_authorization h = parse_authorization_header(www_authenticate_value, ec);
+        if (!ec) {
+            for (const parameter_view p : h.parameters) {
+                std::error_code dec;
+                std::string n = percent_decode(p.name, dec);
+                if (dec) continue;
+                std::string v = percent_decode(p.value, dec);
+                if (dec) continue;
+                if (n == "oauth_problem") found = true;
+                detail::apply_problem_field(r, n, std::move(v));
+            }
+        }
+    }
+    std::size_t pos = 0;
+    while (pos <= body.size()) {
+        std::size_t amp = body.find('&', pos);
+        if (amp == std::string_view::npos) amp = body.size();
+        const std::string_view pair = body.substr(pos, amp - pos);
+        pos = amp + 1;
+        const std::size_t eq = pair.find('=');
+        if (eq == std::string_view::npos) continue;
+        std::error_code dec;
+        std::string n = form_decode(pair.substr(0, eq), dec);
+        if (dec) continue;
+        std::string v = form_decode(pair.substr(eq + 1), dec);
+        if (dec) continue;
+        if (n == "oauth_problem") found = true;
+        detail::apply_problem_field(r, n, std::move(v));
+    }
+    if (!found) return std::nullopt;
+    return r;
+}
+
+/// Explains where two signature base strings differ, part by part (method, URI, then each
+/// parameter), for "signature_invalid" answers that echo the provider's base string. Returns an
+/// empty string when they are equal.
+inline std::string explain_base_string_difference(std::string_view ours, std::string_view theirs)
+{
+    if (ours == theirs) return {};
+    const auto split3 = [](std::string_view s, std::string_view parts[3]) {
+        const std::size_t a = s.find('&');
+        const std::size_t b = a == std::string_view::npos ? a : s.find('&', a + 1);
+        parts[0] = s.substr(0, a);
+        parts[1] = a == std::string_view::npos ? std::string_view{} : s.substr(a + 1, b - a - 1);
+        parts[2] = b == std::string_view::npos ? std::string_view{} : s.substr(b + 1);
+    };
+    std::string_view o[3];
+    std::string_view t[3];
+    split3(ours, o);
+    split3(theirs, t);
+    std::string out;
+    const auto decoded = [](std::string_view s) {
+        std::error_code ec;
+        std::string d = percent_decode(s, ec);
+        return ec ? std::string(s) : d;
+    };
+    if (o[0] != t[0]) out += "method: ours '" + std::string(o[0]) + "', theirs '" + std::string(t[0]) + "'\n";
+    if (o[1] != t[1])
+        out += "URI: ours '" + decoded(o[1]) + "', theirs '" + decoded(t[1]) + "'\n";
+    if (o[2] != t[2]) {
+        const auto params = [&decoded](std::string_view enc) {
+            std::vector<std::string> v;
+            const std::string s = decoded(enc);
+            std::size_t pos = 0;
+            while (pos <= s.size()) {
+                std::size_t amp = s.find('&', pos);
+                if (amp == std::string::npos) amp = s.size();
+                if (amp > pos) v.push_back(s.substr(pos, amp - pos));
+                pos = amp + 1;
+            }
+            return v;
+        };
+        const std::vector<std::string> po = params(o[2]);
+        const std::vector<std::string> pt = params(t[2]);
+        for (const std::string& p : po) {
+            bool in = false;
+            for (const std::string& q : pt) in = in || q == p;
+            if (!in) out += "parameter only in ours: " + p + "\n";
+        }
+        for (const std::string& q : pt) {
+            bool in = false;
+            for (const std::string& p : po) in = in || q == p;
+            if (!in) out += "parameter only in theirs: " + q + "\n";
+        }
+        if (po.size() == pt.size()) {
+            bool same_set = true;
+            for (const std::string& p : po) {
+                bool in = false;
+                for (const std::string& q : pt) in = in || q == p;
+                same_set = same_set && in;
+            }
+            if (same_set) out += "parameters: same set, different order\n";
+        }
+    }
+    if (out.empty()) out = "base strings differ in separators\n";
+    return out;
+}
+
+} // namespace oauth1
+
+#endif // OAUTH1_PROBLEM_HPP
