@@ -87,7 +87,7 @@ inline void base_string_uri_append(const ::boost::urls::url_view& u, std::string
 {
     const std::size_t scheme_begin = out.size();
     for (const char c : u.scheme()) out.push_back(detail::ascii_lower(c));
-    const std::string_view scheme(out.data() + scheme_begin, out.size() - scheme_begin);
+    const std::string scheme = out.substr(scheme_begin); // a copy: the appends below may reallocate out
     out.append("://", 3);
     for (const char c : u.encoded_host()) out.push_back(detail::ascii_lower(c));
     if (u.has_port() && !u.port().empty()) {
