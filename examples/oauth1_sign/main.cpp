@@ -1,0 +1,596 @@
+// oauth1-sign: signs one OAuth 1.0a (RFC 5849) request from the command line and prints the
+// Authorization header, the signature base string, or the request to send (see usage()).
+//
+//   auth=$(oauth1-sign --url "$URL" --consumer-key OauthKey --private-key jira_privatekey.pem
+//          --token "$TOKEN")
+//   curl -H "Authorization: $auth" "$URL"
+//
+// Exit status: 0 success, 1 signing error (key file, bad URL, crypto), 2 usage error. Every error
+// is one line on stderr, "oauth1-sign: error: ...", that names the option at fault and never
+// contains a secret, a key or a passphrase.
+#include <oauth1/oauth1.hpp>
+
+#include <openssl/crypto.h>
+
+#include <cerrno>
+#include <charconv>
+#include <cstdint>
+#include <cstdio>
+#include <cstring>
+#include <exception>
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+#include <system_error>
+#include <utility>
+#include <vector>
+
+namespace {
+
+constexpr int exit_ok = 0;
+constexpr int exit_signing = 1;
+constexpr int exit_usage = 2;
+
+constexpr std::string_view form_content_type = "application/x-www-form-urlencoded";
+
+constexpr std::string_view usage_text = R"usage(usage: oauth1-sign --url URL --consumer-key KEY
+                   (--consumer-secret SECRET | --private-key FILE [--passphrase P]) [options]
+
+Signs one OAuth 1.0a (RFC 5849) request and prints the Authorization header value (by default),
+so that scripts can write: curl -H "Authorization: $(oauth1-sign ...)" URL
+
+request:
+  --method M              HTTP method (default GET)
+  --url URL               absolute http(s) URL exactly as it will be sent; its query is signed
+  --body DATA             request body; --body @FILE reads it from FILE (@- from stdin)
+  --content-type CT       body content type (default with --body: application/x-www-form-urlencoded,
+                          as curl -d sends it); only a form-encoded body is signed as parameters
+  --param K=V             adds a request parameter (K and V plain, not encoded; repeatable): to the
+                          form body for a form request (also a POST/PUT/PATCH without --body or
+                          --content-type, which becomes one), else to the URL's query, encoded per
+                          RFC 5849 3.6; send the URL/body that --print url/body shows
+
+credentials:
+  --consumer-key KEY      consumer key (client identifier)
+  --consumer-secret S     consumer secret (HMAC-SHA*, PLAINTEXT)
+  --private-key FILE      RSA private key (RSA-SHA*): PEM PKCS#8/PKCS#1 (optionally encrypted),
+                          DER, or JIRA's one-line base64 PKCS#8
+  --passphrase P          passphrase of an encrypted --private-key
+  --token T               token (temporary or access token)
+  --token-secret TS       token secret (HMAC-SHA*, PLAINTEXT; ignored by RSA-SHA*)
+
+protocol:
+  --signature-method M    HMAC-SHA1 | HMAC-SHA256 | HMAC-SHA512 | RSA-SHA1 | RSA-SHA256 |
+                          RSA-SHA512 | PLAINTEXT (default: RSA-SHA1 with --private-key, else HMAC-SHA1)
+  --nonce N               fixed oauth_nonce (default: 128 random bits)
+  --timestamp TS          fixed oauth_timestamp, seconds since 1970 (default: now)
+  --realm R               realm of the Authorization header (not signed)
+  --callback URL          oauth_callback, for a temporary-credential request ("oob": out of band)
+  --verifier V            oauth_verifier, for a token-credential request
+  --no-version            leave out oauth_version=1.0 (optional in RFC 5849)
+  --body-hash             add oauth_body_hash (digest of a body that is not form-encoded, e.g. JSON)
+
+output:
+  --print WHAT            what to print, one line each; repeat it or give a comma list
+                          (e.g. --print url,header) to get several from the same signature:
+                            header       Authorization header value "OAuth ..." (default)
+                            signature    oauth_signature, not percent-encoded
+                            base-string  signature base string
+                            url          request URL as signed (with --param): send it with the header
+                            body         request body as signed (with --param): send it with the header
+                            query        URL with the protocol parameters in its query (RFC 5849 3.5.3):
+                                         send it without an Authorization header
+                            form         form body with the protocol parameters (RFC 5849 3.5.2):
+                                         send it to URL without an Authorization header
+                            all          labelled lines: method, url, content type, body, base string,
+                                         signature, authorization
+  --help                  this text
+  --version               the oauth1 version
+
+Options take their value as the next argument or after '=' (--realm=Photos); use the '=' form for a
+value that starts with "--". Exit status: 0 success, 1 signing error, 2 usage error.
+)usage";
+
+/// A command-line mistake: exit status 2.
+struct usage_error : std::runtime_error {
+    using std::runtime_error::runtime_error;
+};
+
+/// A failure to read input or to sign: exit status 1.
+struct signing_error : std::runtime_error {
+    using std::runtime_error::runtime_error;
+};
+
+enum class output { header, signature, base_string, url, body, query, form, all };
+
+struct option_spec {
+    std::string_view name;
+    bool takes_value;
+    bool secret; // hidden from the process's argument list once read
+};
+
+constexpr option_spec option_specs[] = {
+    {"--method", true, false},         {"--url", true, false},
+    {"--body", true, false},           {"--content-type", true, false},
+    {"--param", true, false},          {"--consumer-key", true, false},
+    {"--consumer-secret", true, true}, {"--private-key", true, false},
+    {"--passphrase", true, true},      {"--token", true, false},
+    {"--token-secret", true, true},    {"--signature-method", true, false},
+    {"--nonce", true, false},          {"--timestamp", true, false},
+    {"--realm", true, false},          {"--callback", true, false},
+    {"--verifier", true, false},       {"--no-version", false, false},
+    {"--body-hash", false, false},     {"--print", true, false},
+    {"--help", false, false},          {"--version", false, false},
+};
+
+const option_spec* find_option(std::string_view name) noexcept
+{
+    for (const option_spec& spec : option_specs)
+        if (spec.name == name) return &spec;
+    return nullptr;
+}
+
+/// A string that is wiped when it goes away (secrets read from the command line).
+class secret_string {
+public:
+    secret_string() = default;
+    secret_string(const secret_string&) = delete;
+    secret_string& operator=(const secret_string&) = delete;
+    ~secret_string() { wipe(); }
+
+    void assign(std::string_view s)
+    {
+        wipe();
+        value_.assign(s);
+    }
+    std::string_view view() const noexcept { return value_; }
+
+private:
+    void wipe() noexcept
+    {
+        if (!value_.empty()) OPENSSL_cleanse(value_.data(), value_.size());
+        value_.clear();
+    }
+
+    std::string value_;
+};
+
+struct options {
+    std::optional<std::string> method;
+    std::optional<std::string> url;
+    std::optional<std::string> body_arg;
+    std::optional<std::string> content_type;
+    std::vector<std::pair<std::string, std::string>> params;
+    std::optional<std::string> consumer_key;
+    std::optional<secret_string> consumer_secret;
+    std::optional<std::string> private_key_file;
+    std::optional<secret_string> passphrase;
+    std::optional<std::string> token;
+    std::optional<secret_string> token_secret;
+    std::optional<std::string> signature_method;
+    std::optional<std::string> nonce;
+    std::optional<std::string> timestamp;
+    std::optional<std::string> realm;
+    std::optional<std::string> callback;
+    std::optional<std::string> verifier;
+    bool no_version = false;
+    bool body_hash = false;
+    std::vector<output> prints;
+    bool help = false;
+    bool version = false;
+};
+
+std::string quoted(std::string_view s)
+{
+    return "'" + std::string(s) + "'";
+}
+
+/// Sets a single-valued option, refusing a second occurrence.
+template <class T>
+void set_once(std::optional<T>& slot, std::string_view name, std::string_view value)
+{
+    if (slot) throw usage_error(std::string(name) + " given more than once");
+    slot.emplace();
+    slot->assign(value);
+}
+
+void add_prints(std::vector<output>& prints, std::string_view list)
+{
+    constexpr std::pair<std::string_view, output> names[] = {{"header", output::header},
+                                                             {"signature", output::signature},
+                                                             {"base-string", output::base_string},
+                                                             {"url", output::url},
+                                                             {"body", output::body},
+                                                             {"query", output::query},
+                                                             {"form", output::form},
+                                                             {"all", output::all}};
+    while (true) {
+        const std::size_t comma = list.find(',');
+        const std::string_view item = list.substr(0, comma);
+        bool known = false;
+        for (const auto& [name, what] : names) {
+            if (name == item) {
+                prints.push_back(what);
+                known = true;
+            }
+        }
+        if (!known) {
+            throw usage_error("--print: unknown output " + quoted(item) +
+                              " (expected header, signature, base-string, url, body, query, form "
+                              "or all)");
+        }
+        if (comma == std::string_view::npos) break;
+        list.remove_prefix(comma + 1);
+    }
+}
+
+/// True when `arg` is one of our options ("--name" or "--name=value").
+bool is_option_argument(std::string_view arg) noexcept
+{
+    return find_option(arg.substr(0, arg.find('='))) != nullptr;
+}
+
+/// Overwrites a secret in the process's argument list (as shown by ps) once it has been copied.
+void hide_argument(char* value) noexcept
+{
+    for (; *value != '\0'; ++value) *value = 'x';
+}
+
+void parse_arguments(int argc, char** argv, options& o)
+{
+    for (int i = 1; i < argc; ++i) {
+        const std::string_view arg = argv[i];
+        if (arg == "-h") {
+            o.help = true;
+            continue;
+        }
+        if (arg.size() < 3 || arg.substr(0, 2) != "--") {
+            // Not echoed: a stray argument is often a value whose option was mistyped (a secret).
+            throw usage_error("unexpected argument #" + std::to_string(i) +
+                              " (options start with --)");
+        }
+        const std::size_t eq = arg.find('=');
+        const std::string_view name = arg.substr(0, eq);
+        const option_spec* spec = find_option(name);
+        if (spec == nullptr) throw usage_error("unknown option " + quoted(name));
+
+        std::string_view value;
+        char* raw_value = nullptr;
+        if (!spec->takes_value) {
+            if (eq != std::string_view::npos)
+                throw usage_error(std::string(name) + " takes no value");
+        } else if (eq != std::string_view::npos) {
+            raw_value = argv[i] + eq + 1;
+            value = arg.substr(eq + 1);
+        } else {
+            // The next argument is the value, unless it is one of our options (a forgotten value).
+            if (i + 1 >= argc || is_option_argument(argv[i + 1]))
+                throw usage_error(std::string(name) + " needs a value");
+            raw_value = argv[++i];
+            value = raw_value;
+        }
+
+        if (name == "--method")
+            set_once(o.method, name, value);
+        else if (name == "--url")
+            set_once(o.url, name, value);
+        else if (name == "--body")
+            set_once(o.body_arg, name, value);
+        else if (name == "--content-type")
+            set_once(o.content_type, name, value);
+        else if (name == "--consumer-key")
+            set_once(o.consumer_key, name, value);
+        else if (name == "--consumer-secret")
+            set_once(o.consumer_secret, name, value);
+        else if (name == "--private-key")
+            set_once(o.private_key_file, name, value);
+        else if (name == "--passphrase")
+            set_once(o.passphrase, name, value);
+        else if (name == "--token")
+            set_once(o.token, name, value);
+        else if (name == "--token-secret")
+            set_once(o.token_secret, name, value);
+        else if (name == "--signature-method")
+            set_once(o.signature_method, name, value);
+        else if (name == "--nonce")
+            set_once(o.nonce, name, value);
+        else if (name == "--timestamp")
+            set_once(o.timestamp, name, value);
+        else if (name == "--realm")
+            set_once(o.realm, name, value);
+        else if (name == "--callback")
+            set_once(o.callback, name, value);
+        else if (name == "--verifier")
+            set_once(o.verifier, name, value);
+        else if (name == "--no-version")
+            o.no_version = true;
+        else if (name == "--body-hash")
+            o.body_hash = true;
+        else if (name == "--help")
+            o.help = true;
+        else if (name == "--version")
+            o.version = true;
+        else if (name == "--print")
+            add_prints(o.prints, value);
+        else if (name == "--param") {
+            const std::size_t sep = value.find('=');
+            // The value is not echoed: parameters can carry credentials.
+            if (sep == std::string_view::npos || sep == 0)
+                throw usage_error("--param expects NAME=VALUE with a non-empty NAME");
+            o.params.emplace_back(value.substr(0, sep), value.substr(sep + 1));
+        }
+        if (spec->secret && raw_value != nullptr) hide_argument(raw_value);
+    }
+}
+
+/// Reads a whole file ("-" is standard input) in binary mode.
+std::string read_body_file(const std::string& path)
+{
+    const bool is_stdin = path == "-";
+    std::FILE* f = is_stdin ? stdin : std::fopen(path.c_str(), "rb");
+    if (f == nullptr) {
+        throw signing_error("--body: cannot read " + quoted(path) + ": " + std::strerror(errno));
+    }
+    std::string data;
+    char buf[65536];
+    std::size_t n = 0;
+    while ((n = std::fread(buf, 1, sizeof buf, f)) > 0) data.append(buf, n);
+    const bool failed = std::ferror(f) != 0;
+    const int err = errno;
+    if (!is_stdin) std::fclose(f);
+    if (failed)
+        throw signing_error("--body: cannot read " + quoted(path) + ": " + std::strerror(err));
+    return data;
+}
+
+/// Appends "enc(name)=enc(value)" (RFC 5849 3.6) to a query or form body, '&'-separated.
+/// (oauth1 has no public helper that adds one plain parameter to a URL; this is the CLI's own.)
+void append_parameter(std::string& target, std::string_view name, std::string_view value)
+{
+    if (!target.empty() && target.back() != '&' && target.back() != '?') target.push_back('&');
+    oauth1::percent_encode_append(name, target);
+    target.push_back('=');
+    oauth1::percent_encode_append(value, target);
+}
+
+/// Adds a parameter to the query of `url`, before any fragment.
+void append_query_parameter(std::string& url, std::string_view name, std::string_view value)
+{
+    const std::size_t hash = url.find('#');
+    std::string fragment;
+    if (hash != std::string::npos) {
+        fragment = url.substr(hash);
+        url.erase(hash);
+    }
+    if (url.find('?') == std::string::npos) url.push_back('?');
+    append_parameter(url, name, value);
+    url += fragment;
+}
+
+bool method_has_form_body(std::string_view method) noexcept
+{
+    constexpr std::string_view methods[] = {"POST", "PUT", "PATCH"};
+    for (const std::string_view m : methods) {
+        if (m.size() != method.size()) continue;
+        bool same = true;
+        for (std::size_t i = 0; i < m.size(); ++i) {
+            char c = method[i];
+            if (c >= 'a' && c <= 'z') c = static_cast<char>(c - 'a' + 'A');
+            same = same && c == m[i];
+        }
+        if (same) return true;
+    }
+    return false;
+}
+
+void require_header_safe(const std::optional<std::string>& value, std::string_view name)
+{
+    if (value && value->find_first_of(std::string_view("\r\n\0", 3)) != std::string::npos) {
+        throw usage_error(std::string(name) +
+                          " contains CR, LF or NUL, which would allow header injection");
+    }
+}
+
+std::uint64_t parse_timestamp(const std::string& text)
+{
+    std::uint64_t value = 0;
+    const char* end = text.data() + text.size();
+    const auto r = std::from_chars(text.data(), end, value);
+    if (text.empty() || r.ec != std::errc{} || r.ptr != end)
+        throw usage_error("--timestamp expects whole seconds since 1970 (digits only)");
+    return value;
+}
+
+/// The option a signing error is most likely about, for the message.
+std::string_view option_of(const std::error_code& ec) noexcept
+{
+    using oauth1::errc;
+    if (ec == errc::invalid_method) return "--method: ";
+    if (ec == errc::invalid_url) return "--url: ";
+    if (ec == errc::invalid_percent_encoding) return "--url query or --body: ";
+    if (ec == errc::body_hash_not_allowed) return "--body-hash: ";
+    if (ec == errc::crypto_policy_refused) return "--signature-method: ";
+    if (ec == errc::header_injection) return "--realm, --callback, --verifier or --nonce: ";
+    return "";
+}
+
+void write_line(std::string_view label, std::string_view text)
+{
+    if (!label.empty()) {
+        std::fwrite(label.data(), 1, label.size(), stdout);
+        std::fputs(": ", stdout);
+    }
+    std::fwrite(text.data(), 1, text.size(), stdout);
+    std::fputc('\n', stdout);
+}
+
+int run(int argc, char** argv)
+{
+    options o;
+    parse_arguments(argc, argv, o);
+    if (o.help) {
+        std::fwrite(usage_text.data(), 1, usage_text.size(), stdout);
+        return std::fflush(stdout) == 0 ? exit_ok : exit_signing;
+    }
+    if (o.version) {
+        std::printf("oauth1-sign (oauth1 %d.%d.%d)\n", OAUTH1_VERSION_MAJOR, OAUTH1_VERSION_MINOR,
+                    OAUTH1_VERSION_PATCH);
+        return std::fflush(stdout) == 0 ? exit_ok : exit_signing;
+    }
+
+    // ---- check the command line as a whole (usage errors, exit 2) ----
+    if (!o.url) throw usage_error("--url is required");
+    if (!o.consumer_key) throw usage_error("--consumer-key is required");
+    if (o.consumer_secret && o.private_key_file)
+        throw usage_error("give either --consumer-secret or --private-key, not both");
+    if (o.passphrase && !o.private_key_file) throw usage_error("--passphrase needs --private-key");
+    if (o.token_secret && !o.token) throw usage_error("--token-secret needs --token");
+    if (o.nonce && o.nonce->empty()) throw usage_error("--nonce must not be empty");
+    require_header_safe(o.consumer_key, "--consumer-key");
+    require_header_safe(o.token, "--token");
+    require_header_safe(o.realm, "--realm");
+    require_header_safe(o.callback, "--callback");
+    require_header_safe(o.verifier, "--verifier");
+    require_header_safe(o.nonce, "--nonce");
+    require_header_safe(o.content_type, "--content-type");
+
+    oauth1::signature_method method = o.private_key_file ? oauth1::signature_method::rsa_sha1
+                                                         : oauth1::signature_method::hmac_sha1;
+    if (o.signature_method) {
+        const auto parsed = oauth1::parse_signature_method(*o.signature_method);
+        if (!parsed) {
+            throw usage_error("--signature-method: unknown method " + quoted(*o.signature_method) +
+                              " (expected HMAC-SHA1, HMAC-SHA256, HMAC-SHA512, RSA-SHA1, "
+                              "RSA-SHA256, RSA-SHA512 or PLAINTEXT)");
+        }
+        method = *parsed;
+    }
+    const std::string method_name(oauth1::to_string(method));
+    if (oauth1::is_rsa(method) && !o.private_key_file)
+        throw usage_error(method_name + " needs --private-key FILE");
+    if (!oauth1::is_rsa(method) && !o.consumer_secret)
+        throw usage_error(method_name + " needs --consumer-secret (--private-key is for RSA-SHA*)");
+    const std::optional<std::uint64_t> timestamp =
+        o.timestamp ? std::optional<std::uint64_t>(parse_timestamp(*o.timestamp)) : std::nullopt;
+
+    // ---- the request exactly as it will be sent ----
+    const std::string http_method = o.method.value_or("GET");
+    std::string url = *o.url;
+    std::string body;
+    if (o.body_arg) {
+        body = (!o.body_arg->empty() && (*o.body_arg)[0] == '@')
+                   ? read_body_file(o.body_arg->substr(1))
+                   : *o.body_arg;
+    }
+    std::string content_type;
+    if (o.content_type) {
+        content_type = *o.content_type;
+    } else if (o.body_arg || (!o.params.empty() && method_has_form_body(http_method))) {
+        content_type = form_content_type;
+    }
+    const bool form = oauth1::is_form_urlencoded(content_type);
+    for (const auto& [name, value] : o.params) {
+        if (form) {
+            append_parameter(body, name, value);
+        } else {
+            append_query_parameter(url, name, value);
+        }
+    }
+    for (const output what : o.prints) {
+        if (what == output::form && !form && !content_type.empty()) {
+            throw usage_error("--print form needs a form-encoded body (--content-type " +
+                              std::string(form_content_type) + ")");
+        }
+    }
+
+    // ---- key and signer (signing errors, exit 1) ----
+    oauth1::private_key key;
+    if (o.private_key_file) {
+        try {
+            key = oauth1::load_private_key_file(
+                *o.private_key_file, o.passphrase ? o.passphrase->view() : std::string_view{});
+        } catch (const oauth1::error& e) {
+            throw signing_error(std::string("--private-key: ") + e.what());
+        }
+    }
+    std::error_code ec;
+    std::optional<oauth1::any_signer> signer = oauth1::any_signer::make(
+        method, o.consumer_secret ? o.consumer_secret->view() : std::string_view{}, key, ec);
+    if (!signer) throw signing_error("--private-key: " + method_name + ": " + ec.message());
+
+    oauth1::client client(*o.consumer_key, std::move(*signer));
+    if (o.token)
+        client.set_token(*o.token, o.token_secret ? o.token_secret->view() : std::string_view{});
+    client.set_include_version(!o.no_version);
+
+    oauth1::sign_options opts;
+    if (o.realm) opts.realm = *o.realm;
+    if (o.callback) opts.callback = *o.callback;
+    if (o.verifier) opts.verifier = *o.verifier;
+    if (o.nonce) opts.nonce = *o.nonce;
+    opts.timestamp = timestamp;
+    opts.body_hash = o.body_hash;
+
+    oauth1::signed_request signed_req;
+    client.sign(oauth1::request{http_method, url, content_type, body}, opts, signed_req, ec);
+    if (ec) throw signing_error("signing failed: " + std::string(option_of(ec)) + ec.message());
+
+    // ---- output ----
+    if (o.prints.empty()) o.prints.push_back(output::header);
+    for (const output what : o.prints) {
+        switch (what) {
+        case output::header: write_line({}, signed_req.authorization()); break;
+        case output::signature: write_line({}, signed_req.signature()); break;
+        case output::base_string: write_line({}, signed_req.base_string()); break;
+        case output::url: write_line({}, url); break;
+        case output::body: write_line({}, body); break;
+        case output::query: write_line({}, signed_req.url_with_protocol_query(url)); break;
+        case output::form: write_line({}, signed_req.form_with_protocol_parameters(body)); break;
+        case output::all:
+            write_line("method", http_method);
+            write_line("url", url);
+            if (!content_type.empty()) write_line("content type", content_type);
+            if (!body.empty()) {
+                if (body.find_first_of("\r\n") == std::string::npos) {
+                    write_line("body", body);
+                } else {
+                    write_line("body", "(" + std::to_string(body.size()) + " bytes)");
+                }
+            }
+            write_line("base string", signed_req.base_string());
+            write_line("signature", signed_req.signature());
+            write_line("authorization", signed_req.authorization());
+            break;
+        }
+    }
+    if (std::fflush(stdout) != 0 || std::ferror(stdout) != 0)
+        throw signing_error(std::string("cannot write output: ") + std::strerror(errno));
+    return exit_ok;
+}
+
+void report(std::string_view what)
+{
+    std::fprintf(stderr, "oauth1-sign: error: %.*s\n", static_cast<int>(what.size()), what.data());
+}
+
+} // namespace
+
+int main(int argc, char** argv)
+{
+    try {
+        return run(argc, argv);
+    } catch (const usage_error& e) {
+        report(std::string(e.what()) + " (see --help)");
+        return exit_usage;
+    } catch (const signing_error& e) {
+        report(e.what());
+        return exit_signing;
+    } catch (const oauth1::error& e) {
+        report(e.what());
+        return exit_signing;
+    } catch (const std::exception& e) {
+        report(e.what());
+        return exit_signing;
+    }
+}
