@@ -55,6 +55,25 @@ constexpr bool is_tchar(char c) noexcept
     }
 }
 
+/// True for "http" and "https" in any case: the only schemes 3.4.1.2 defines a base string URI for.
+constexpr bool is_http_scheme(std::string_view scheme) noexcept
+{
+    return ascii_iequals(scheme, "http") || ascii_iequals(scheme, "https");
+}
+
+/// True for an empty port or one that fits in 16 bits. RFC 3986 allows any digits, but
+/// url_view::port_number() would wrap a larger one (99999 -> 34463) and sign another URI.
+constexpr bool is_valid_port(std::string_view port) noexcept
+{
+    std::uint32_t v = 0;
+    for (const char c : port) {
+        if (c < '0' || c > '9') return false;
+        v = v * 10U + static_cast<std::uint32_t>(c - '0');
+        if (v > 65535U) return false;
+    }
+    return true;
+}
+
 /// Appends "%XX"-style encoding of an already 3.6-encoded string: only '%' needs escaping.
 inline void reencode_append(std::string_view encoded, std::string& out)
 {
@@ -69,13 +88,16 @@ inline void reencode_append(std::string_view encoded, std::string& out)
 
 } // namespace detail
 
-/// Parses an absolute request URL into Boost.URL's view, with oauth1's error codes.
+/// Parses an absolute request URL into Boost.URL's view, with oauth1's error codes:
+/// errc::invalid_url unless it is an absolute http(s) URI with a host and a port of at most 65535.
 /// The view refers to `url`'s characters.
 inline ::boost::urls::url_view parse_request_url(std::string_view url, std::error_code& ec) noexcept
 {
     ec.clear();
     auto r = ::boost::urls::parse_uri(::boost::core::string_view(url.data(), url.size()));
-    if (!r || !r->has_authority() || r->encoded_host().empty()) {
+    if (!r || !r->has_authority() || r->encoded_host().empty() ||
+        !detail::is_http_scheme(std::string_view(r->scheme().data(), r->scheme().size())) ||
+        !detail::is_valid_port(std::string_view(r->port().data(), r->port().size()))) {
         ec = make_error_code(errc::invalid_url);
         return {};
     }
@@ -107,7 +129,7 @@ inline void base_string_uri_append(const ::boost::urls::url_view& u, std::string
 }
 
 /// The base string URI (RFC 5849 3.4.1.2) of an absolute http(s) URL; errc::invalid_url if the URL
-/// cannot be parsed or has no host.
+/// cannot be parsed, is not http(s), has no host or has a port above 65535.
 /// @par Example
 /// `base_string_uri("HTTP://Example.com:80?n=v")` is `http://example.com/`.
 inline std::string base_string_uri(std::string_view url, std::error_code& ec)

@@ -161,6 +161,9 @@ public:
     /// Appends all parameters of `other`.
     void append(const parameter_list& other)
     {
+        // Self-append: the views read from *this must not be invalidated by the arena growing
+        // while they are copied, so make room for everything first.
+        if (&other == this) reserve(entries_.size() * 2, arena_.size() * 2);
         for (const parameter_view p : other) add_encoded(p.name, p.value);
     }
 
