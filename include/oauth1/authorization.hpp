@@ -175,7 +175,8 @@ inline parsed_authorization parse_authorization_header(std::string_view value, s
             ec = make_error_code(errc::invalid_authorization_header);
             return {};
         }
-        if (detail::has_header_breaking_char(unquoted)) {
+        if (detail::has_header_breaking_char(name) ||
+            detail::has_header_breaking_char(unquoted)) {
             ec = make_error_code(errc::invalid_authorization_header);
             return {};
         }

@@ -66,7 +66,8 @@ void check_invalid_url(std::string_view url)
     CHECK_THROWS_AS(oauth1::signature_base_string("GET", url, none), oauth1::error);
 }
 
-// RFC 5849 3.4.1 worked example (VECTORS.md section 4): the protocol parameters, realm not included.
+// RFC 5849 3.4.1 worked example (VECTORS.md section 4): the protocol parameters, realm not
+// included.
 oauth1::parameter_list rfc_3_4_1_protocol_params()
 {
     oauth1::parameter_list p;
@@ -82,15 +83,18 @@ constexpr std::string_view rfc_3_4_1_url =
     "http://example.com/request?b5=%3D%253D&a3=a&c%40=&a2=r%20b";
 constexpr std::string_view rfc_3_4_1_body = "c2&a3=2+q";
 constexpr std::string_view rfc_3_4_1_base_string =
-    "POST&http%3A%2F%2Fexample.com%2Frequest&a2%3Dr%2520b%26a3%3D2%2520q%26a3%3Da%26b5%3D%253D%25253D%26"
+    "POST&http%3A%2F%2Fexample.com%2Frequest&a2%3Dr%2520b%26a3%3D2%2520q%26a3%3Da%26b5%3D%253D%"
+    "25253D%26"
     "c%2540%3D%26c2%3D%26oauth_consumer_key%3D9djdj82h48djs9d2%26oauth_nonce%3D7d8f3e4a%26"
-    "oauth_signature_method%3DHMAC-SHA1%26oauth_timestamp%3D137131201%26oauth_token%3Dkkk9d7dh3k39sjv7";
+    "oauth_signature_method%3DHMAC-SHA1%26oauth_timestamp%3D137131201%26oauth_token%"
+    "3Dkkk9d7dh3k39sjv7";
 // The same request when the body is not form-encoded: "a3=2 q" and "c2=" are not parameters
 // (derived by hand by removing "%26a3%3D2%2520q" and "%26c2%3D" from the string above).
 constexpr std::string_view rfc_3_4_1_base_string_without_body =
     "POST&http%3A%2F%2Fexample.com%2Frequest&a2%3Dr%2520b%26a3%3Da%26b5%3D%253D%25253D%26"
     "c%2540%3D%26oauth_consumer_key%3D9djdj82h48djs9d2%26oauth_nonce%3D7d8f3e4a%26"
-    "oauth_signature_method%3DHMAC-SHA1%26oauth_timestamp%3D137131201%26oauth_token%3Dkkk9d7dh3k39sjv7";
+    "oauth_signature_method%3DHMAC-SHA1%26oauth_timestamp%3D137131201%26oauth_token%"
+    "3Dkkk9d7dh3k39sjv7";
 
 } // namespace
 
@@ -120,7 +124,8 @@ TEST_CASE("base string URI vectors (tests/data/vectors/base_string_uri.txt)")
 
                 // And as the middle part of a signature base string, 3.6-encoded.
                 const oauth1::parameter_list none;
-                const std::string bs = oauth1::signature_base_string("GET", row.url, none, {}, {}, ec);
+                const std::string bs =
+                    oauth1::signature_base_string("GET", row.url, none, {}, {}, ec);
                 REQUIRE_FALSE(ec);
                 const std::string prefix = "GET&" + oauth1::percent_encode(row.expected) + "&";
                 CHECK(bs.compare(0, prefix.size(), prefix) == 0);
@@ -162,16 +167,17 @@ TEST_CASE("is_valid_method accepts RFC 7230 tokens only")
 {
     static_assert(oauth1::is_valid_method("GET"));
     static_assert(!oauth1::is_valid_method(""));
-    for (const char* ok : {"GET", "post", "PUT", "DELETE", "PATCH", "M-SEARCH", "X!#$%&'*+-.^_`|~1"}) {
+    for (const char* ok :
+         {"GET", "post", "PUT", "DELETE", "PATCH", "M-SEARCH", "X!#$%&'*+-.^_`|~1"}) {
         CAPTURE(ok);
         CHECK(oauth1::is_valid_method(ok));
     }
     for (const std::string_view bad :
          {std::string_view(""), std::string_view("GE T"), std::string_view("GET\r\n"),
-          std::string_view("GET\n"), std::string_view("GET\r\nX-Injected: 1"), std::string_view(" GET"),
-          std::string_view("GET "), std::string_view("G\"T"), std::string_view("GET/"),
-          std::string_view("G(E)T"), std::string_view("GET\t"), std::string_view("G\0T", 3),
-          std::string_view("G\xC3\x89T")}) {
+          std::string_view("GET\n"), std::string_view("GET\r\nX-Injected: 1"),
+          std::string_view(" GET"), std::string_view("GET "), std::string_view("G\"T"),
+          std::string_view("GET/"), std::string_view("G(E)T"), std::string_view("GET\t"),
+          std::string_view("G\0T", 3), std::string_view("G\xC3\x89T")}) {
         CAPTURE(bad);
         CHECK_FALSE(oauth1::is_valid_method(bad));
 
@@ -225,12 +231,13 @@ TEST_CASE("RFC 5849 3.4.1 worked example (VECTORS.md section 4)")
                                  "application/x-www-form-urlencodedx"}) {
             CAPTURE(type);
             CHECK(oauth1::signature_base_string("POST", rfc_3_4_1_url, protocol, type,
-                                                rfc_3_4_1_body) == rfc_3_4_1_base_string_without_body);
+                                                rfc_3_4_1_body) ==
+                  rfc_3_4_1_base_string_without_body);
         }
         // Not even a malformed one: the body is not parsed at all.
         CHECK(oauth1::signature_base_string("POST", rfc_3_4_1_url, protocol, "application/json",
-                                            "{\"a\":\"%zz\"}", ec) ==
-              rfc_3_4_1_base_string_without_body);
+                                            "{\"a\":\"%zz\"}",
+                                            ec) == rfc_3_4_1_base_string_without_body);
         CHECK_FALSE(ec);
     }
     SUBCASE("protocol parameters given in sorted order or in any other order give the same string")
@@ -338,12 +345,13 @@ TEST_CASE("OAuth wiki HMAC-SHA1 request (VECTORS.md section 6, third row)")
     p.add("oauth_timestamp", "1191242096");
     p.add("oauth_nonce", "kllo9940pd9333jh");
     p.add("oauth_signature_method", "HMAC-SHA1");
-    CHECK(oauth1::signature_base_string(
-              "GET", "http://photos.example.net:80/photos?size=original&file=vacation.jpg", p) ==
-          "GET&http%3A%2F%2Fphotos.example.net%2Fphotos&file%3Dvacation.jpg%26oauth_consumer_key%3D"
-          "dpf43f3p2l4k3l03%26oauth_nonce%3Dkllo9940pd9333jh%26oauth_signature_method%3DHMAC-SHA1%26"
-          "oauth_timestamp%3D1191242096%26oauth_token%3Dnnch734d00sl2jdk%26oauth_version%3D1.0%26"
-          "size%3Doriginal");
+    CHECK(
+        oauth1::signature_base_string(
+            "GET", "http://photos.example.net:80/photos?size=original&file=vacation.jpg", p) ==
+        "GET&http%3A%2F%2Fphotos.example.net%2Fphotos&file%3Dvacation.jpg%26oauth_consumer_key%3D"
+        "dpf43f3p2l4k3l03%26oauth_nonce%3Dkllo9940pd9333jh%26oauth_signature_method%3DHMAC-SHA1%26"
+        "oauth_timestamp%3D1191242096%26oauth_token%3Dnnch734d00sl2jdk%26oauth_version%3D1.0%26"
+        "size%3Doriginal");
 }
 
 TEST_CASE("signature_base_string_append re-encodes only what the second encoding changes")

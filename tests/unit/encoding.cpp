@@ -97,13 +97,14 @@ std::string random_bytes(std::mt19937& rng, std::size_t max_len)
     return s;
 }
 
-const char* const malformed_escapes[] = {"%", "%4", "%G1", "abc%", "%%", "%4G", "% 1", "%-1",
-                                         "a%2", "%2B%", "%%41", "%+1", "%0x", "ok%zzok"};
+const char* const malformed_escapes[] = {"%",   "%4",  "%G1",  "abc%", "%%",  "%4G", "% 1",
+                                         "%-1", "a%2", "%2B%", "%%41", "%+1", "%0x", "ok%zzok"};
 
 } // namespace
 
 // Compile-time guarantees of the constexpr API.
-static_assert(oauth1::is_unreserved('a') && oauth1::is_unreserved('Z') && oauth1::is_unreserved('0'));
+static_assert(oauth1::is_unreserved('a') && oauth1::is_unreserved('Z') &&
+              oauth1::is_unreserved('0'));
 static_assert(oauth1::is_unreserved('-') && oauth1::is_unreserved('.') &&
               oauth1::is_unreserved('_') && oauth1::is_unreserved('~'));
 static_assert(!oauth1::is_unreserved('+') && !oauth1::is_unreserved('%') &&
@@ -153,7 +154,8 @@ TEST_CASE("every byte 0..255 encodes to itself iff unreserved, else to upper-cas
 
     // All 256 bytes in one string: 66 unreserved stay, 190 become three characters.
     std::string all;
-    for (unsigned b = 0; b < 256; ++b) all.push_back(static_cast<char>(static_cast<unsigned char>(b)));
+    for (unsigned b = 0; b < 256; ++b)
+        all.push_back(static_cast<char>(static_cast<unsigned char>(b)));
     CHECK(oauth1::percent_encoded_size(all) == 66 + 190 * 3);
     CHECK(oauth1::percent_encode(all).size() == 66 + 190 * 3);
 }
@@ -191,15 +193,18 @@ TEST_CASE("decode(encode(x)) == x for random byte strings")
         CAPTURE(e);
         CHECK(e.size() == oauth1::percent_encoded_size(x));
         // The output alphabet: unreserved characters and '%' followed by two upper-case hex digits.
-        const auto upper_hex = [](char c) { return (c >= '0' && c <= '9') || (c >= 'A' && c <= 'F'); };
+        const auto upper_hex = [](char c) {
+            return (c >= '0' && c <= '9') || (c >= 'A' && c <= 'F');
+        };
         bool well_formed = true;
         for (std::size_t k = 0; k < e.size(); ++k) {
             if (e[k] == '%') {
-                well_formed = well_formed && k + 2 < e.size() && upper_hex(e[k + 1]) &&
-                              upper_hex(e[k + 2]);
+                well_formed =
+                    well_formed && k + 2 < e.size() && upper_hex(e[k + 1]) && upper_hex(e[k + 2]);
                 k += 2;
             } else {
-                well_formed = well_formed && is_unreserved_by_hand(static_cast<unsigned char>(e[k]));
+                well_formed =
+                    well_formed && is_unreserved_by_hand(static_cast<unsigned char>(e[k]));
             }
         }
         CHECK(well_formed);

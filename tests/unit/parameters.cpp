@@ -25,7 +25,10 @@ struct normalization_vector {
     std::string normalized;
 };
 
-std::string field_value(const std::string& field) { return field == "<empty>" ? std::string{} : field; }
+std::string field_value(const std::string& field)
+{
+    return field == "<empty>" ? std::string{} : field;
+}
 
 // Reads tests/data/vectors/normalization.txt (format described in its header).
 std::vector<normalization_vector> load_normalization_vectors()
@@ -374,19 +377,19 @@ TEST_CASE("is_form_urlencoded")
     static_assert(oauth1::is_form_urlencoded("application/x-www-form-urlencoded"));
     static_assert(!oauth1::is_form_urlencoded("application/json"));
 
-    for (const char* yes : {"application/x-www-form-urlencoded",
-                            "Application/X-WWW-Form-Urlencoded; charset=UTF-8",
-                            " application/x-www-form-urlencoded ;charset=utf-8",
-                            "APPLICATION/X-WWW-FORM-URLENCODED", "application/x-www-form-urlencoded;",
-                            "\tapplication/x-www-form-urlencoded\t", "application/x-www-form-urlencoded  "}) {
+    for (const char* yes :
+         {"application/x-www-form-urlencoded", "Application/X-WWW-Form-Urlencoded; charset=UTF-8",
+          " application/x-www-form-urlencoded ;charset=utf-8", "APPLICATION/X-WWW-FORM-URLENCODED",
+          "application/x-www-form-urlencoded;", "\tapplication/x-www-form-urlencoded\t",
+          "application/x-www-form-urlencoded  "}) {
         CAPTURE(yes);
         CHECK(oauth1::is_form_urlencoded(yes));
     }
-    for (const char* no : {"application/json", "application/x-www-form-urlencodedx",
-                           "multipart/form-data", "", " ", ";", "application/x-www-form-urlencode",
-                           "xapplication/x-www-form-urlencoded", "x-www-form-urlencoded",
-                           "application/x-www-form-urlencoded x", "text/plain; application/x-www-form-urlencoded",
-                           "application / x-www-form-urlencoded"}) {
+    for (const char* no :
+         {"application/json", "application/x-www-form-urlencodedx", "multipart/form-data", "", " ",
+          ";", "application/x-www-form-urlencode", "xapplication/x-www-form-urlencoded",
+          "x-www-form-urlencoded", "application/x-www-form-urlencoded x",
+          "text/plain; application/x-www-form-urlencoded", "application / x-www-form-urlencoded"}) {
         CAPTURE(no);
         CHECK_FALSE(oauth1::is_form_urlencoded(no));
     }
