@@ -1,0 +1,250 @@
+#!/usr/bin/python3
+"""Turns oauth1_bench's JSON output into the results table and a chart.
+
+Usage: benchmarks/report.py RESULTS.json [--markdown OUT.md] [--chart-dir DIR]
+
+Reads Google Benchmark JSON (--benchmark_out_format=json). With repetitions it uses the median
+aggregates, otherwise the single runs. Benchmark names are
+    sign/<workload>/<signature method>/<implementation>      (oauth1, oauth1_any, openssl, liboauth)
+    component/<part>/<input>
+Prints one row per workload and method: oauth1's signatures/s, the OpenSSL limit's, the ratio
+ours/limit (the ratio issue 6 sets targets for), liboauth's and ours/liboauth, and allocations per
+signature. Writes chart.svg and chart.png (gnuplot, Debian package gnuplot-nox) to --chart-dir.
+Only the Python standard library is used.
+"""
+
+import argparse
+import json
+import os
+import shutil
+import subprocess
+import sys
+
+# Issue 6's targets for ours/limit (median of repetitions, one binary).
+TARGETS = {
+    ("W2", "HMAC-SHA1"): 1.0,
+    ("W3", "HMAC-SHA1"): 0.9,
+    ("W3-50q", "HMAC-SHA1"): 0.5,
+    ("W1-1024", "RSA-SHA1"): 0.97,
+    ("W1-2048", "RSA-SHA1"): 0.97,
+    ("W1-1024", "RSA-SHA256"): 0.97,
+    ("W1-2048", "RSA-SHA256"): 0.97,
+}
+ROW_ORDER = [
+    ("W2", "HMAC-SHA1"),
+    ("W3", "HMAC-SHA1"),
+    ("W3-50q", "HMAC-SHA1"),
+    ("W1-1024", "RSA-SHA1"),
+    ("W1-2048", "RSA-SHA1"),
+    ("W1-1024", "RSA-SHA256"),
+    ("W1-2048", "RSA-SHA256"),
+    ("LargeBody-64KiB", "HMAC-SHA1"),
+]
+
+
+def load(path):
+    with open(path, encoding="utf-8") as f:
+        data = json.load(f)
+    runs = data.get("benchmarks", [])
+    has_aggregates = any(r.get("run_type") == "aggregate" for r in runs)
+    results = {}
+    for r in runs:
+        if has_aggregates:
+            if r.get("run_type") != "aggregate" or r.get("aggregate_name") != "median":
+                continue
+        elif r.get("run_type", "iteration") != "iteration":
+            continue
+        name = r.get("run_name") or r["name"]
+        results[name] = r
+    return data.get("context", {}), results, has_aggregates
+
+
+def fmt_rate(v):
+    if v is None:
+        return "-"
+    if v >= 100:
+        return f"{v:,.0f}"
+    return f"{v:,.1f}"
+
+
+def fmt_ratio(a, b, digits=2):
+    if a is None or b is None or b == 0:
+        return "-"
+    return f"{a / b:.{digits}f}"
+
+
+def fmt_count(v):
+    if v is None:
+        return "-"
+    return f"{v:.0f}" if abs(v - round(v)) < 0.05 else f"{v:.1f}"
+
+
+def rate(results, name):
+    r = results.get(name)
+    if r is None or r.get("error_occurred"):
+        return None
+    return r.get("items_per_second")
+
+
+def counter(results, name, key):
+    r = results.get(name)
+    if r is None or r.get("error_occurred"):
+        return None
+    return r.get(key)
+
+
+def sign_rows(results):
+    rows = []
+    seen = set()
+    for name in results:
+        parts = name.split("/")
+        if len(parts) == 4 and parts[0] == "sign":
+            key = (parts[1], parts[2])
+            if key not in seen:
+                seen.add(key)
+                rows.append(key)
+    ordered = [k for k in ROW_ORDER if k in seen]
+    return ordered + [k for k in rows if k not in ordered]
+
+
+def table(results):
+    has_liboauth = any(n.endswith("/liboauth") for n in results)
+    head = ["workload", "method", "oauth1 signs/s", "oauth1::client signs/s",
+            "OpenSSL limit signs/s", "ours/limit", "target"]
+    if has_liboauth:
+        head += ["liboauth signs/s", "ours/liboauth"]
+    head += ["allocs/op", "ossl_allocs/op", "limit ossl_allocs/op"]
+    lines = ["| " + " | ".join(head) + " |",
+             "|" + "|".join(["---"] * 2 + ["---:"] * (len(head) - 2)) + "|"]
+    chart = []
+    for workload, method in sign_rows(results):
+        base = f"sign/{workload}/{method}/"
+        ours = rate(results, base + "oauth1")
+        anyc = rate(results, base + "oauth1_any")
+        limit = rate(results, base + "openssl")
+        lib = rate(results, base + "liboauth")
+        target = TARGETS.get((workload, method))
+        ratio = fmt_ratio(ours, limit, 3)
+        if target is not None and ratio != "-":
+            ratio += " ok" if ours / limit >= target else " BELOW"
+        cells = [workload, method, fmt_rate(ours), fmt_rate(anyc), fmt_rate(limit), ratio,
+                 f">= {target}" if target is not None else "-"]
+        if has_liboauth:
+            cells += [fmt_rate(lib), fmt_ratio(ours, lib)]
+        cells += [fmt_count(counter(results, base + "oauth1", "allocs/op")),
+                  fmt_count(counter(results, base + "oauth1", "ossl_allocs/op")),
+                  fmt_count(counter(results, base + "openssl", "ossl_allocs/op"))]
+        lines.append("| " + " | ".join(cells) + " |")
+        chart.append((f"{workload} {method}", ours, limit, lib))
+    errors = [f"{n}: {r.get('error_message', 'error')}" for n, r in results.items()
+              if r.get("error_occurred")]
+    return lines, chart, errors
+
+
+def component_table(results):
+    names = [n for n in results if n.startswith("component/")]
+    if not names:
+        return []
+    lines = ["| component | ns/op (CPU) | ops/s | bytes/s | allocs/op | ossl_allocs/op |",
+             "|---|---:|---:|---:|---:|---:|"]
+    for n in names:
+        r = results[n]
+        if r.get("error_occurred"):
+            lines.append(f"| {n} | error: {r.get('error_message', '')} | | | | |")
+            continue
+        ns = r.get("cpu_time")
+        unit = r.get("time_unit", "ns")
+        scale = {"ns": 1, "us": 1e3, "ms": 1e6, "s": 1e9}.get(unit, 1)
+        bps = r.get("bytes_per_second")
+        lines.append("| {} | {} | {} | {} | {} | {} |".format(
+            n[len("component/"):],
+            f"{ns * scale:,.0f}" if ns is not None else "-",
+            fmt_rate(r.get("items_per_second")),
+            f"{bps / 2**20:,.0f} MiB/s" if bps else "-",
+            fmt_count(r.get("allocs/op")), fmt_count(r.get("ossl_allocs/op"))))
+    return lines
+
+
+def write_chart(chart, out_dir):
+    """Clustered bars (log scale) of ours, limit and liboauth per workload, with gnuplot."""
+    if not chart:
+        return []
+    gnuplot = shutil.which("gnuplot")
+    if gnuplot is None:
+        print("report: gnuplot not found (apt-get install gnuplot-nox): no chart", file=sys.stderr)
+        return []
+    os.makedirs(out_dir, exist_ok=True)
+    data = os.path.join(out_dir, "chart.dat")
+    with open(data, "w", encoding="utf-8") as f:
+        f.write("# label oauth1 openssl_limit liboauth (signatures/s; NaN: not measured)\n")
+        for label, ours, limit, lib in chart:
+            vals = ["NaN" if v is None else f"{v:.1f}" for v in (ours, limit, lib)]
+            f.write('"{}" {}\n'.format(label.replace(" ", "\\n"), " ".join(vals)))
+    written = []
+    for term, ext in (("svg size 1000,520 dynamic font 'sans,11'", "svg"),
+                      ("pngcairo size 1000,520 font 'sans,10'", "png")):
+        out = os.path.join(out_dir, f"chart.{ext}")
+        script = f"""
+set terminal {term}
+set output '{out}'
+set title 'oauth1 signing throughput vs the OpenSSL limit and liboauth (single thread, higher is better)'
+set style data histograms
+set style histogram clustered gap 1
+set style fill solid 0.85 border -1
+set boxwidth 0.9
+set logscale y
+set yrange [100:5e6]
+set bmargin 4
+set format y '%.0s%c'
+set ylabel 'signatures per second (log scale)'
+set grid ytics
+set key top right
+set xtics noenhanced font ',9'
+plot '{data}' using 2:xtic(1) title 'oauth1' lc rgb '#1f77b4', \\
+     '' using 3 title 'OpenSSL primitive (limit)' lc rgb '#7f7f7f', \\
+     '' using 4 title 'liboauth 1.0.3' lc rgb '#d62728'
+"""
+        r = subprocess.run([gnuplot], input=script, text=True, capture_output=True, check=False)
+        if r.returncode == 0 and os.path.exists(out):
+            written.append(out)
+        else:
+            print(f"report: gnuplot failed for {ext}: {r.stderr.strip()}", file=sys.stderr)
+    return written
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("results")
+    ap.add_argument("--markdown", help="also write the tables to this file")
+    ap.add_argument("--chart-dir", help="write chart.svg / chart.png here")
+    args = ap.parse_args()
+
+    context, results, aggregated = load(args.results)
+    lines, chart, errors = table(results)
+    load_avg = " ".join(f"{x:.2f}" for x in context.get("load_avg", [])) or "?"
+    when = context.get("date", "")[:10]
+    out = []
+    out.append("Signing throughput, single thread, signatures/s "
+               + ("(median of repetitions)" if aggregated else "(one run each)")
+               + f"; {context.get('num_cpus', '?')} CPUs at {context.get('mhz_per_cpu', '?')} MHz"
+               + f", load average {load_avg}, {context.get('openssl_version', '')}, {when}")
+    out.append("")
+    out += lines
+    comps = component_table(results)
+    if comps:
+        out += ["", "Components (one pipeline stage each, reused buffers):", ""] + comps
+    if errors:
+        out += ["", "Errors:"] + [f"- {e}" for e in errors]
+    text = "\n".join(out)
+    print(text)
+    if args.markdown:
+        with open(args.markdown, "w", encoding="utf-8") as f:
+            f.write(text + "\n")
+    if args.chart_dir:
+        for path in write_chart(chart, args.chart_dir):
+            print(f"chart: {path}")
+    return 1 if errors else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
