@@ -86,10 +86,32 @@ inline void reencode_append(std::string_view encoded, std::string& out)
     }
 }
 
+/// True when `url` is a valid http(s) URL up to its '?' and its query (before any '#') holds a
+/// '%' that is not followed by two hex digits.
+inline bool query_has_malformed_escape(std::string_view url) noexcept
+{
+    const std::string_view before_fragment = url.substr(0, url.find('#'));
+    const std::size_t q = before_fragment.find('?');
+    if (q == std::string_view::npos) return false;
+    const std::string_view query = before_fragment.substr(q + 1);
+    bool malformed = false;
+    for (std::size_t i = 0; i < query.size() && !malformed; ++i) {
+        if (query[i] != '%') continue;
+        malformed = query.size() - i < 3 || hex_value(query[i + 1]) < 0 ||
+                    hex_value(query[i + 2]) < 0;
+    }
+    if (!malformed) return false;
+    const auto head = ::boost::urls::parse_uri(::boost::core::string_view(url.data(), q));
+    return head && head->has_authority() && !head->encoded_host().empty() &&
+           is_http_scheme(std::string_view(head->scheme().data(), head->scheme().size())) &&
+           is_valid_port(std::string_view(head->port().data(), head->port().size()));
+}
+
 } // namespace detail
 
 /// Parses an absolute request URL into Boost.URL's view, with oauth1's error codes:
-/// errc::invalid_url unless it is an absolute http(s) URI with a host and a port of at most 65535.
+/// errc::invalid_url unless it is an absolute http(s) URI with a host and a port of at most 65535;
+/// errc::invalid_percent_encoding when only its query has a '%' not followed by two hex digits.
 /// The view refers to `url`'s characters.
 inline ::boost::urls::url_view parse_request_url(std::string_view url, std::error_code& ec) noexcept
 {
@@ -98,7 +120,11 @@ inline ::boost::urls::url_view parse_request_url(std::string_view url, std::erro
     if (!r || !r->has_authority() || r->encoded_host().empty() ||
         !detail::is_http_scheme(std::string_view(r->scheme().data(), r->scheme().size())) ||
         !detail::is_valid_port(std::string_view(r->port().data(), r->port().size()))) {
-        ec = make_error_code(errc::invalid_url);
+        // A URL that is valid up to its query, whose query has a '%' without two hex digits,
+        // gets the same error as such a form body (3.4.1.3.1: the query is decoded like one).
+        ec = make_error_code(!r && detail::query_has_malformed_escape(url)
+                                 ? errc::invalid_percent_encoding
+                                 : errc::invalid_url);
         return {};
     }
     return *r;

@@ -264,7 +264,8 @@ public:
     /// Signs `req` into `out` (reusing its memory). Errors: errc::invalid_method,
     /// errc::invalid_url, errc::invalid_percent_encoding (query or form body),
     /// errc::header_injection (CR/LF/NUL in a protocol value), errc::invalid_parameter (an extra
-    /// parameter not named oauth_*), errc::body_hash_not_allowed, signer errors.
+    /// parameter not named oauth_*), errc::duplicate_protocol_parameter (an extra parameter
+    /// repeating another protocol parameter), errc::body_hash_not_allowed, signer errors.
     void sign(const request& req, const sign_options& opts, signed_request& out,
               std::error_code& ec) const
     {
@@ -329,6 +330,11 @@ public:
                 return;
             }
             p.add(name, value);
+            // A protocol parameter sent twice makes the request invalid (RFC 5849 3.2).
+            if (p.count(p[p.size() - 1].name) > 1) {
+                ec = make_error_code(errc::duplicate_protocol_parameter);
+                return;
+            }
         }
 
         parameter_list& all = out.all_;
