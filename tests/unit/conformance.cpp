@@ -227,7 +227,8 @@ TEST_CASE("the vector file is complete")
         for (const char* f : {"http_method", "url", "consumer_key", "nonce", "timestamp",
                               "include_version", "signature"})
             CHECK_MESSAGE(r.has(f), f);
-        for (const auto& [name, value] : r.fields) {
+        for (const auto& field : r.fields) {
+            const std::string& name = field.first;
             static const char* const known[] = {
                 "method",     "consumer_secret", "token_secret", "key",
                 "passphrase", "http_method",     "url",          "content_type",
