@@ -4,7 +4,7 @@
 #   OAUTH1_SOURCE_DIR   oauth1 source tree      OAUTH1_BINARY_DIR  the build being tested
 #   CONSUMER_DIR        scratch directory       PREFIX             install prefix (fixture)
 #   GENERATOR, CXX      generator and compiler to build consumers with
-#   EXPECT_COMPONENTS   comma-separated adapter components the tested build provides
+#   EXPECT_COMPONENTS   comma-separated optional components the tested build provides
 #   PKG_CONFIG, MESON   tools, for the pkg_config and meson_subproject modes
 cmake_minimum_required(VERSION 3.25)
 
@@ -27,7 +27,7 @@ function(cmake_consumer source)
         "-DOAUTH1_EXPECT_COMPONENTS=${EXPECT_COMPONENTS}" ${ARGN})
     run("${CMAKE_COMMAND}" --build "${work}")
     run("${work}/consumer")
-    run("${work}/consumer_adapters")
+    run("${work}/consumer_components")
 endfunction()
 
 if(MODE STREQUAL "install")
