@@ -244,12 +244,9 @@ void register_rsa(const std::string& key_file, int bits, bool sha256)
             }
             finish(st, before);
         });
-        if (bits == 2048) {
-            benchmark::RegisterBenchmark(("component/signer/" + method + "-2048/W2").c_str(),
-                                         [=](benchmark::State& st) {
-                                             bench_signer(st, client->signer(), base, expected);
-                                         });
-        }
+        benchmark::RegisterBenchmark(
+            ("component/signer/" + method + "-" + std::to_string(bits) + "/W2").c_str(),
+            [=](benchmark::State& st) { bench_signer(st, client->signer(), base, expected); });
     };
     if (sha256) {
         register_with(oauth1::rsa_sha256(key));

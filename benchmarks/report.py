@@ -142,7 +142,7 @@ def table(results):
 
 
 def component_table(results):
-    names = [n for n in results if n.startswith("component/")]
+    names = sorted(n for n in results if n.startswith("component/"))
     if not names:
         return []
     lines = ["| component | ns/op (CPU) | ops/s | bytes/s | allocs/op | ossl_allocs/op |",
