@@ -1,0 +1,182 @@
+// benchmarks/bench_verify.cpp - provider-side verification throughput (oauth1::verifier) of the W2
+// request, next to its signing rows in the same binary (report.py's "verification" table divides
+// verify/<workload>/<method>/oauth1 by sign/<workload>/<method>/oauth1).
+//
+// Rows: verify/W2/HMAC-SHA1/oauth1, verify/W1-1024/RSA-SHA1/oauth1, verify/W1-2048/RSA-SHA1/oauth1
+// (the bench_rsa{1024,2048}.pem keys; the provider holds private_key::public_part()). One
+// verification = the full verify(): header parsed, parameters collected and sorted, consumer and
+// token looked up (in-memory, by pointer), timestamp window, base string, signature check, and the
+// nonce recorded in an oauth1::memory_nonce_store (the default store).
+//
+// Nonces: every accepted request needs a fresh nonce, so each row pre-signs a pool of requests
+// with distinct nonces (16 characters, like the signing rows' nonce) and the fixed timestamp, once,
+// outside any timing; the verifier's Clock returns that timestamp, so nothing expires. The loop
+// cycles through the pool; when it wraps, the store (and the verifier that references it) is
+// replaced by a new, empty one between PauseTiming() and ResumeTiming(), so no verification is a
+// replay and the store never holds more than the pool (2^16 entries for HMAC, 2^12 for RSA, whose
+// signing makes big pools slow to build). Each call of a row's function starts with a new store
+// too. The timed store therefore grows from empty to the pool's size, rehashing on the way, as a
+// real store does. Every verification's result is checked: a refusal turns the row into an error.
+//
+// Self-registered at static initialisation, without any OpenSSL call (keys are loaded and the pool
+// signed on a row's first run), so main()'s OpenSSL allocator installation still comes first.
+#include "bench_common.hpp"
+
+#include <oauth1/keys.hpp>
+#include <oauth1/provider.hpp>
+#include <oauth1/signature_method.hpp>
+
+#include <cstdint>
+#include <cstdio>
+#include <exception>
+#include <memory>
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+#include <system_error>
+#include <vector>
+
+namespace oauth1_bench {
+namespace {
+
+/// The provider's clock: the pool's fixed timestamp.
+struct fixed_clock {
+    std::uint64_t operator()() const noexcept { return timestamp; }
+};
+
+/// In-memory lookups, by pointer (no copy of the credentials per request).
+struct consumer_lookup {
+    const oauth1::consumer_credentials* consumer;
+    const oauth1::consumer_credentials* operator()(std::string_view key) const noexcept
+    {
+        return key == consumer_key ? consumer : nullptr;
+    }
+};
+
+struct token_lookup {
+    const oauth1::token_credentials* credentials;
+    const oauth1::token_credentials* operator()(std::string_view /*consumer*/,
+                                                std::string_view t) const noexcept
+    {
+        return t == token ? credentials : nullptr;
+    }
+};
+
+using bench_verifier =
+    oauth1::verifier<consumer_lookup, token_lookup, oauth1::memory_nonce_store, fixed_clock>;
+
+/// What a row needs, built on its first run: the provider's records and the signed pool.
+struct verify_setup {
+    oauth1::consumer_credentials consumer;
+    oauth1::token_credentials token_record;
+    std::vector<std::string> authorizations; // one Authorization header per distinct nonce
+};
+
+/// Signs `n` copies of `w` with `client`, nonces "nonce-0000000000" + i (16 characters).
+template <class Client>
+std::vector<std::string> sign_pool(const Client& client, const workload& w, std::size_t n)
+{
+    std::vector<std::string> pool;
+    pool.reserve(n);
+    oauth1::sign_options opts = fixed_options(w);
+    oauth1::signed_request out;
+    std::string nonce_text;
+    std::error_code ec;
+    for (std::size_t i = 0; i < n; ++i) {
+        nonce_text = std::to_string(i);
+        nonce_text.insert(0, 16 - nonce_text.size(), '0');
+        nonce_text.replace(0, 6, "nonce-");
+        opts.nonce = nonce_text;
+        client.sign(w.request(), opts, out, ec);
+        if (ec) throw std::runtime_error("signing the verification pool: " + ec.message());
+        pool.emplace_back(out.authorization());
+    }
+    return pool;
+}
+
+void bench_verify(benchmark::State& state, const verify_setup& s, const workload& w)
+{
+    const std::vector<std::string>& pool = s.authorizations;
+    const oauth1::verify_options opts;
+    auto store = std::make_unique<oauth1::memory_nonce_store>(opts.timestamp_window);
+    std::optional<bench_verifier> v;
+    v.emplace(consumer_lookup{&s.consumer}, token_lookup{&s.token_record}, *store);
+    std::error_code ec;
+    std::size_t i = 0;
+    bool refused = false;
+    const alloc_snapshot before = allocations();
+    for (auto _ : state) {
+        if (i == pool.size()) { // wrapped: a new, empty store, outside the timed region
+            state.PauseTiming();
+            v.reset();
+            store = std::make_unique<oauth1::memory_nonce_store>(opts.timestamp_window);
+            v.emplace(consumer_lookup{&s.consumer}, token_lookup{&s.token_record}, *store);
+            i = 0;
+            state.ResumeTiming();
+        }
+        const oauth1::verify_result r = v->verify({w.method, w.url, {}, {}, pool[i++]}, opts, ec);
+        refused |= !r.ok();
+        benchmark::DoNotOptimize(r.consumer_key.data());
+    }
+    finish(state, before);
+    if (refused) state.SkipWithError("a request was refused (bad signature or replayed nonce)");
+}
+
+/// Registers verify/<name>/<method>/oauth1; `make` builds the setup on the row's first run.
+template <class Make>
+void register_row(const std::string& name, const char* method, Make make)
+{
+    auto cache = std::make_shared<std::shared_ptr<const verify_setup>>();
+    workload w = w2();
+    w.name = name;
+    benchmark::RegisterBenchmark(("verify/" + name + "/" + method + "/oauth1").c_str(),
+                                 [cache, make, w](benchmark::State& st) {
+                                     try {
+                                         if (!*cache) *cache = make(w);
+                                     } catch (const std::exception& e) {
+                                         std::fprintf(stderr, "%s: %s\n", w.name.c_str(), e.what());
+                                         st.SkipWithError("set-up failed");
+                                         return;
+                                     }
+                                     bench_verify(st, **cache, w);
+                                 });
+}
+
+std::shared_ptr<const verify_setup> hmac_setup(const workload& w)
+{
+    auto s = std::make_shared<verify_setup>();
+    s->consumer.secret = consumer_secret;
+    s->consumer.methods = {oauth1::signature_method::hmac_sha1};
+    s->token_record.secret = token_secret;
+    oauth1::basic_client<oauth1::hmac_sha1> client{std::string(consumer_key),
+                                                   oauth1::hmac_sha1(consumer_secret)};
+    client.set_token(token, token_secret);
+    s->authorizations = sign_pool(client, w, std::size_t{1} << 16);
+    return s;
+}
+
+std::shared_ptr<const verify_setup> rsa_setup(const workload& w, const char* key_file)
+{
+    const oauth1::private_key key = oauth1::load_private_key_file(data_path(key_file));
+    auto s = std::make_shared<verify_setup>();
+    s->consumer.rsa_key = key.public_part();
+    s->consumer.methods = {oauth1::signature_method::rsa_sha1};
+    s->token_record.secret = token_secret;
+    oauth1::basic_client<oauth1::rsa_sha1> client{std::string(consumer_key), oauth1::rsa_sha1(key)};
+    client.set_token(token, token_secret);
+    s->authorizations = sign_pool(client, w, std::size_t{1} << 12);
+    return s;
+}
+
+const bool registered = [] {
+    register_row("W2", "HMAC-SHA1", [](const workload& w) { return hmac_setup(w); });
+    register_row("W1-1024", "RSA-SHA1",
+                 [](const workload& w) { return rsa_setup(w, "keys/bench_rsa1024.pem"); });
+    register_row("W1-2048", "RSA-SHA1",
+                 [](const workload& w) { return rsa_setup(w, "keys/bench_rsa2048.pem"); });
+    return true;
+}();
+
+} // namespace
+} // namespace oauth1_bench
