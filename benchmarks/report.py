@@ -7,9 +7,11 @@ Reads Google Benchmark JSON (--benchmark_out_format=json). With repetitions it u
 aggregates, otherwise the single runs. Benchmark names are
     sign/<workload>/<signature method>/<implementation>      (oauth1, oauth1_any, openssl, liboauth)
     component/<part>/<input>
+    verify/<workload>/<signature method>/oauth1              provider-side verification
 Prints one row per workload and method: oauth1's signatures/s, the OpenSSL limit's, the ratio
 ours/limit (the ratio issue 6 sets targets for), liboauth's and ours/liboauth, and allocations per
-signature. Writes chart.svg and chart.png (gnuplot, Debian package gnuplot-nox) to --chart-dir.
+signature; then verification next to signing the same request (verify/s, sign/s, verify/sign).
+Writes chart.svg and chart.png (gnuplot, Debian package gnuplot-nox) to --chart-dir.
 Only the Python standard library is used.
 """
 
@@ -141,6 +143,28 @@ def table(results):
     return lines, chart, errors
 
 
+VERIFY_ROWS = [("W2", "HMAC-SHA1"), ("W1-1024", "RSA-SHA1"), ("W1-2048", "RSA-SHA1")]
+
+
+def verify_table(results):
+    """Provider-side verification (verify/<workload>/<method>/oauth1) next to signing the same
+    request (sign/<workload>/<method>/oauth1), from the same run."""
+    keys = [k for k in VERIFY_ROWS if f"verify/{k[0]}/{k[1]}/oauth1" in results]
+    keys += sorted({tuple(n.split("/")[1:3]) for n in results
+                    if n.startswith("verify/") and n.count("/") == 3} - set(keys))
+    if not keys:
+        return []
+    lines = ["| workload | method | verify/s | sign/s | verify/sign | verify allocs/op |",
+             "|---|---|---:|---:|---:|---:|"]
+    for workload, method in keys:
+        v = rate(results, f"verify/{workload}/{method}/oauth1")
+        s = rate(results, f"sign/{workload}/{method}/oauth1")
+        lines.append(f"| {workload} | {method} | {fmt_rate(v)} | {fmt_rate(s)} | "
+                     f"{fmt_ratio(v, s)} | "
+                     f"{fmt_count(counter(results, f'verify/{workload}/{method}/oauth1', 'allocs/op'))} |")
+    return lines
+
+
 def component_table(results):
     names = sorted(n for n in results if n.startswith("component/"))
     if not names:
@@ -230,6 +254,10 @@ def main():
                + f", load average {load_avg}, {context.get('openssl_version', '')}, {when}")
     out.append("")
     out += lines
+    verifs = verify_table(results)
+    if verifs:
+        out += ["", "Verification (oauth1::verifier, in-memory nonce store) vs signing the same "
+                "request, per second:", ""] + verifs
     comps = component_table(results)
     if comps:
         out += ["", "Components (one pipeline stage each, reused buffers):", ""] + comps
