@@ -119,27 +119,26 @@ void register_pipeline(const workload& w)
                                      }
                                      finish(st, before);
                                  });
-    benchmark::RegisterBenchmark(("component/base_string/" + w.name).c_str(),
-                                 [w](benchmark::State& st) {
-                                     oauth1::parameter_list all;
-                                     std::error_code ec;
-                                     if (!collect_and_sort(w, all, ec)) {
-                                         st.SkipWithError("collecting parameters failed");
-                                         return;
-                                     }
-                                     const std::string uri = oauth1::base_string_uri(w.url);
-                                     std::string out;
-                                     oauth1::signature_base_string_append(w.method, uri, all, out);
-                                     const alloc_snapshot before = allocations();
-                                     for (auto _ : st) {
-                                         out.clear();
-                                         oauth1::signature_base_string_append(w.method, uri, all,
-                                                                              out);
-                                         benchmark::DoNotOptimize(out.data());
-                                         benchmark::ClobberMemory();
-                                     }
-                                     finish(st, before);
-                                 });
+    benchmark::RegisterBenchmark(
+        ("component/base_string/" + w.name).c_str(), [w](benchmark::State& st) {
+            oauth1::parameter_list all;
+            std::error_code ec;
+            if (!collect_and_sort(w, all, ec)) {
+                st.SkipWithError("collecting parameters failed");
+                return;
+            }
+            const std::string uri = oauth1::base_string_uri(w.url);
+            std::string out;
+            oauth1::signature_base_string_append(w.method, uri, all, out);
+            const alloc_snapshot before = allocations();
+            for (auto _ : st) {
+                out.clear();
+                oauth1::signature_base_string_append(w.method, uri, all, out);
+                benchmark::DoNotOptimize(out.data());
+                benchmark::ClobberMemory();
+            }
+            finish(st, before);
+        });
 }
 
 void register_authorization_header()

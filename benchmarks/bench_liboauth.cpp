@@ -28,7 +28,7 @@ namespace oauth1_bench {
 namespace {
 
 struct liboauth_case {
-    std::string url;  // with every parameter, nonce and timestamp in the query
+    std::string url; // with every parameter, nonce and timestamp in the query
     std::string http_method;
     bool post = false;
     OAuthMethod method = OA_HMAC;
@@ -40,9 +40,9 @@ struct liboauth_case {
 std::string liboauth_sign(const liboauth_case& c, bool check)
 {
     char* post = nullptr;
-    char* url = oauth_sign_url2(c.url.c_str(), c.post ? &post : nullptr, c.method,
-                                c.http_method.c_str(), consumer_key.data(), c.secret.c_str(),
-                                token.data(), token_secret.data());
+    char* url =
+        oauth_sign_url2(c.url.c_str(), c.post ? &post : nullptr, c.method, c.http_method.c_str(),
+                        consumer_key.data(), c.secret.c_str(), token.data(), token_secret.data());
     std::string sig;
     if (check) {
         const char* signed_text = c.post ? post : url;

@@ -38,7 +38,10 @@ void* ossl_realloc(void* p, std::size_t n, const char* /*file*/, int /*line*/)
     return std::realloc(p, n);
 }
 
-void ossl_free(void* p, const char* /*file*/, int /*line*/) { std::free(p); }
+void ossl_free(void* p, const char* /*file*/, int /*line*/)
+{
+    std::free(p);
+}
 
 #if !defined(OAUTH1_BENCH_NO_NEW_COUNT)
 void* counted_new(std::size_t n)
@@ -71,10 +74,22 @@ void* counted_new(std::size_t n, std::align_val_t al)
 } // namespace
 
 #if !defined(OAUTH1_BENCH_NO_NEW_COUNT)
-void* operator new(std::size_t n) { return counted_new(n); }
-void* operator new[](std::size_t n) { return counted_new(n); }
-void* operator new(std::size_t n, std::align_val_t a) { return counted_new(n, a); }
-void* operator new[](std::size_t n, std::align_val_t a) { return counted_new(n, a); }
+void* operator new(std::size_t n)
+{
+    return counted_new(n);
+}
+void* operator new[](std::size_t n)
+{
+    return counted_new(n);
+}
+void* operator new(std::size_t n, std::align_val_t a)
+{
+    return counted_new(n, a);
+}
+void* operator new[](std::size_t n, std::align_val_t a)
+{
+    return counted_new(n, a);
+}
 void* operator new(std::size_t n, const std::nothrow_t&) noexcept
 {
     try {
@@ -107,24 +122,66 @@ void* operator new[](std::size_t n, std::align_val_t a, const std::nothrow_t&) n
         return nullptr;
     }
 }
-void operator delete(void* p) noexcept { std::free(p); }
-void operator delete[](void* p) noexcept { std::free(p); }
-void operator delete(void* p, std::size_t) noexcept { std::free(p); }
-void operator delete[](void* p, std::size_t) noexcept { std::free(p); }
-void operator delete(void* p, std::align_val_t) noexcept { std::free(p); }
-void operator delete[](void* p, std::align_val_t) noexcept { std::free(p); }
-void operator delete(void* p, std::size_t, std::align_val_t) noexcept { std::free(p); }
-void operator delete[](void* p, std::size_t, std::align_val_t) noexcept { std::free(p); }
-void operator delete(void* p, const std::nothrow_t&) noexcept { std::free(p); }
-void operator delete[](void* p, const std::nothrow_t&) noexcept { std::free(p); }
-void operator delete(void* p, std::align_val_t, const std::nothrow_t&) noexcept { std::free(p); }
-void operator delete[](void* p, std::align_val_t, const std::nothrow_t&) noexcept { std::free(p); }
+void operator delete(void* p) noexcept
+{
+    std::free(p);
+}
+void operator delete[](void* p) noexcept
+{
+    std::free(p);
+}
+void operator delete(void* p, std::size_t) noexcept
+{
+    std::free(p);
+}
+void operator delete[](void* p, std::size_t) noexcept
+{
+    std::free(p);
+}
+void operator delete(void* p, std::align_val_t) noexcept
+{
+    std::free(p);
+}
+void operator delete[](void* p, std::align_val_t) noexcept
+{
+    std::free(p);
+}
+void operator delete(void* p, std::size_t, std::align_val_t) noexcept
+{
+    std::free(p);
+}
+void operator delete[](void* p, std::size_t, std::align_val_t) noexcept
+{
+    std::free(p);
+}
+void operator delete(void* p, const std::nothrow_t&) noexcept
+{
+    std::free(p);
+}
+void operator delete[](void* p, const std::nothrow_t&) noexcept
+{
+    std::free(p);
+}
+void operator delete(void* p, std::align_val_t, const std::nothrow_t&) noexcept
+{
+    std::free(p);
+}
+void operator delete[](void* p, std::align_val_t, const std::nothrow_t&) noexcept
+{
+    std::free(p);
+}
 #endif
 
 namespace oauth1_bench {
 
-alloc_snapshot allocations() noexcept { return {cxx_allocs, ossl_allocs}; }
-bool ossl_counting() noexcept { return ossl_installed; }
+alloc_snapshot allocations() noexcept
+{
+    return {cxx_allocs, ossl_allocs};
+}
+bool ossl_counting() noexcept
+{
+    return ossl_installed;
+}
 bool cxx_counting() noexcept
 {
 #if defined(OAUTH1_BENCH_NO_NEW_COUNT)
@@ -139,8 +196,8 @@ void finish(benchmark::State& state, const alloc_snapshot& before)
     const alloc_snapshot after = allocations();
     state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations()));
     if (cxx_counting())
-        state.counters["allocs/op"] = benchmark::Counter(static_cast<double>(after.cxx - before.cxx),
-                                                         benchmark::Counter::kAvgIterations);
+        state.counters["allocs/op"] = benchmark::Counter(
+            static_cast<double>(after.cxx - before.cxx), benchmark::Counter::kAvgIterations);
     if (ossl_counting())
         state.counters["ossl_allocs/op"] = benchmark::Counter(
             static_cast<double>(after.ossl - before.ossl), benchmark::Counter::kAvgIterations);
@@ -163,14 +220,18 @@ std::string read_file(const std::string& path)
 
 workload w2()
 {
-    return {"W2", "GET", "https://example-dev1.atlassian.net/rest/api/latest/issue/JJ-2", "", "", false};
+    return {"W2", "GET", "https://example-dev1.atlassian.net/rest/api/latest/issue/JJ-2",
+            "",   "",    false};
 }
 
 workload w3()
 {
-    return {"W3", "POST", "https://api.example.com/1/statuses/update.json?include_entities=true",
+    return {"W3",
+            "POST",
+            "https://api.example.com/1/statuses/update.json?include_entities=true",
             "application/x-www-form-urlencoded",
-            "status=Hello%20Ladies%20%2B%20Gentlemen%2C%20a%20signed%20OAuth%20request%21", false};
+            "status=Hello%20Ladies%20%2B%20Gentlemen%2C%20a%20signed%20OAuth%20request%21",
+            false};
 }
 
 workload w3_50q()
@@ -198,8 +259,8 @@ workload w3_50q()
 
 workload large_body()
 {
-    workload w{"LargeBody-64KiB", "POST", "https://example-dev1.atlassian.net/rest/api/2/issue",
-               "application/json", "", true};
+    workload w{"LargeBody-64KiB",  "POST", "https://example-dev1.atlassian.net/rest/api/2/issue",
+               "application/json", "",     true};
     // A JSON-looking body of exactly 64 KiB.
     std::string& b = w.body;
     b = "{\"fields\":{\"description\":\"";
@@ -223,8 +284,7 @@ oauth1::sign_options fixed_options(const workload& w)
 int main(int argc, char** argv)
 {
     // First OpenSSL call of the process: nothing may have allocated through OpenSSL before.
-    ossl_installed =
-        CRYPTO_set_mem_functions(&ossl_malloc, &ossl_realloc, &ossl_free) == 1;
+    ossl_installed = CRYPTO_set_mem_functions(&ossl_malloc, &ossl_realloc, &ossl_free) == 1;
     if (!ossl_installed)
         std::fputs("oauth1_bench: OpenSSL had already allocated; ossl_allocs/op not reported\n",
                    stderr);

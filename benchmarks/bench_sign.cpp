@@ -9,8 +9,10 @@
 //   HMAC-SHA*: EVP_MAC_fetch("HMAC") once; per signature EVP_MAC_CTX_new, EVP_MAC_init with the key
 //              ("enc(consumer secret)&enc(token secret)") and the digest name, EVP_MAC_update,
 //              EVP_MAC_final, EVP_MAC_CTX_free, then EVP_EncodeBlock (base64): "key set per call".
-//   RSA-SHA*:  a key loaded once (the same EVP_PKEY that oauth1 uses); per signature EVP_MD_CTX_new,
-//              EVP_DigestSignInit_ex(digest name), EVP_DigestSign, EVP_MD_CTX_free, EVP_EncodeBlock.
+//   RSA-SHA*:  a key loaded once (the same EVP_PKEY that oauth1 uses); per signature
+//   EVP_MD_CTX_new,
+//              EVP_DigestSignInit_ex(digest name), EVP_DigestSign, EVP_MD_CTX_free,
+//              EVP_EncodeBlock.
 //   large body: EVP_Q_digest of the body + EVP_EncodeBlock, then the HMAC limit above.
 // Every benchmark first checks that its signature equals the limit's; a mismatch skips the row
 // with an error instead of timing a wrong answer.
@@ -50,7 +52,8 @@ public:
     openssl_hmac& operator=(const openssl_hmac&) = delete;
     ~openssl_hmac() { EVP_MAC_free(mac_); }
 
-    /// base64(HMAC-digest(key, data)) into `out` (at least 89 bytes); returns its length, 0 on error.
+    /// base64(HMAC-digest(key, data)) into `out` (at least 89 bytes); returns its length, 0 on
+    /// error.
     std::size_t sign(const char* digest, std::string_view key, std::string_view data,
                      unsigned char* out) const
     {
@@ -61,12 +64,11 @@ public:
             OSSL_PARAM_construct_end()};
         unsigned char md[EVP_MAX_MD_SIZE];
         std::size_t n = 0;
-        const bool ok =
-            EVP_MAC_init(ctx, reinterpret_cast<const unsigned char*>(key.data()), key.size(),
-                         params) == 1 &&
-            EVP_MAC_update(ctx, reinterpret_cast<const unsigned char*>(data.data()), data.size()) ==
-                1 &&
-            EVP_MAC_final(ctx, md, &n, sizeof md) == 1;
+        const bool ok = EVP_MAC_init(ctx, reinterpret_cast<const unsigned char*>(key.data()),
+                                     key.size(), params) == 1 &&
+                        EVP_MAC_update(ctx, reinterpret_cast<const unsigned char*>(data.data()),
+                                       data.size()) == 1 &&
+                        EVP_MAC_final(ctx, md, &n, sizeof md) == 1;
         EVP_MAC_CTX_free(ctx);
         return ok ? openssl_base64(md, n, out) : 0;
     }
@@ -167,8 +169,8 @@ void register_hmac(const std::shared_ptr<const openssl_hmac>& limit, const workl
                                                 oauth1::hmac_sha1(consumer_secret));
     any->set_token(token, token_secret);
 
-    const std::string key = oauth1::percent_encode(consumer_secret) + "&" +
-                            oauth1::percent_encode(token_secret);
+    const std::string key =
+        oauth1::percent_encode(consumer_secret) + "&" + oauth1::percent_encode(token_secret);
     const std::string base = first_base_string(*typed, w);
     unsigned char b64[128];
     const std::size_t n = limit->sign("SHA1", key, base, b64);
@@ -196,10 +198,9 @@ void register_hmac(const std::shared_ptr<const openssl_hmac>& limit, const workl
         finish(st, before);
     });
     if (with_components) {
-        benchmark::RegisterBenchmark(("component/signer/HMAC-SHA1/" + w.name).c_str(),
-                                     [=](benchmark::State& st) {
-                                         bench_signer(st, typed->signer(), base, expected);
-                                     });
+        benchmark::RegisterBenchmark(
+            ("component/signer/HMAC-SHA1/" + w.name).c_str(),
+            [=](benchmark::State& st) { bench_signer(st, typed->signer(), base, expected); });
     }
 }
 
@@ -261,8 +262,8 @@ void register_large_body(const std::shared_ptr<const openssl_hmac>& limit)
     auto client = std::make_shared<hmac_client>(std::string(consumer_key),
                                                 oauth1::hmac_sha1(consumer_secret));
     client->set_token(token, token_secret);
-    const std::string key = oauth1::percent_encode(consumer_secret) + "&" +
-                            oauth1::percent_encode(token_secret);
+    const std::string key =
+        oauth1::percent_encode(consumer_secret) + "&" + oauth1::percent_encode(token_secret);
     const std::string base = first_base_string(*client, w);
 
     // The limit: SHA-1 of the body, base64 (into `hash`, 29 bytes), then HMAC-SHA1 of the base
@@ -285,8 +286,7 @@ void register_large_body(const std::shared_ptr<const openssl_hmac>& limit)
     const std::string expected_hash = oauth1::percent_encode(as_string(hash, hash_len));
     std::string_view our_hash;
     const oauth1::signed_request first = client->sign(w.request(), fixed_options(w));
-    if (!first.protocol_parameters().find("oauth_body_hash", our_hash) ||
-        our_hash != expected_hash)
+    if (!first.protocol_parameters().find("oauth_body_hash", our_hash) || our_hash != expected_hash)
         throw std::runtime_error("oauth_body_hash differs from OpenSSL's SHA-1 of the body");
 
     const std::string prefix = "sign/" + w.name + "/HMAC-SHA1/";

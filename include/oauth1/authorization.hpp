@@ -41,7 +41,10 @@ inline void quoted_string_append(std::string_view s, std::string& out)
     out.push_back('"');
 }
 
-constexpr bool is_ows(char c) noexcept { return c == ' ' || c == '\t'; }
+constexpr bool is_ows(char c) noexcept
+{
+    return c == ' ' || c == '\t';
+}
 
 } // namespace detail
 
@@ -175,8 +178,7 @@ inline parsed_authorization parse_authorization_header(std::string_view value, s
             ec = make_error_code(errc::invalid_authorization_header);
             return {};
         }
-        if (detail::has_header_breaking_char(name) ||
-            detail::has_header_breaking_char(unquoted)) {
+        if (detail::has_header_breaking_char(name) || detail::has_header_breaking_char(unquoted)) {
             ec = make_error_code(errc::invalid_authorization_header);
             return {};
         }

@@ -49,8 +49,21 @@ constexpr bool is_tchar(char c) noexcept
 {
     if ((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9')) return true;
     switch (c) {
-    case '!': case '#': case '$': case '%': case '&': case '\'': case '*': case '+': case '-':
-    case '.': case '^': case '_': case '`': case '|': case '~': return true;
+    case '!':
+    case '#':
+    case '$':
+    case '%':
+    case '&':
+    case '\'':
+    case '*':
+    case '+':
+    case '-':
+    case '.':
+    case '^':
+    case '_':
+    case '`':
+    case '|':
+    case '~': return true;
     default: return false;
     }
 }
@@ -97,8 +110,8 @@ inline bool query_has_malformed_escape(std::string_view url) noexcept
     bool malformed = false;
     for (std::size_t i = 0; i < query.size() && !malformed; ++i) {
         if (query[i] != '%') continue;
-        malformed = query.size() - i < 3 || hex_value(query[i + 1]) < 0 ||
-                    hex_value(query[i + 2]) < 0;
+        malformed =
+            query.size() - i < 3 || hex_value(query[i + 1]) < 0 || hex_value(query[i + 2]) < 0;
     }
     if (!malformed) return false;
     const auto head = ::boost::urls::parse_uri(::boost::core::string_view(url.data(), q));
@@ -135,12 +148,14 @@ inline void base_string_uri_append(const ::boost::urls::url_view& u, std::string
 {
     const std::size_t scheme_begin = out.size();
     for (const char c : u.scheme()) out.push_back(detail::ascii_lower(c));
-    const std::string scheme = out.substr(scheme_begin); // a copy: the appends below may reallocate out
+    const std::string scheme =
+        out.substr(scheme_begin); // a copy: the appends below may reallocate out
     out.append("://", 3);
     for (const char c : u.encoded_host()) out.push_back(detail::ascii_lower(c));
     if (u.has_port() && !u.port().empty()) {
         const std::uint16_t port = u.port_number();
-        const bool is_default = (port == 80 && scheme == "http") || (port == 443 && scheme == "https");
+        const bool is_default =
+            (port == 80 && scheme == "http") || (port == 443 && scheme == "https");
         if (!is_default) {
             out.push_back(':');
             out.append(std::to_string(port));
@@ -191,8 +206,8 @@ constexpr bool is_valid_method(std::string_view method) noexcept
 inline void signature_base_string_append(std::string_view method, std::string_view base_uri,
                                          const parameter_list& params, std::string& out)
 {
-    out.reserve(out.size() + method.size() + 2 + base_uri.size() * 3 +
-                params.normalized_size() + params.size() * 8);
+    out.reserve(out.size() + method.size() + 2 + base_uri.size() * 3 + params.normalized_size() +
+                params.size() * 8);
     for (const char c : method) out.push_back(detail::ascii_upper(c));
     out.push_back('&');
     percent_encode_append(base_uri, out);

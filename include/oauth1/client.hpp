@@ -2,7 +2,8 @@
 //
 //   oauth1::client c("OauthKey", oauth1::rsa_sha1(oauth1::load_private_key_file("key.pem")));
 //   c.set_token(access_token, token_secret);
-//   std::string auth = c.authorization_header({"GET", "https://jira.example.com/rest/api/2/issue/JJ-2"});
+//   std::string auth = c.authorization_header({"GET",
+//   "https://jira.example.com/rest/api/2/issue/JJ-2"});
 //
 // basic_client keeps the consumer key, the token and a signer (whose HMAC key schedule is computed
 // once per secret pair). sign() fills a reusable `signed_request`: after the first use with a given
@@ -70,7 +71,8 @@ struct system_clock {
     std::uint64_t operator()() const noexcept
     {
         const auto now = std::chrono::system_clock::now().time_since_epoch();
-        return static_cast<std::uint64_t>(std::chrono::duration_cast<std::chrono::seconds>(now).count());
+        return static_cast<std::uint64_t>(
+            std::chrono::duration_cast<std::chrono::seconds>(now).count());
     }
 };
 
@@ -235,8 +237,7 @@ public:
     basic_client(std::string consumer_key, Signer signer, Clock clock = {}, NonceSource nonce = {})
         : consumer_key_(std::move(consumer_key)), signer_(std::move(signer)),
           clock_(std::move(clock)), nonce_(std::move(nonce))
-    {
-    }
+    {}
 
     const std::string& consumer_key() const noexcept { return consumer_key_; }
     const std::string& token() const noexcept { return token_; }
@@ -316,7 +317,8 @@ public:
         out.timestamp_ = opts.timestamp ? *opts.timestamp : clock_();
         char ts[24];
         const auto tr = std::to_chars(ts, ts + sizeof ts, out.timestamp_);
-        p.add_encoded("oauth_timestamp", std::string_view(ts, static_cast<std::size_t>(tr.ptr - ts)));
+        p.add_encoded("oauth_timestamp",
+                      std::string_view(ts, static_cast<std::size_t>(tr.ptr - ts)));
         if (!token_.empty()) p.add("oauth_token", token_);
         if (!opts.verifier.empty()) p.add("oauth_verifier", opts.verifier);
         if (include_version_) p.add_encoded("oauth_version", "1.0");

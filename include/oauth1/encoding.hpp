@@ -3,8 +3,8 @@
 //
 // Encoding: every byte except the unreserved set ALPHA / DIGIT / "-" / "." / "_" / "~" becomes
 // "%" HEXDIG HEXDIG with upper-case hex (3.6). Input is taken as UTF-8 bytes, so U+3001 gives
-// "%E3%80%81". Decoding rejects a "%" not followed by two hex digits (errc::invalid_percent_encoding)
-// instead of passing it through.
+// "%E3%80%81". Decoding rejects a "%" not followed by two hex digits
+// (errc::invalid_percent_encoding) instead of passing it through.
 #ifndef OAUTH1_ENCODING_HPP
 #define OAUTH1_ENCODING_HPP
 
@@ -159,12 +159,16 @@ inline std::string form_decode(std::string_view in, std::error_code& ec)
 }
 
 /// Decodes one application/x-www-form-urlencoded name or value ('+' is a space); throws.
-inline std::string form_decode(std::string_view in) { return percent_decode(in, decode_opts{true}); }
+inline std::string form_decode(std::string_view in)
+{
+    return percent_decode(in, decode_opts{true});
+}
 
 /// Appends the RFC 5849 3.6 encoding of the percent-decoding of `in` (decode once, then encode
-/// once: a pre-encoded "%2B" stays "%2B"; with plus_as_space, as in application/x-www-form-urlencoded
-/// text, a '+' becomes "%20"). Normalises query, form and header parameters (3.4.1.3.2) without a
-/// temporary. On a malformed escape sets errc::invalid_percent_encoding and appends nothing.
+/// once: a pre-encoded "%2B" stays "%2B"; with plus_as_space, as in
+/// application/x-www-form-urlencoded text, a '+' becomes "%20"). Normalises query, form and header
+/// parameters (3.4.1.3.2) without a temporary. On a malformed escape sets
+/// errc::invalid_percent_encoding and appends nothing.
 inline void percent_recode_append(std::string_view in, std::string& out, std::error_code& ec,
                                   decode_opts opts = {true})
 {

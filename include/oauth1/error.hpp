@@ -32,24 +32,24 @@ enum class errc {
     crypto_failure,               ///< OpenSSL reported an error while signing or verifying
     crypto_policy_refused,        ///< the system crypto policy refuses this algorithm (e.g. SHA-1)
     // Keys.
-    key_format_unrecognized,      ///< the key data matches none of the supported formats
-    key_pem_invalid,              ///< PEM armour found, but its content is not a valid key
-    key_der_invalid,              ///< DER (or headerless base64 DER) is not a valid key
-    key_base64_invalid,           ///< headerless key text is not valid base64
-    key_passphrase_required,      ///< an encrypted key was given without a passphrase
-    key_passphrase_wrong,         ///< the passphrase did not decrypt the key
-    key_not_rsa,                  ///< an RSA signature method was given a non-RSA key
-    key_not_private,              ///< a signing operation was given only a public key
-    certificate_invalid,          ///< an X.509 certificate could not be parsed
-    file_unreadable,              ///< a key or certificate file could not be read
+    key_format_unrecognized, ///< the key data matches none of the supported formats
+    key_pem_invalid,         ///< PEM armour found, but its content is not a valid key
+    key_der_invalid,         ///< DER (or headerless base64 DER) is not a valid key
+    key_base64_invalid,      ///< headerless key text is not valid base64
+    key_passphrase_required, ///< an encrypted key was given without a passphrase
+    key_passphrase_wrong,    ///< the passphrase did not decrypt the key
+    key_not_rsa,             ///< an RSA signature method was given a non-RSA key
+    key_not_private,         ///< a signing operation was given only a public key
+    certificate_invalid,     ///< an X.509 certificate could not be parsed
+    file_unreadable,         ///< a key or certificate file could not be read
     // Other.
-    nonce_source_failed,          ///< the CSPRNG could not produce a nonce
-    buffer_too_small,             ///< a caller-provided fixed buffer is too small
-    invalid_argument,             ///< a precondition on an argument was violated
-    key_required,                 ///< an RSA signature method was configured without a key
-    body_hash_not_allowed,        ///< oauth_body_hash asked for a form body or for PLAINTEXT
-    nonce_store_full,             ///< the in-memory nonce store is at its bound (fails closed)
-    nonce_store_unavailable,      ///< the nonce store could not be reached (fails closed)
+    nonce_source_failed,     ///< the CSPRNG could not produce a nonce
+    buffer_too_small,        ///< a caller-provided fixed buffer is too small
+    invalid_argument,        ///< a precondition on an argument was violated
+    key_required,            ///< an RSA signature method was configured without a key
+    body_hash_not_allowed,   ///< oauth_body_hash asked for a form body or for PLAINTEXT
+    nonce_store_full,        ///< the in-memory nonce store is at its bound (fails closed)
+    nonce_store_unavailable, ///< the nonce store could not be reached (fails closed)
 };
 
 namespace detail {
@@ -64,12 +64,12 @@ public:
         case errc::ok: return "success";
         case errc::invalid_percent_encoding:
             return "invalid percent-encoding: '%' must be followed by two hexadecimal digits";
-        case errc::invalid_url: return "invalid request URL: expected an absolute http or https URI";
+        case errc::invalid_url:
+            return "invalid request URL: expected an absolute http or https URI";
         case errc::invalid_method: return "invalid HTTP method: expected a non-empty token";
         case errc::header_injection:
             return "value contains CR, LF or NUL, which would allow header injection";
-        case errc::invalid_authorization_header:
-            return "malformed OAuth Authorization header";
+        case errc::invalid_authorization_header: return "malformed OAuth Authorization header";
         case errc::duplicate_protocol_parameter: return "protocol parameter given more than once";
         case errc::missing_parameter: return "required parameter is missing";
         case errc::invalid_parameter: return "parameter has an invalid value";

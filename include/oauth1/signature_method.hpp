@@ -42,7 +42,15 @@
 namespace oauth1 {
 
 /// The signature methods oauth1 implements (RFC 5849 3.4).
-enum class signature_method { hmac_sha1, hmac_sha256, hmac_sha512, rsa_sha1, rsa_sha256, rsa_sha512, plaintext };
+enum class signature_method {
+    hmac_sha1,
+    hmac_sha256,
+    hmac_sha512,
+    rsa_sha1,
+    rsa_sha256,
+    rsa_sha512,
+    plaintext
+};
 
 /// The protocol name of a method ("HMAC-SHA1", ...), as sent in oauth_signature_method.
 constexpr std::string_view to_string(signature_method m) noexcept
@@ -63,8 +71,8 @@ constexpr std::string_view to_string(signature_method m) noexcept
 constexpr std::optional<signature_method> parse_signature_method(std::string_view name) noexcept
 {
     constexpr signature_method all[] = {
-        signature_method::hmac_sha1,  signature_method::hmac_sha256, signature_method::hmac_sha512,
-        signature_method::rsa_sha1,   signature_method::rsa_sha256,  signature_method::rsa_sha512,
+        signature_method::hmac_sha1, signature_method::hmac_sha256, signature_method::hmac_sha512,
+        signature_method::rsa_sha1,  signature_method::rsa_sha256,  signature_method::rsa_sha512,
         signature_method::plaintext};
     for (const signature_method m : all)
         if (to_string(m) == name) return m;
@@ -147,8 +155,7 @@ public:
     }
 
     /// True when `signature` is the base64 HMAC of `base_string`; compared in constant time.
-    bool verify(std::string_view base_string, std::string_view signature,
-                std::error_code& ec) const
+    bool verify(std::string_view base_string, std::string_view signature, std::error_code& ec) const
     {
         ec.clear();
         unsigned char mac[Digest::size];
@@ -263,8 +270,9 @@ public:
         }
         detail::evp_md_ctx_ptr ctx(EVP_MD_CTX_new());
         EVP_PKEY_CTX* pctx = nullptr;
-        if (!ctx || EVP_DigestSignInit_ex(ctx.get(), &pctx, Digest::openssl_name, nullptr, nullptr,
-                                          pkey, nullptr) != 1 ||
+        if (!ctx ||
+            EVP_DigestSignInit_ex(ctx.get(), &pctx, Digest::openssl_name, nullptr, nullptr, pkey,
+                                  nullptr) != 1 ||
             EVP_PKEY_CTX_set_rsa_padding(pctx, RSA_PKCS1_PADDING) != 1) {
             ec = refusal_or_failure();
             return;
@@ -281,8 +289,7 @@ public:
 
     /// True when `signature` (base64) is a valid signature of `base_string` under the public key.
     /// A signature that is not valid base64 gives false with errc::invalid_signature_encoding.
-    bool verify(std::string_view base_string, std::string_view signature,
-                std::error_code& ec) const
+    bool verify(std::string_view base_string, std::string_view signature, std::error_code& ec) const
     {
         ec.clear();
         EVP_PKEY* pkey = public_.native_handle();
@@ -302,20 +309,21 @@ public:
         }
         detail::evp_md_ctx_ptr ctx(EVP_MD_CTX_new());
         EVP_PKEY_CTX* pctx = nullptr;
-        if (!ctx || EVP_DigestVerifyInit_ex(ctx.get(), &pctx, Digest::openssl_name, nullptr,
-                                            nullptr, pkey, nullptr) != 1 ||
+        if (!ctx ||
+            EVP_DigestVerifyInit_ex(ctx.get(), &pctx, Digest::openssl_name, nullptr, nullptr, pkey,
+                                    nullptr) != 1 ||
             EVP_PKEY_CTX_set_rsa_padding(pctx, RSA_PKCS1_PADDING) != 1) {
             ec = refusal_or_failure();
             return false;
         }
-        const int r = EVP_DigestVerify(ctx.get(), reinterpret_cast<const unsigned char*>(raw.data()),
-                                       raw.size(),
-                                       reinterpret_cast<const unsigned char*>(base_string.data()),
-                                       base_string.size());
+        const int r = EVP_DigestVerify(
+            ctx.get(), reinterpret_cast<const unsigned char*>(raw.data()), raw.size(),
+            reinterpret_cast<const unsigned char*>(base_string.data()), base_string.size());
         // 0 is "signature does not match"; negative values are errors, which count as a mismatch
         // unless the policy refused the algorithm.
         if (r != 1) {
-            if (detail::last_error_is_policy_refusal()) ec = make_error_code(errc::crypto_policy_refused);
+            if (detail::last_error_is_policy_refusal())
+                ec = make_error_code(errc::crypto_policy_refused);
             detail::clear_openssl_errors();
             return false;
         }
@@ -360,24 +368,29 @@ inline constexpr bool is_signer_v = is_signer<T>::value;
 /// C++20 form of the signer requirements.
 template <class T>
 concept signer = requires(T& s, const T& cs, std::string_view sv, std::string& out,
-                          std::error_code& ec) {
-    { cs.name() } -> std::convertible_to<std::string_view>;
+                          std::error_code& ec)
+{
+    {
+        cs.name()
+        } -> std::convertible_to<std::string_view>;
     s.set_token_secret(sv);
     cs.sign(sv, out, ec);
-    { cs.verify(sv, sv, ec) } -> std::convertible_to<bool>;
+    {
+        cs.verify(sv, sv, ec)
+        } -> std::convertible_to<bool>;
 };
 #endif
 
 /// A signer chosen at run time (e.g. from a configuration file's method name).
 class any_signer {
 public:
-    using variant_type =
-        std::variant<hmac_sha1, hmac_sha256, hmac_sha512, rsa_sha1, rsa_sha256, rsa_sha512, plaintext>;
+    using variant_type = std::variant<hmac_sha1, hmac_sha256, hmac_sha512, rsa_sha1, rsa_sha256,
+                                      rsa_sha512, plaintext>;
 
-    template <class Signer, class = std::enable_if_t<std::is_constructible_v<variant_type, Signer&&>>>
+    template <class Signer,
+              class = std::enable_if_t<std::is_constructible_v<variant_type, Signer&&>>>
     any_signer(Signer s) : v_(std::move(s)) // NOLINT(google-explicit-constructor)
-    {
-    }
+    {}
 
     /// Builds the signer for `method`: HMAC-SHA* and PLAINTEXT use the secrets, RSA-SHA* the key.
     /// errc::key_required when an RSA method has no key; errc::key_not_rsa for a non-RSA key.

@@ -13,7 +13,10 @@ namespace oauth1::detail {
 inline constexpr char base64_alphabet[] =
     "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
 
-constexpr std::size_t base64_encoded_size(std::size_t n) noexcept { return (n + 2) / 3 * 4; }
+constexpr std::size_t base64_encoded_size(std::size_t n) noexcept
+{
+    return (n + 2) / 3 * 4;
+}
 
 /// Writes the base64 form of [data, data+n) to `out` (base64_encoded_size(n) chars); returns end.
 inline char* base64_encode(const unsigned char* data, std::size_t n, char* out) noexcept
@@ -63,7 +66,8 @@ inline int base64_value(char c) noexcept
 
 /// Strict decoding: the standard alphabet, length a multiple of 4 after skipping ASCII whitespace
 /// when `skip_whitespace`, padding only at the end. Appends to `out`; returns false on bad input.
-inline bool base64_decode_append(std::string_view in, std::string& out, bool skip_whitespace = false)
+inline bool base64_decode_append(std::string_view in, std::string& out,
+                                 bool skip_whitespace = false)
 {
     std::uint32_t acc = 0;
     int bits = 0;

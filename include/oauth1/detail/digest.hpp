@@ -26,7 +26,7 @@
 #endif
 
 #if OAUTH1_DETAIL_LOWLEVEL_SHA && (defined(__GNUC__) || defined(__clang__))
-#define OAUTH1_DETAIL_SUPPRESS_DEPRECATED_BEGIN                                                   \
+#define OAUTH1_DETAIL_SUPPRESS_DEPRECATED_BEGIN                                                    \
     _Pragma("GCC diagnostic push") _Pragma("GCC diagnostic ignored \"-Wdeprecated-declarations\"")
 #define OAUTH1_DETAIL_SUPPRESS_DEPRECATED_END _Pragma("GCC diagnostic pop")
 #else
@@ -44,9 +44,18 @@ struct sha1_digest {
     static constexpr const char* openssl_name = "SHA1";
 #if OAUTH1_DETAIL_LOWLEVEL_SHA
     using context = SHA_CTX;
-    static void init(context& c) noexcept { SHA1_Init(&c); }
-    static void update(context& c, const void* p, std::size_t n) noexcept { SHA1_Update(&c, p, n); }
-    static void final(context& c, unsigned char* out) noexcept { SHA1_Final(out, &c); }
+    static void init(context& c) noexcept
+    {
+        SHA1_Init(&c);
+    }
+    static void update(context& c, const void* p, std::size_t n) noexcept
+    {
+        SHA1_Update(&c, p, n);
+    }
+    static void final(context& c, unsigned char* out) noexcept
+    {
+        SHA1_Final(out, &c);
+    }
 #endif
 };
 
@@ -56,9 +65,18 @@ struct sha256_digest {
     static constexpr const char* openssl_name = "SHA256";
 #if OAUTH1_DETAIL_LOWLEVEL_SHA
     using context = SHA256_CTX;
-    static void init(context& c) noexcept { SHA256_Init(&c); }
-    static void update(context& c, const void* p, std::size_t n) noexcept { SHA256_Update(&c, p, n); }
-    static void final(context& c, unsigned char* out) noexcept { SHA256_Final(out, &c); }
+    static void init(context& c) noexcept
+    {
+        SHA256_Init(&c);
+    }
+    static void update(context& c, const void* p, std::size_t n) noexcept
+    {
+        SHA256_Update(&c, p, n);
+    }
+    static void final(context& c, unsigned char* out) noexcept
+    {
+        SHA256_Final(out, &c);
+    }
 #endif
 };
 
@@ -68,9 +86,18 @@ struct sha512_digest {
     static constexpr const char* openssl_name = "SHA512";
 #if OAUTH1_DETAIL_LOWLEVEL_SHA
     using context = SHA512_CTX;
-    static void init(context& c) noexcept { SHA512_Init(&c); }
-    static void update(context& c, const void* p, std::size_t n) noexcept { SHA512_Update(&c, p, n); }
-    static void final(context& c, unsigned char* out) noexcept { SHA512_Final(out, &c); }
+    static void init(context& c) noexcept
+    {
+        SHA512_Init(&c);
+    }
+    static void update(context& c, const void* p, std::size_t n) noexcept
+    {
+        SHA512_Update(&c, p, n);
+    }
+    static void final(context& c, unsigned char* out) noexcept
+    {
+        SHA512_Final(out, &c);
+    }
 #endif
 };
 
