@@ -16,9 +16,11 @@
 
 #include <oauth1/error.hpp>
 
+#include <algorithm>
+#include <charconv>
 #include <cstddef>
 #include <cstdint>
-#include <deque>
+#include <limits>
 #include <mutex>
 #include <string>
 #include <string_view>
@@ -26,6 +28,7 @@
 #include <type_traits>
 #include <unordered_set>
 #include <utility>
+#include <vector>
 
 namespace oauth1 {
 
@@ -60,13 +63,17 @@ public:
                 std::string_view nonce, std::uint64_t now, std::error_code& ec)
     {
         ec.clear();
+        // Each field is prefixed by its length: decoded protocol values may hold any byte, and two
+        // different combinations must never share a key (or a fresh request would be refused).
         std::string key;
-        key.reserve(consumer_key.size() + token.size() + nonce.size() + 24);
-        key.append(consumer_key).push_back('\0');
-        key.append(token).push_back('\0');
-        key.append(std::to_string(timestamp)).push_back('\0');
-        key.append(nonce);
-        const std::uint64_t expiry = timestamp + window_;
+        key.reserve(consumer_key.size() + token.size() + nonce.size() + 4 * 21);
+        append_field(key, consumer_key);
+        append_field(key, token);
+        append_number(key, timestamp);
+        append_field(key, nonce);
+        // Saturating: a timestamp near 2^64 must not wrap to an already expired entry.
+        constexpr std::uint64_t max = std::numeric_limits<std::uint64_t>::max();
+        const std::uint64_t expiry = timestamp > max - window_ ? max : timestamp + window_;
         const std::lock_guard<std::mutex> lock(mutex_);
         evict(now);
         if (seen_.find(key) != seen_.end()) return false;
@@ -75,10 +82,10 @@ public:
             return false;
         }
         auto it = seen_.insert(std::move(key)).first;
-        order_.emplace_back(expiry, &*it);
-        // Keep the queue ordered by expiry; timestamps arrive nearly sorted, so this is cheap.
-        for (std::size_t i = order_.size() - 1; i > 0 && order_[i - 1].first > order_[i].first; --i)
-            std::swap(order_[i - 1], order_[i]);
+        // A min-heap on expiry: O(log n) whatever order timestamps arrive in (clients' clocks are
+        // skewed by up to the window either way).
+        expiries_.emplace_back(expiry, &*it);
+        std::push_heap(expiries_.begin(), expiries_.end(), later);
         return true;
     }
 
@@ -93,11 +100,32 @@ public:
     std::size_t max_entries() const noexcept { return max_entries_; }
 
 private:
+    using entry = std::pair<std::uint64_t, const std::string*>;
+
+    static bool later(const entry& a, const entry& b) noexcept { return a.first > b.first; }
+
+    static void append_number(std::string& key, std::uint64_t v)
+    {
+        char buf[24];
+        const auto r = std::to_chars(buf, buf + sizeof buf, v);
+        key.append(buf, static_cast<std::size_t>(r.ptr - buf));
+        key.push_back(':');
+    }
+
+    static void append_field(std::string& key, std::string_view v)
+    {
+        append_number(key, v.size());
+        key.append(v);
+    }
+
+    // Entries are live while now <= expiry (= timestamp + window): exactly as long as the verifier
+    // accepts their timestamp.
     void evict(std::uint64_t now)
     {
-        while (!order_.empty() && order_.front().first < now) {
-            seen_.erase(*order_.front().second);
-            order_.pop_front();
+        while (!expiries_.empty() && expiries_.front().first < now) {
+            seen_.erase(*expiries_.front().second);
+            std::pop_heap(expiries_.begin(), expiries_.end(), later);
+            expiries_.pop_back();
         }
     }
 
@@ -105,9 +133,9 @@ private:
     std::size_t max_entries_;
     mutable std::mutex mutex_;
     std::unordered_set<std::string> seen_;
-    // (expiry, element of seen_): unordered_set never moves its elements, so the pointer stays
-    // valid until the element is erased.
-    std::deque<std::pair<std::uint64_t, const std::string*>> order_;
+    // Min-heap of (expiry, element of seen_): unordered_set never moves its elements, so the
+    // pointer stays valid until the element is erased.
+    std::vector<entry> expiries_;
 };
 
 } // namespace oauth1

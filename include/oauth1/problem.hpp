@@ -218,6 +218,7 @@ inline std::string www_authenticate(const problem_report& r, std::string_view re
     if (r.acceptable_timestamps)
         add("oauth_acceptable_timestamps", std::to_string(r.acceptable_timestamps->first) + "-" +
                                                std::to_string(r.acceptable_timestamps->second));
+    if (!r.acceptable_versions.empty()) add("oauth_acceptable_versions", r.acceptable_versions);
     return out;
 }
 
@@ -244,6 +245,65 @@ inline void apply_problem_field(problem_report& r, std::string_view name, std::s
     }
 }
 
+/// Calls f(name, value) for each auth-param of an `OAuth ...` challenge (RFC 7235 2.1), with
+/// quoted-string values unquoted and names and values percent-decoded once (RFC 5849 3.5.1). A
+/// pair whose name or value has a malformed escape is skipped; a syntax error ends the list (what
+/// came before is kept): a problem answer is diagnostic information, parsed leniently.
+template <class F>
+void for_each_challenge_param(std::string_view v, F&& f)
+{
+    std::size_t i = 0;
+    const std::size_t n = v.size();
+    while (i < n && is_ows(v[i])) ++i;
+    constexpr std::string_view scheme = "oauth";
+    if (n - i < scheme.size() || (n - i > scheme.size() && !is_ows(v[i + scheme.size()]))) return;
+    for (std::size_t k = 0; k < scheme.size(); ++k) {
+        const char c = v[i + k];
+        if ((c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c) != scheme[k]) return;
+    }
+    i += scheme.size();
+    std::string raw;
+    while (true) {
+        while (i < n && (is_ows(v[i]) || v[i] == ',')) ++i;
+        if (i >= n) return;
+        const std::size_t name_begin = i;
+        while (i < n && v[i] != '=' && v[i] != ',' && !is_ows(v[i])) ++i;
+        const std::string_view name = v.substr(name_begin, i - name_begin);
+        while (i < n && is_ows(v[i])) ++i;
+        if (name.empty() || i >= n || v[i] != '=') return;
+        ++i;
+        while (i < n && is_ows(v[i])) ++i;
+        raw.clear();
+        if (i < n && v[i] == '"') {
+            ++i;
+            bool closed = false;
+            while (i < n) {
+                const char c = v[i++];
+                if (c == '"') {
+                    closed = true;
+                    break;
+                }
+                if (c == '\\' && i < n) {
+                    raw.push_back(v[i++]);
+                } else {
+                    raw.push_back(c);
+                }
+            }
+            if (!closed) return;
+        } else {
+            const std::size_t b = i;
+            while (i < n && v[i] != ',' && !is_ows(v[i])) ++i;
+            raw.assign(v.substr(b, i - b));
+        }
+        std::error_code dec;
+        std::string decoded_name = percent_decode(name, dec);
+        if (dec) continue;
+        std::string decoded_value = percent_decode(raw, dec);
+        if (dec) continue;
+        f(decoded_name, std::move(decoded_value));
+    }
+}
+
 } // namespace detail
 
 /// Parses a provider's problem answer: the form-encoded body and/or the WWW-Authenticate header
@@ -255,21 +315,11 @@ inline std::optional<problem_report> parse_problem_response(std::string_view bod
 {
     problem_report r;
     bool found = false;
-    if (!www_authenticate_value.empty()) {
-        std::error_code ec;
-        const parsed_authorization h = parse_authorization_header(www_authenticate_value, ec);
-        if (!ec) {
-            for (const parameter_view p : h.parameters) {
-                std::error_code dec;
-                std::string n = percent_decode(p.name, dec);
-                if (dec) continue;
-                std::string v = percent_decode(p.value, dec);
-                if (dec) continue;
-                if (n == "oauth_problem") found = true;
-                detail::apply_problem_field(r, n, std::move(v));
-            }
-        }
-    }
+    const auto field = [&](const std::string& n, std::string v) {
+        if (n == "oauth_problem") found = true;
+        detail::apply_problem_field(r, n, std::move(v));
+    };
+    detail::for_each_challenge_param(www_authenticate_value, field);
     std::size_t pos = 0;
     while (pos <= body.size()) {
         std::size_t amp = body.find('&', pos);
@@ -331,25 +381,30 @@ inline std::string explain_base_string_difference(std::string_view ours, std::st
         };
         const std::vector<std::string> po = params(o[2]);
         const std::vector<std::string> pt = params(t[2]);
+        // Compared as multisets: each parameter of ours is matched with one equal, unmatched
+        // parameter of theirs, so "a=1&a=1" and "a=1" differ by one "a=1".
+        std::vector<bool> matched(pt.size(), false);
+        bool differ = false;
         for (const std::string& p : po) {
-            bool in = false;
-            for (const std::string& q : pt) in = in || q == p;
-            if (!in) out += "parameter only in ours: " + p + "\n";
-        }
-        for (const std::string& q : pt) {
-            bool in = false;
-            for (const std::string& p : po) in = in || q == p;
-            if (!in) out += "parameter only in theirs: " + q + "\n";
-        }
-        if (po.size() == pt.size()) {
-            bool same_set = true;
-            for (const std::string& p : po) {
-                bool in = false;
-                for (const std::string& q : pt) in = in || q == p;
-                same_set = same_set && in;
+            bool found = false;
+            for (std::size_t k = 0; k < pt.size() && !found; ++k) {
+                if (!matched[k] && pt[k] == p) {
+                    matched[k] = true;
+                    found = true;
+                }
             }
-            if (same_set) out += "parameters: same set, different order\n";
+            if (!found) {
+                out += "parameter only in ours: " + p + "\n";
+                differ = true;
+            }
         }
+        for (std::size_t k = 0; k < pt.size(); ++k) {
+            if (!matched[k]) {
+                out += "parameter only in theirs: " + pt[k] + "\n";
+                differ = true;
+            }
+        }
+        if (!differ && po != pt) out += "parameters: same set, different order\n";
     }
     if (out.empty()) out = "base strings differ in separators\n";
     return out;

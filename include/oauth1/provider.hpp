@@ -38,6 +38,7 @@
 #include <string>
 #include <string_view>
 #include <system_error>
+#include <type_traits>
 #include <utility>
 #include <vector>
 
@@ -161,6 +162,13 @@ inline bool parse_timestamp(std::string_view s, std::uint64_t& out) noexcept
 
 inline bool starts_with_oauth(std::string_view n) noexcept { return n.substr(0, 6) == "oauth_"; }
 
+/// Whether a nonce store tells how long it keeps entries (`window()`, seconds past the timestamp).
+template <class T, class = void>
+struct has_window : std::false_type {};
+template <class T>
+struct has_window<T, std::void_t<decltype(std::uint64_t{std::declval<const T&>().window()})>>
+    : std::true_type {};
+
 } // namespace detail
 
 /// Verifies signed requests. ConsumerLookup and TokenLookup are callables (see top of header);
@@ -180,13 +188,22 @@ public:
     }
 
     /// Verifies `req`. OAuth-level refusals are reported in the result's `problem`; `ec` is set
-    /// only when the provider itself could not decide (e.g. the nonce store is unreachable) — the
-    /// request is then refused too (result.ok() is false).
+    /// only when the provider itself could not decide (e.g. the nonce store is unreachable, or it
+    /// keeps entries for less than opts.timestamp_window: errc::invalid_argument) — the request is
+    /// then refused too (result.ok() is false).
     verify_result verify(const incoming_request& req, const verify_options& opts,
                          std::error_code& ec) const
     {
         ec.clear();
         verify_result r;
+        // A store that forgets an entry while the verifier still accepts its timestamp would let
+        // a replay through: refuse to verify with one (fail closed, errc::invalid_argument).
+        if constexpr (detail::has_window<NonceStore>::value) {
+            if (nonces_->window() < opts.timestamp_window) {
+                ec = make_error_code(errc::invalid_argument);
+                return r;
+            }
+        }
         const auto refuse = [&r](problem p, std::string advice = {}) -> verify_result& {
             r.problem = problem_report(p);
             r.problem->advice = std::move(advice);
@@ -248,12 +265,10 @@ public:
         if (sources > 1)
             return refuse(problem::parameter_rejected,
                           "protocol parameters must be sent in exactly one place");
-        if (sources == 0) {
-            auto& res = refuse(problem::parameter_absent);
-            res.problem->parameters_absent = {"oauth_consumer_key", "oauth_signature_method",
-                                              "oauth_signature", "oauth_timestamp", "oauth_nonce"};
-            return std::move(res);
-        }
+        // No protocol parameters at all: carry on with an empty source, so that parameter_absent
+        // below names exactly what this endpoint requires (oauth_token, oauth_callback, ...).
+        const parameter_list no_parameters;
+        if (sources == 0) source = &no_parameters;
         // Duplicated protocol parameters are ambiguous: refuse them.
         for (const parameter_view p : *source) {
             if (detail::starts_with_oauth(p.name) && source->count(p.name) > 1) {
@@ -381,7 +396,9 @@ public:
         case signature_method::rsa_sha1:
         case signature_method::rsa_sha256:
         case signature_method::rsa_sha512:
-            if (!cc.rsa_key) return refuse(problem::signature_method_rejected, "no RSA key registered for this consumer");
+            if (!cc.rsa_key.is_rsa())
+                return refuse(problem::signature_method_rejected,
+                              "no RSA public key registered for this consumer");
             if (*r.method == signature_method::rsa_sha1) valid = rsa_sha1(cc.rsa_key).verify(base, signature, sig_ec);
             else if (*r.method == signature_method::rsa_sha256) valid = rsa_sha256(cc.rsa_key).verify(base, signature, sig_ec);
             else valid = rsa_sha512(cc.rsa_key).verify(base, signature, sig_ec);
