@@ -37,10 +37,11 @@ template <class T, class = void>
 struct is_nonce_store : std::false_type {};
 
 template <class T>
-struct is_nonce_store<
-    T, std::void_t<decltype(bool{std::declval<T&>().insert(
-           std::string_view{}, std::string_view{}, std::uint64_t{}, std::string_view{},
-           std::uint64_t{}, std::declval<std::error_code&>())})>> : std::true_type {};
+struct is_nonce_store<T,
+                      std::void_t<decltype(bool{std::declval<T&>().insert(
+                          std::string_view{}, std::string_view{}, std::uint64_t{},
+                          std::string_view{}, std::uint64_t{}, std::declval<std::error_code&>())})>>
+    : std::true_type {};
 
 template <class T>
 inline constexpr bool is_nonce_store_v = is_nonce_store<T>::value;
@@ -52,8 +53,7 @@ public:
     /// `max_entries`: bound on live entries; beyond it inserts fail with errc::nonce_store_full.
     explicit memory_nonce_store(std::uint64_t window = 300, std::size_t max_entries = 1'000'000)
         : window_(window), max_entries_(max_entries)
-    {
-    }
+    {}
 
     memory_nonce_store(const memory_nonce_store&) = delete;
     memory_nonce_store& operator=(const memory_nonce_store&) = delete;

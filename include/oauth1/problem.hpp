@@ -179,7 +179,8 @@ inline std::string problem_body(const problem_report& r, bool include_base_strin
     detail::append_param(out, "oauth_problem", r.name);
     if (!r.advice.empty()) detail::append_param(out, "oauth_problem_advice", r.advice);
     if (!r.parameters_absent.empty())
-        detail::append_param(out, "oauth_parameters_absent", detail::join_names(r.parameters_absent));
+        detail::append_param(out, "oauth_parameters_absent",
+                             detail::join_names(r.parameters_absent));
     if (!r.parameters_rejected.empty())
         detail::append_param(out, "oauth_parameters_rejected",
                              detail::join_names(r.parameters_rejected));
@@ -212,7 +213,8 @@ inline std::string www_authenticate(const problem_report& r, std::string_view re
     };
     add("oauth_problem", r.name);
     if (!r.advice.empty()) add("oauth_problem_advice", r.advice);
-    if (!r.parameters_absent.empty()) add("oauth_parameters_absent", detail::join_names(r.parameters_absent));
+    if (!r.parameters_absent.empty())
+        add("oauth_parameters_absent", detail::join_names(r.parameters_absent));
     if (!r.parameters_rejected.empty())
         add("oauth_parameters_rejected", detail::join_names(r.parameters_rejected));
     if (r.acceptable_timestamps)
@@ -310,8 +312,8 @@ void for_each_challenge_param(std::string_view v, F&& f)
 /// value (either may be empty; the body wins where both carry a field). Returns nullopt when
 /// neither carries oauth_problem (e.g. a plain 500 page). Malformed escapes are skipped, never
 /// fatal: a problem answer is diagnostic information.
-inline std::optional<problem_report> parse_problem_response(std::string_view body,
-                                                            std::string_view www_authenticate_value = {})
+inline std::optional<problem_report>
+parse_problem_response(std::string_view body, std::string_view www_authenticate_value = {})
 {
     problem_report r;
     bool found = false;
@@ -363,9 +365,9 @@ inline std::string explain_base_string_difference(std::string_view ours, std::st
         std::string d = percent_decode(s, ec);
         return ec ? std::string(s) : d;
     };
-    if (o[0] != t[0]) out += "method: ours '" + std::string(o[0]) + "', theirs '" + std::string(t[0]) + "'\n";
-    if (o[1] != t[1])
-        out += "URI: ours '" + decoded(o[1]) + "', theirs '" + decoded(t[1]) + "'\n";
+    if (o[0] != t[0])
+        out += "method: ours '" + std::string(o[0]) + "', theirs '" + std::string(t[0]) + "'\n";
+    if (o[1] != t[1]) out += "URI: ours '" + decoded(o[1]) + "', theirs '" + decoded(t[1]) + "'\n";
     if (o[2] != t[2]) {
         const auto params = [&decoded](std::string_view enc) {
             std::vector<std::string> v;

@@ -4,11 +4,13 @@
 //   oauth1::memory_nonce_store nonces;
 //   oauth1::verifier v(lookup_consumer, lookup_token, nonces);
 //   auto r = v.verify({method, absolute_url, content_type, body, authorization_header_value});
-//   if (!r) respond(401, oauth1::www_authenticate(*r.problem, "JIRA"), oauth1::problem_body(*r.problem));
+//   if (!r) respond(401, oauth1::www_authenticate(*r.problem, "JIRA"),
+//   oauth1::problem_body(*r.problem));
 //
 // Lookups belong to the caller, so the verifier fits any user database:
-//   consumers(consumer_key)        -> something like std::optional<consumer_credentials> or a pointer
-//   tokens(consumer_key, token)    -> something like std::optional<token_credentials> or a pointer
+//   consumers(consumer_key)        -> something like std::optional<consumer_credentials> or a
+//   pointer tokens(consumer_key, token)    -> something like std::optional<token_credentials> or a
+//   pointer
 // The nonce store is shared by reference (see nonce_store.hpp). The request is checked in this
 // order, the first failure deciding the problem: protocol parameters from exactly one place
 // (header, query or form body) and none duplicated; oauth_version absent or "1.0"; required
@@ -54,7 +56,7 @@ public:
     }
     static constexpr method_set all() noexcept
     {
-        return {signature_method::hmac_sha1,  signature_method::hmac_sha256,
+        return {signature_method::hmac_sha1,   signature_method::hmac_sha256,
                 signature_method::hmac_sha512, signature_method::rsa_sha1,
                 signature_method::rsa_sha256,  signature_method::rsa_sha512,
                 signature_method::plaintext};
@@ -160,7 +162,10 @@ inline bool parse_timestamp(std::string_view s, std::uint64_t& out) noexcept
     return r.ec == std::errc{} && r.ptr == s.data() + s.size();
 }
 
-inline bool starts_with_oauth(std::string_view n) noexcept { return n.substr(0, 6) == "oauth_"; }
+inline bool starts_with_oauth(std::string_view n) noexcept
+{
+    return n.substr(0, 6) == "oauth_";
+}
 
 /// Whether a nonce store tells how long it keeps entries (`window()`, seconds past the timestamp).
 template <class T, class = void>
@@ -176,16 +181,16 @@ struct has_window<T, std::void_t<decltype(std::uint64_t{std::declval<const T&>()
 template <class ConsumerLookup, class TokenLookup, class NonceStore = memory_nonce_store,
           class Clock = system_clock>
 class verifier {
-    static_assert(is_nonce_store_v<NonceStore>,
-                  "NonceStore must provide bool insert(string_view consumer_key, string_view token, "
-                  "uint64_t timestamp, string_view nonce, uint64_t now, std::error_code&)");
+    static_assert(
+        is_nonce_store_v<NonceStore>,
+        "NonceStore must provide bool insert(string_view consumer_key, string_view token, "
+        "uint64_t timestamp, string_view nonce, uint64_t now, std::error_code&)");
 
 public:
     verifier(ConsumerLookup consumers, TokenLookup tokens, NonceStore& nonces, Clock clock = {})
         : consumers_(std::move(consumers)), tokens_(std::move(tokens)), nonces_(&nonces),
           clock_(std::move(clock))
-    {
-    }
+    {}
 
     /// Verifies `req`. OAuth-level refusals are reported in the result's `problem`; `ec` is set
     /// only when the provider itself could not decide (e.g. the nonce store is unreachable, or it
@@ -210,7 +215,8 @@ public:
             return r;
         };
 
-        if (!is_valid_method(req.method)) return refuse(problem::parameter_rejected, "invalid HTTP method");
+        if (!is_valid_method(req.method))
+            return refuse(problem::parameter_rejected, "invalid HTTP method");
         std::error_code local;
         const auto url = parse_request_url(req.url, local);
         if (local) return refuse(problem::parameter_rejected, "invalid request URL");
@@ -236,7 +242,8 @@ public:
                 (v.size() == 5 || detail::is_ows(v[5]))) {
                 header = parse_authorization_header(v, local);
                 if (local) {
-                    auto& res = refuse(problem::parameter_rejected, "malformed Authorization header");
+                    auto& res =
+                        refuse(problem::parameter_rejected, "malformed Authorization header");
                     return std::move(res);
                 }
                 has_header = true;
@@ -331,7 +338,8 @@ public:
 
         // 3. Method and consumer.
         r.method = parse_signature_method(method_name);
-        if (!r.method) return refuse(problem::signature_method_rejected, "unknown signature method");
+        if (!r.method)
+            return refuse(problem::signature_method_rejected, "unknown signature method");
         const auto consumer = consumers_(std::string_view(r.consumer_key));
         if (!consumer) return refuse(problem::consumer_key_unknown);
         const consumer_credentials& cc = *consumer;
@@ -343,7 +351,8 @@ public:
         const std::uint64_t now = clock_();
         if (has_ts) {
             if (!detail::parse_timestamp(timestamp, r.timestamp)) {
-                auto& res = refuse(problem::parameter_rejected, "oauth_timestamp must be a decimal number");
+                auto& res =
+                    refuse(problem::parameter_rejected, "oauth_timestamp must be a decimal number");
                 res.problem->parameters_rejected = {"oauth_timestamp"};
                 return std::move(res);
             }
@@ -362,8 +371,8 @@ public:
             const auto token = tokens_(std::string_view(r.consumer_key), std::string_view(r.token));
             if (!token) return refuse(problem::token_rejected);
             const token_credentials& tc = *token;
-            const token_kind wanted = opts.token == token_requirement::request ? token_kind::request
-                                                                               : token_kind::access;
+            const token_kind wanted =
+                opts.token == token_requirement::request ? token_kind::request : token_kind::access;
             if (tc.kind != wanted) return refuse(problem::token_rejected, "wrong kind of token");
             switch (tc.state) {
             case token_state::valid: break;
@@ -389,19 +398,30 @@ public:
         bool valid = false;
         std::error_code sig_ec;
         switch (*r.method) {
-        case signature_method::hmac_sha1: valid = hmac_sha1(cc.secret, token_secret).verify(base, signature, sig_ec); break;
-        case signature_method::hmac_sha256: valid = hmac_sha256(cc.secret, token_secret).verify(base, signature, sig_ec); break;
-        case signature_method::hmac_sha512: valid = hmac_sha512(cc.secret, token_secret).verify(base, signature, sig_ec); break;
-        case signature_method::plaintext: valid = plaintext(cc.secret, token_secret).verify(base, signature, sig_ec); break;
+        case signature_method::hmac_sha1:
+            valid = hmac_sha1(cc.secret, token_secret).verify(base, signature, sig_ec);
+            break;
+        case signature_method::hmac_sha256:
+            valid = hmac_sha256(cc.secret, token_secret).verify(base, signature, sig_ec);
+            break;
+        case signature_method::hmac_sha512:
+            valid = hmac_sha512(cc.secret, token_secret).verify(base, signature, sig_ec);
+            break;
+        case signature_method::plaintext:
+            valid = plaintext(cc.secret, token_secret).verify(base, signature, sig_ec);
+            break;
         case signature_method::rsa_sha1:
         case signature_method::rsa_sha256:
         case signature_method::rsa_sha512:
             if (!cc.rsa_key.is_rsa())
                 return refuse(problem::signature_method_rejected,
                               "no RSA public key registered for this consumer");
-            if (*r.method == signature_method::rsa_sha1) valid = rsa_sha1(cc.rsa_key).verify(base, signature, sig_ec);
-            else if (*r.method == signature_method::rsa_sha256) valid = rsa_sha256(cc.rsa_key).verify(base, signature, sig_ec);
-            else valid = rsa_sha512(cc.rsa_key).verify(base, signature, sig_ec);
+            if (*r.method == signature_method::rsa_sha1)
+                valid = rsa_sha1(cc.rsa_key).verify(base, signature, sig_ec);
+            else if (*r.method == signature_method::rsa_sha256)
+                valid = rsa_sha256(cc.rsa_key).verify(base, signature, sig_ec);
+            else
+                valid = rsa_sha512(cc.rsa_key).verify(base, signature, sig_ec);
             break;
         }
         if (sig_ec == errc::crypto_policy_refused)
@@ -417,16 +437,19 @@ public:
         std::string body_hash_value;
         if (get("oauth_body_hash", body_hash_value)) {
             if (is_form_urlencoded(req.content_type))
-                return refuse(problem::parameter_rejected, "oauth_body_hash is not allowed with a form body");
+                return refuse(problem::parameter_rejected,
+                              "oauth_body_hash is not allowed with a form body");
             std::error_code bh;
             const std::string expected = body_hash(*r.method, req.body, bh);
             if (bh || !detail::constant_time_equal(expected, body_hash_value))
-                return refuse(problem::signature_invalid, "oauth_body_hash does not match the body");
+                return refuse(problem::signature_invalid,
+                              "oauth_body_hash does not match the body");
         }
 
         // 8. Nonce (3.3), last.
         if (has_nonce || has_ts) {
-            const bool fresh = nonces_->insert(r.consumer_key, r.token, r.timestamp, r.nonce, now, ec);
+            const bool fresh =
+                nonces_->insert(r.consumer_key, r.token, r.timestamp, r.nonce, now, ec);
             if (ec) return r; // fail closed: not verified
             if (!fresh) return refuse(problem::nonce_used);
         }
