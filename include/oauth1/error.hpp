@@ -50,6 +50,13 @@ enum class errc {
     body_hash_not_allowed,   ///< oauth_body_hash asked for a form body or for PLAINTEXT
     nonce_store_full,        ///< the in-memory nonce store is at its bound (fails closed)
     nonce_store_unavailable, ///< the nonce store could not be reached (fails closed)
+    // Transports and the three-legged flow.
+    transport_failed,       ///< the HTTP transport could not send the request or read the answer
+    request_not_sendable,   ///< the HTTP client would send something other than what is signed
+    http_status,            ///< the server answered with an unexpected HTTP status
+    oauth_problem,          ///< the server refused the request with an oauth_problem
+    invalid_token_response, ///< a token answer lacks oauth_token/oauth_token_secret or is malformed
+    callback_not_confirmed, ///< a temporary-credential answer lacks oauth_callback_confirmed=true
 };
 
 namespace detail {
@@ -100,6 +107,16 @@ public:
             return "nonce store is full of unexpired entries; request refused (fail closed)";
         case errc::nonce_store_unavailable:
             return "nonce store unreachable; request refused (fail closed)";
+        case errc::transport_failed:
+            return "the HTTP transport failed to send the request or to read the response";
+        case errc::request_not_sendable:
+            return "the HTTP client would send this request differently from how it was signed";
+        case errc::http_status: return "the server answered with an unexpected HTTP status";
+        case errc::oauth_problem: return "the server refused the request (oauth_problem)";
+        case errc::invalid_token_response:
+            return "the token response lacks oauth_token or oauth_token_secret";
+        case errc::callback_not_confirmed:
+            return "the temporary-credential response lacks oauth_callback_confirmed=true";
         case errc::body_hash_not_allowed:
             return "oauth_body_hash is not used with form-encoded bodies or PLAINTEXT";
         }

@@ -1,0 +1,201 @@
+// oauth1/request_traits.hpp - the customisation point that lets oauth1::sign() sign any HTTP
+// request type in place (RFC 5849 3.4 builds the signature, 3.5.1 sends it in the
+// Authorization header).
+//
+// Specialise oauth1::request_traits for your request type with static functions:
+//
+//   template <> struct oauth1::request_traits<my_request> {
+//       static std::string_view method(const my_request& r);       // "GET", "POST", ...
+//       static std::string_view url(const my_request& r);          // absolute URL, as sent
+//       //   ... or, instead of url(): scheme(r) ("https"), host(r) ("example.com:8443", the Host
+//       //   field) and target(r) ("/path?query", the request-target as sent)
+//       static std::string_view content_type(const my_request& r); // "" when none
+//       static std::string_view body(const my_request& r);         // "" when none
+//       static void set_header(my_request& r, std::string_view name, std::string_view value);
+//   };                                                            // set_header replaces
+//
+// Each function may return anything convertible to std::string_view (std::string included).
+// `oauth1::sign(req, client)` then signs `req` and sets its Authorization header. A missing
+// piece is reported by one static_assert naming it; `oauth1::is_signable_request_v<R>` (C++17)
+// and the concept `oauth1::signable_request` (C++20) test for conformance.
+#ifndef OAUTH1_REQUEST_TRAITS_HPP
+#define OAUTH1_REQUEST_TRAITS_HPP
+
+#include <oauth1/client.hpp>
+#include <oauth1/error.hpp>
+#include <oauth1/signature_method.hpp>
+
+#include <string>
+#include <string_view>
+#include <system_error>
+#include <type_traits>
+#include <utility>
+
+namespace oauth1 {
+
+/// Specialise for a request type (see the top of this header). The primary template is empty.
+template <class Request, class Enable = void>
+struct request_traits {};
+
+namespace detail {
+
+template <class R>
+using traits_of = request_traits<std::remove_cv_t<std::remove_reference_t<R>>>;
+
+template <class T>
+inline constexpr bool is_sv_v = std::is_convertible_v<T, std::string_view>;
+
+template <class R, class = void>
+struct has_method_trait : std::false_type {};
+template <class R>
+struct has_method_trait<R, std::void_t<decltype(traits_of<R>::method(std::declval<const R&>()))>>
+    : std::bool_constant<is_sv_v<decltype(traits_of<R>::method(std::declval<const R&>()))>> {};
+
+template <class R, class = void>
+struct has_url_trait : std::false_type {};
+template <class R>
+struct has_url_trait<R, std::void_t<decltype(traits_of<R>::url(std::declval<const R&>()))>>
+    : std::bool_constant<is_sv_v<decltype(traits_of<R>::url(std::declval<const R&>()))>> {};
+
+template <class R, class = void>
+struct has_origin_traits : std::false_type {};
+template <class R>
+struct has_origin_traits<R, std::void_t<decltype(traits_of<R>::scheme(std::declval<const R&>())),
+                                        decltype(traits_of<R>::host(std::declval<const R&>())),
+                                        decltype(traits_of<R>::target(std::declval<const R&>()))>>
+    : std::bool_constant<is_sv_v<decltype(traits_of<R>::scheme(std::declval<const R&>()))> &&
+                         is_sv_v<decltype(traits_of<R>::host(std::declval<const R&>()))> &&
+                         is_sv_v<decltype(traits_of<R>::target(std::declval<const R&>()))>> {};
+
+template <class R, class = void>
+struct has_content_type_trait : std::false_type {};
+template <class R>
+struct has_content_type_trait<
+    R, std::void_t<decltype(traits_of<R>::content_type(std::declval<const R&>()))>>
+    : std::bool_constant<is_sv_v<decltype(traits_of<R>::content_type(std::declval<const R&>()))>> {
+};
+
+template <class R, class = void>
+struct has_body_trait : std::false_type {};
+template <class R>
+struct has_body_trait<R, std::void_t<decltype(traits_of<R>::body(std::declval<const R&>()))>>
+    : std::bool_constant<is_sv_v<decltype(traits_of<R>::body(std::declval<const R&>()))>> {};
+
+template <class R, class = void>
+struct has_set_header_trait : std::false_type {};
+template <class R>
+struct has_set_header_trait<R, std::void_t<decltype(traits_of<R>::set_header(
+                                   std::declval<R&>(), std::string_view{}, std::string_view{}))>>
+    : std::true_type {};
+
+} // namespace detail
+
+/// Whether request_traits<Request> is complete enough for oauth1::sign().
+template <class Request>
+inline constexpr bool is_signable_request_v =
+    detail::has_method_trait<Request>::value &&
+    (detail::has_url_trait<Request>::value || detail::has_origin_traits<Request>::value) &&
+    detail::has_content_type_trait<Request>::value&& detail::has_body_trait<
+        Request>::value&& detail::has_set_header_trait<Request>::value;
+
+#if OAUTH1_HAS_CONCEPTS
+/// C++20: a request type that oauth1::sign() can sign in place.
+template <class Request>
+concept signable_request = is_signable_request_v<Request>;
+#endif
+
+namespace detail {
+
+/// One static_assert per missing piece, so the compiler names what to add.
+template <class R>
+constexpr bool check_request_traits() noexcept
+{
+    static_assert(has_method_trait<R>::value,
+                  "oauth1::request_traits<Request> needs: static method(const Request&) "
+                  "returning the HTTP method (convertible to std::string_view)");
+    static_assert(has_url_trait<R>::value || has_origin_traits<R>::value,
+                  "oauth1::request_traits<Request> needs: static url(const Request&) returning "
+                  "the absolute URL as sent, or scheme(), host() and target() "
+                  "(each convertible to std::string_view)");
+    static_assert(has_content_type_trait<R>::value,
+                  "oauth1::request_traits<Request> needs: static content_type(const Request&) "
+                  "returning the Content-Type (empty when none)");
+    static_assert(has_body_trait<R>::value,
+                  "oauth1::request_traits<Request> needs: static body(const Request&) returning "
+                  "the body (empty when none)");
+    static_assert(has_set_header_trait<R>::value,
+                  "oauth1::request_traits<Request> needs: static set_header(Request&, "
+                  "std::string_view name, std::string_view value) that replaces the header");
+    return true;
+}
+
+/// Builds the absolute URL from scheme + host + target (the target as sent, "/" when empty).
+inline void compose_url(std::string_view scheme, std::string_view host, std::string_view target,
+                        std::string& out)
+{
+    out.clear();
+    out.reserve(scheme.size() + 3 + host.size() + target.size() + 1);
+    out.append(scheme);
+    out.append("://");
+    out.append(host);
+    if (target.empty() || target.front() != '/') out.push_back('/');
+    out.append(target);
+}
+
+} // namespace detail
+
+/// Signs `req` with `c` and sets its Authorization header (RFC 5849 3.5.1). `out` receives the
+/// signed result (base string, signature, ...) and is reused across calls. Errors are those of
+/// basic_client::sign(), plus errc::invalid_url when host() is empty or has characters a Host
+/// cannot have.
+template <class Request, class Signer, class Clock, class Nonce>
+void sign(Request& req, const basic_client<Signer, Clock, Nonce>& c, const sign_options& opts,
+          signed_request& out, std::error_code& ec)
+{
+    static_assert(detail::check_request_traits<Request>());
+    using traits = detail::traits_of<Request>;
+    const Request& r = req;
+    std::string url_storage;
+    std::string_view url;
+    auto&& method = traits::method(r);
+    auto&& content_type = traits::content_type(r);
+    auto&& body = traits::body(r);
+    if constexpr (detail::has_url_trait<Request>::value) {
+        auto&& u = traits::url(r);
+        url_storage.assign(std::string_view(u));
+        url = url_storage;
+    } else {
+        auto&& scheme = traits::scheme(r);
+        auto&& host = traits::host(r);
+        auto&& target = traits::target(r);
+        const std::string_view h(host);
+        if (h.empty() || h.find_first_of("/?#@ \t\r\n") != std::string_view::npos) {
+            ec = make_error_code(errc::invalid_url);
+            return;
+        }
+        detail::compose_url(std::string_view(scheme), h, std::string_view(target), url_storage);
+        url = url_storage;
+    }
+    c.sign(request{std::string_view(method), url, std::string_view(content_type),
+                   std::string_view(body)},
+           opts, out, ec);
+    if (ec) return;
+    traits::set_header(req, "Authorization", out.authorization());
+}
+
+/// Signs `req` and sets its Authorization header; returns the signed result. Throws
+/// oauth1::error.
+template <class Request, class Signer, class Clock, class Nonce>
+signed_request sign(Request& req, const basic_client<Signer, Clock, Nonce>& c,
+                    const sign_options& opts = {})
+{
+    signed_request out;
+    std::error_code ec;
+    oauth1::sign(req, c, opts, out, ec);
+    detail::throw_if(ec, "signing request");
+    return out;
+}
+
+} // namespace oauth1
+
+#endif // OAUTH1_REQUEST_TRAITS_HPP

@@ -1,0 +1,131 @@
+// oauth1/transport.hpp - plain HTTP request/response values and the transport requirement, so
+// the three-legged flow (RFC 5849 2) runs over any HTTP client.
+//
+// A transport is any callable
+//
+//   oauth1::http_response transport(const oauth1::http_request& req, std::error_code& ec);
+//
+// that sends `req` exactly as given (method, absolute URL byte for byte, the headers, the body,
+// with Content-Type from `content_type`) and returns the status, headers and body of the
+// answer. It sets `ec` (e.g. errc::transport_failed) only when no HTTP answer was received; a
+// 4xx/5xx answer is a response, not an error. The adapters provide ready transports
+// (oauth1::curl::transport, oauth1::beast::transport, oauth1::httplib::transport).
+// http_request also has request_traits, so oauth1::sign(http_request&, client) works.
+#ifndef OAUTH1_TRANSPORT_HPP
+#define OAUTH1_TRANSPORT_HPP
+
+#include <oauth1/base_string.hpp>
+#include <oauth1/request_traits.hpp>
+
+#include <string>
+#include <string_view>
+#include <system_error>
+#include <type_traits>
+#include <utility>
+#include <vector>
+
+namespace oauth1 {
+
+/// One HTTP header field.
+struct http_header {
+    std::string name;
+    std::string value;
+};
+
+namespace detail {
+
+inline std::string_view find_header(const std::vector<http_header>& hs,
+                                    std::string_view name) noexcept
+{
+    for (const auto& h : hs) {
+        if (ascii_iequals(h.name, name)) return h.value;
+    }
+    return {};
+}
+
+} // namespace detail
+
+/// A request for a transport: what to send, exactly.
+struct http_request {
+    std::string method;
+    /// The absolute URL, sent byte for byte (the same bytes that were signed).
+    std::string url;
+    /// The Content-Type of the body; empty when there is none.
+    std::string content_type;
+    std::string body;
+    /// Further header fields (Authorization among them once signed).
+    std::vector<http_header> headers;
+
+    /// The first header of that name (ASCII case-insensitive), or "" when absent.
+    std::string_view header(std::string_view name) const noexcept
+    {
+        return detail::find_header(headers, name);
+    }
+
+    /// Replaces every header of that name (case-insensitive) by one with `value`.
+    void set_header(std::string_view name, std::string_view value)
+    {
+        bool set = false;
+        for (auto it = headers.begin(); it != headers.end();) {
+            if (detail::ascii_iequals(it->name, name)) {
+                if (set) {
+                    it = headers.erase(it);
+                    continue;
+                }
+                it->value.assign(value);
+                set = true;
+            }
+            ++it;
+        }
+        if (!set) headers.push_back({std::string(name), std::string(value)});
+    }
+};
+
+/// What a transport received.
+struct http_response {
+    int status = 0;
+    std::vector<http_header> headers;
+    std::string body;
+
+    /// The first header of that name (ASCII case-insensitive), or "" when absent.
+    std::string_view header(std::string_view name) const noexcept
+    {
+        return detail::find_header(headers, name);
+    }
+    /// Whether the status is 2xx.
+    bool ok() const noexcept { return status >= 200 && status < 300; }
+};
+
+template <>
+struct request_traits<http_request> {
+    static std::string_view method(const http_request& r) noexcept { return r.method; }
+    static std::string_view url(const http_request& r) noexcept { return r.url; }
+    static std::string_view content_type(const http_request& r) noexcept { return r.content_type; }
+    static std::string_view body(const http_request& r) noexcept { return r.body; }
+    static void set_header(http_request& r, std::string_view name, std::string_view value)
+    {
+        r.set_header(name, value);
+    }
+};
+
+/// Whether T is a transport: http_response(const http_request&, std::error_code&).
+template <class T, class = void>
+struct is_transport : std::false_type {};
+template <class T>
+struct is_transport<T, std::void_t<decltype(std::declval<T&>()(std::declval<const http_request&>(),
+                                                               std::declval<std::error_code&>()))>>
+    : std::is_convertible<decltype(std::declval<T&>()(std::declval<const http_request&>(),
+                                                      std::declval<std::error_code&>())),
+                          http_response> {};
+template <class T>
+inline constexpr bool is_transport_v = is_transport<T>::value;
+
+#if OAUTH1_HAS_CONCEPTS
+/// C++20: a callable that sends an http_request and returns the http_response.
+template <class T>
+concept transport = is_transport_v<T>;
+#endif
+
+} // namespace oauth1
+
+#endif // OAUTH1_TRANSPORT_HPP
