@@ -51,10 +51,10 @@ struct http_request {
     /// The absolute URL, sent byte for byte (the same bytes that were signed).
     std::string url;
     /// The Content-Type of the body; empty when there is none.
-    std::string content_type;
-    std::string body;
+    std::string content_type{};
+    std::string body{};
     /// Further header fields (Authorization among them once signed).
-    std::vector<http_header> headers;
+    std::vector<http_header> headers{};
 
     /// The first header of that name (ASCII case-insensitive), or "" when absent.
     std::string_view header(std::string_view name) const noexcept
@@ -84,8 +84,8 @@ struct http_request {
 /// What a transport received.
 struct http_response {
     int status = 0;
-    std::vector<http_header> headers;
-    std::string body;
+    std::vector<http_header> headers{};
+    std::string body{};
 
     /// The first header of that name (ASCII case-insensitive), or "" when absent.
     std::string_view header(std::string_view name) const noexcept
