@@ -1,6 +1,5 @@
-// expect: needs: static url\(const Request&\) returning the absolute URL as sent, or scheme\(\),
-// host\(\) and target\(\) A request type with neither url() nor scheme()/host()/target() in its
-// traits.
+// expect: needs: static url\(const Request&\) returning the absolute URL as sent, or scheme
+// A request type with neither url() nor scheme()/host()/target() in its traits.
 #include <oauth1/request_traits.hpp>
 
 #include <string_view>
