@@ -1,0 +1,971 @@
+// Tests of examples/jira_provider: the JIRA OAuth dance against the provider in-process (real
+// loopback HTTP through cpp-httplib), every failure path with its exact oauth_problem and status,
+// the REST resources, and the consumers file parser.
+#include "../../examples/jira_provider/jira_provider.hpp"
+
+#include <oauth1/client.hpp>
+#include <oauth1/encoding.hpp>
+#include <oauth1/keys.hpp>
+#include <oauth1/problem.hpp>
+#include <oauth1/signature_method.hpp>
+
+#include <httplib.h>
+
+#include <doctest/doctest.h>
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <mutex>
+#include <sstream>
+#include <string>
+#include <string_view>
+#include <thread>
+#include <vector>
+
+namespace {
+
+const std::string keys_dir = OAUTH1_TEST_DATA_DIR "/keys";
+
+std::string read_text(const std::string& path)
+{
+    std::ifstream in(path, std::ios::binary);
+    REQUIRE_MESSAGE(in, "cannot read " << path);
+    std::ostringstream s;
+    s << in.rdbuf();
+    return s.str();
+}
+
+/// OauthKey (RSA-SHA1, wiki_cert.pem) and an HMAC consumer, through the consumers file parser.
+std::vector<jira_provider::consumer> test_consumers()
+{
+    return jira_provider::parse_consumers("# test consumers\n"
+                                          "consumer.OauthKey.name=Example JIRA OAuth client\n"
+                                          "consumer.OauthKey.public_key=wiki_cert.pem\n"
+                                          "consumer.OauthKey.methods=RSA-SHA1\n"
+                                          "\n"
+                                          "consumer.hmac-consumer.secret=kd94hf93k423kf44\n"
+                                          "consumer.hmac-consumer.methods=HMAC-SHA1,HMAC-SHA256\n",
+                                          keys_dir, "test");
+}
+
+oauth1::client rsa_client()
+{
+    return oauth1::client(
+        "OauthKey", oauth1::rsa_sha1(oauth1::load_private_key_file(keys_dir + "/wiki_key.pem")));
+}
+
+oauth1::client hmac_client()
+{
+    return oauth1::client("hmac-consumer", oauth1::hmac_sha1("kd94hf93k423kf44"));
+}
+
+std::uint64_t system_now()
+{
+    return oauth1::system_clock{}();
+}
+
+struct reply {
+    int status = 0;
+    std::string body;
+    std::string content_type;
+    std::string www_authenticate;
+    std::string location;
+    std::string allow;
+
+    std::optional<oauth1::problem_report> problem() const
+    {
+        return oauth1::parse_problem_response(body, www_authenticate);
+    }
+    std::string problem_name() const
+    {
+        const auto p = problem();
+        return p ? p->name : std::string("<no oauth_problem>");
+    }
+};
+
+/// Sends one request to the provider, target byte for byte (no re-encoding, no redirects).
+reply send(const jira_provider::provider& p, const std::string& method, const std::string& target,
+           const std::string& authorization = {}, const std::string& content_type = {},
+           const std::string& body = {})
+{
+    httplib::Client cli("127.0.0.1", p.port());
+    cli.set_url_encode(false);
+    cli.set_follow_location(false);
+    httplib::Headers headers;
+    if (!authorization.empty()) headers.emplace("Authorization", authorization);
+    REQUIRE((method == "GET" || method == "POST" || method == "PUT" || method == "DELETE"));
+    httplib::Result r = [&] {
+        if (method == "GET") return cli.Get(target, headers);
+        if (method == "POST") return cli.Post(target, headers, body, content_type);
+        if (method == "PUT") return cli.Put(target, headers, body, content_type);
+        return cli.Delete(target, headers, body, content_type);
+    }();
+    REQUIRE_MESSAGE(r, method << " " << target << ": no HTTP answer ("
+                              << httplib::to_string(r.error()) << ")");
+    reply out;
+    out.status = r->status;
+    out.body = r->body;
+    out.content_type = r->get_header_value("Content-Type");
+    out.www_authenticate = r->get_header_value("WWW-Authenticate");
+    out.location = r->get_header_value("Location");
+    out.allow = r->get_header_value("Allow");
+    return out;
+}
+
+/// Signs (Authorization header) and sends; `signed_out` receives what was signed.
+reply send_signed(const jira_provider::provider& p, const oauth1::client& c,
+                  const std::string& method, const std::string& target,
+                  const oauth1::sign_options& opts = {}, const std::string& content_type = {},
+                  const std::string& body = {}, oauth1::signed_request* signed_out = nullptr)
+{
+    const std::string url = p.base_url() + target;
+    const oauth1::signed_request s = c.sign({method, url, content_type, body}, opts);
+    if (signed_out) *signed_out = s;
+    return send(p, method, target, std::string(s.authorization()), content_type, body);
+}
+
+/// Sends `request` as is on a new loopback connection and returns everything read until the
+/// server closes it.
+std::string raw_exchange(int port, const std::string& request)
+{
+    const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+    REQUIRE(fd >= 0);
+    sockaddr_in addr{};
+    addr.sin_family = AF_INET;
+    addr.sin_port = htons(static_cast<std::uint16_t>(port));
+    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    std::string out;
+    if (::connect(fd, reinterpret_cast<const sockaddr*>(&addr), sizeof addr) == 0) {
+        std::size_t sent = 0;
+        while (sent < request.size()) {
+            const ssize_t n =
+                ::send(fd, request.data() + sent, request.size() - sent, MSG_NOSIGNAL);
+            if (n <= 0) break;
+            sent += static_cast<std::size_t>(n);
+        }
+        char buf[4096];
+        while (true) {
+            const ssize_t n = ::recv(fd, buf, sizeof buf, 0);
+            if (n <= 0) break;
+            out.append(buf, static_cast<std::size_t>(n));
+        }
+    }
+    ::close(fd);
+    return out;
+}
+
+std::map<std::string, std::string> parse_form(std::string_view body)
+{
+    std::map<std::string, std::string> out;
+    std::size_t pos = 0;
+    while (pos <= body.size()) {
+        std::size_t amp = body.find('&', pos);
+        if (amp == std::string_view::npos) amp = body.size();
+        const std::string_view pair = body.substr(pos, amp - pos);
+        pos = amp + 1;
+        const std::size_t eq = pair.find('=');
+        if (eq == std::string_view::npos) continue;
+        out[oauth1::form_decode(pair.substr(0, eq))] = oauth1::form_decode(pair.substr(eq + 1));
+    }
+    return out;
+}
+
+struct credentials {
+    std::string token;
+    std::string secret;
+};
+
+/// Step 1: temporary credentials (asserts oauth_callback_confirmed=true).
+credentials get_request_token(const jira_provider::provider& p, const oauth1::client& c,
+                              std::string_view callback = "oob")
+{
+    oauth1::sign_options o;
+    o.callback = callback;
+    const reply r = send_signed(p, c, "POST", "/plugins/servlet/oauth/request-token", o);
+    REQUIRE_MESSAGE(r.status == 200, r.body);
+    CHECK(r.content_type.rfind("application/x-www-form-urlencoded", 0) == 0);
+    auto f = parse_form(r.body);
+    CHECK(f["oauth_callback_confirmed"] == "true");
+    REQUIRE(f["oauth_token"].size() == 32);
+    REQUIRE(f["oauth_token_secret"].size() == 32);
+    return {f["oauth_token"], f["oauth_token_secret"]};
+}
+
+std::string verification_code(const std::string& page)
+{
+    const std::string marker = "Your verification code is '";
+    const std::size_t at = page.find(marker);
+    if (at == std::string::npos) return {};
+    const std::size_t begin = at + marker.size();
+    const std::size_t end = page.find('\'', begin);
+    return end == std::string::npos ? std::string() : page.substr(begin, end - begin);
+}
+
+/// Step 2: the authorize page, then Allow (or Deny); returns the verification code page.
+reply decide(const jira_provider::provider& p, const std::string& token, bool allow)
+{
+    const reply page = send(p, "GET", "/plugins/servlet/oauth/authorize?oauth_token=" + token);
+    REQUIRE_MESSAGE(page.status == 200, page.body);
+    CHECK(page.content_type.rfind("text/html", 0) == 0);
+    CHECK(page.body.find(">Allow</button>") != std::string::npos);
+    CHECK(page.body.find(">Deny</button>") != std::string::npos);
+    CHECK(page.body.find("name=\"oauth_token\" value=\"" + token + "\"") != std::string::npos);
+    return send(p, "POST", "/plugins/servlet/oauth/authorize", {},
+                "application/x-www-form-urlencoded",
+                "oauth_token=" + token + "&decision=" + (allow ? "allow" : "deny"));
+}
+
+std::string approve(const jira_provider::provider& p, const std::string& token)
+{
+    const reply r = decide(p, token, true);
+    REQUIRE_MESSAGE(r.status == 200, r.body);
+    const std::string code = verification_code(r.body);
+    REQUIRE_MESSAGE(code.size() == 6, r.body);
+    return code;
+}
+
+/// Step 3: the token-credential request.
+reply exchange(const jira_provider::provider& p, oauth1::client& c, const credentials& request,
+               const std::string& verifier, oauth1::sign_options o = {})
+{
+    c.set_token(request.token, request.secret);
+    o.verifier = verifier;
+    return send_signed(p, c, "POST", "/plugins/servlet/oauth/access-token", o);
+}
+
+/// The whole dance; `c` then holds the access token.
+credentials dance(const jira_provider::provider& p, oauth1::client& c)
+{
+    c.clear_token();
+    const credentials request = get_request_token(p, c);
+    const std::string code = approve(p, request.token);
+    const reply r = exchange(p, c, request, code);
+    REQUIRE_MESSAGE(r.status == 200, r.body);
+    auto f = parse_form(r.body);
+    const credentials access{f["oauth_token"], f["oauth_token_secret"]};
+    REQUIRE(!access.token.empty());
+    REQUIRE(!access.secret.empty());
+    c.set_token(access.token, access.secret);
+    return access;
+}
+
+jira_provider::detail::json_value json_of(const reply& r)
+{
+    std::string error;
+    auto v = jira_provider::detail::parse_json(r.body, error);
+    REQUIRE_MESSAGE(v, "not JSON (" << error << "): " << r.body);
+    return *v;
+}
+
+std::string json_string_at(const jira_provider::detail::json_value& v, std::string_view name)
+{
+    const std::string* s = v.get_string(name);
+    return s ? *s : std::string("<absent>");
+}
+
+void check_refused(const reply& r, int status, std::string_view problem)
+{
+    CAPTURE(r.body);
+    CAPTURE(r.www_authenticate);
+    CHECK(r.status == status);
+    CHECK(r.problem_name() == problem);
+    // JIRA-style: the problem is in both the challenge and the form body.
+    CHECK(r.www_authenticate.find("oauth_problem=\"" + std::string(problem) + "\"") !=
+          std::string::npos);
+    CHECK(r.body.find("oauth_problem=" + std::string(problem)) != std::string::npos);
+}
+
+} // namespace
+
+TEST_CASE("jira_provider: the JIRA OAuth dance (RSA-SHA1 OauthKey and an HMAC consumer)")
+{
+    jira_provider::provider p(test_consumers(), {});
+    REQUIRE(p.start() > 0);
+    CHECK(p.base_url() == "http://127.0.0.1:" + std::to_string(p.port()));
+
+    for (int which = 0; which < 2; ++which) {
+        oauth1::client c = which == 0 ? rsa_client() : hmac_client();
+        CAPTURE(c.consumer_key());
+        c.clear_token();
+        const credentials request = get_request_token(p, c);
+
+        // The authorize page names the application and the consumer key.
+        const reply page =
+            send(p, "GET", "/plugins/servlet/oauth/authorize?oauth_token=" + request.token);
+        REQUIRE(page.status == 200);
+        CHECK(page.body.find(c.consumer_key()) != std::string::npos);
+        if (which == 0) CHECK(page.body.find("Example JIRA OAuth client") != std::string::npos);
+
+        const std::string code = approve(p, request.token);
+        const reply r = exchange(p, c, request, code);
+        REQUIRE_MESSAGE(r.status == 200, r.body);
+        CHECK(r.content_type.rfind("application/x-www-form-urlencoded", 0) == 0);
+        auto f = parse_form(r.body);
+        CHECK(f["oauth_token"].size() == 32);
+        CHECK(f["oauth_token"] != request.token);
+        CHECK(f["oauth_token_secret"].size() == 32);
+        CHECK(f["oauth_expires_in"] == "157680000");
+        CHECK(f["oauth_authorization_expires_in"] == "160272000");
+        CHECK(f["oauth_session_handle"].size() == 32);
+        c.set_token(f["oauth_token"], f["oauth_token_secret"]);
+
+        // The tutorial's request.
+        reply issue = send_signed(p, c, "GET", "/rest/api/latest/issue/JJ-2");
+        REQUIRE_MESSAGE(issue.status == 200, issue.body);
+        CHECK(issue.content_type.rfind("application/json", 0) == 0);
+        auto j = json_of(issue);
+        CHECK(json_string_at(j, "key") == "JJ-2");
+        CHECK(json_string_at(j, "id") == "10001");
+        CHECK(json_string_at(j, "self") == p.base_url() + "/rest/api/2/issue/10001");
+        REQUIRE(j.get("fields"));
+        const auto* project = j.get("fields")->get("project");
+        REQUIRE(project);
+        CHECK(json_string_at(*project, "key") == "JJ");
+        CHECK(j.get("fields")->get("status"));
+        CHECK(j.get("fields")->get("issuetype"));
+
+        // Same issue by id, through /rest/api/2, with a (signed) query.
+        issue = send_signed(p, c, "GET", "/rest/api/2/issue/10001?fields=summary%2Cstatus");
+        REQUIRE_MESSAGE(issue.status == 200, issue.body);
+        CHECK(json_string_at(json_of(issue), "key") == "JJ-2");
+
+        const reply me = send_signed(p, c, "GET", "/rest/api/2/myself");
+        REQUIRE(me.status == 200);
+        CHECK(json_string_at(json_of(me), "name") == "admin");
+    }
+}
+
+TEST_CASE("jira_provider: REST issues - create (with oauth_body_hash), read, update, delete")
+{
+    jira_provider::provider p(test_consumers(), {});
+    p.start();
+    oauth1::client c = rsa_client();
+    dance(p, c);
+
+    oauth1::sign_options with_hash;
+    with_hash.body_hash = true;
+    const std::string body =
+        R"({"fields":{"project":{"key":"JJ"},"summary":"Caf\u00e9 \"quoted\" \\ <b>",)"
+        R"("description":"made by the test","issuetype":{"name":"Bug"}}})";
+    reply created =
+        send_signed(p, c, "POST", "/rest/api/2/issue", with_hash, "application/json", body);
+    REQUIRE_MESSAGE(created.status == 201, created.body);
+    auto j = json_of(created);
+    const std::string key = json_string_at(j, "key");
+    CHECK(key == "JJ-3");
+    const std::string id = json_string_at(j, "id");
+    CHECK(json_string_at(j, "self") == p.base_url() + "/rest/api/2/issue/" + id);
+
+    reply got = send_signed(p, c, "GET", "/rest/api/2/issue/" + key);
+    REQUIRE_MESSAGE(got.status == 200, got.body);
+    auto g = json_of(got);
+    CHECK(json_string_at(g, "key") == key);
+    CHECK(json_string_at(*g.get("fields"), "summary") == "Caf\xC3\xA9 \"quoted\" \\ <b>");
+    CHECK(json_string_at(*g.get("fields"), "description") == "made by the test");
+    CHECK(json_string_at(*g.get("fields")->get("issuetype"), "name") == "Bug");
+
+    // Without a body hash the JSON body is not signed, but still accepted (JIRA does so too).
+    created = send_signed(p, c, "POST", "/rest/api/latest/issue", {}, "application/json",
+                          R"({"fields":{"project":{"id":"10000"},"summary":"second"}})");
+    REQUIRE_MESSAGE(created.status == 201, created.body);
+    CHECK(json_string_at(json_of(created), "key") == "JJ-4");
+
+    // Update and delete.
+    reply r = send_signed(p, c, "PUT", "/rest/api/2/issue/" + key, with_hash, "application/json",
+                          R"({"fields":{"summary":"renamed"}})");
+    CHECK_MESSAGE(r.status == 204, r.body);
+    got = send_signed(p, c, "GET", "/rest/api/2/issue/" + key);
+    CHECK(json_string_at(*json_of(got).get("fields"), "summary") == "renamed");
+    r = send_signed(p, c, "DELETE", "/rest/api/2/issue/" + key);
+    CHECK(r.status == 204);
+    got = send_signed(p, c, "GET", "/rest/api/2/issue/" + key);
+    CHECK(got.status == 404);
+    CHECK(got.body == R"({"errorMessages":["Issue Does Not Exist"],"errors":{}})");
+    r = send_signed(p, c, "DELETE", "/rest/api/2/issue/" + key);
+    CHECK(r.status == 404);
+
+    // Unknown key.
+    got = send_signed(p, c, "GET", "/rest/api/latest/issue/JJ-999");
+    CHECK(got.status == 404);
+    CHECK(got.body == R"({"errorMessages":["Issue Does Not Exist"],"errors":{}})");
+
+    // Bad bodies: JIRA-style JSON errors.
+    r = send_signed(p, c, "POST", "/rest/api/2/issue", {}, "application/json", "{\"fields\":");
+    CHECK(r.status == 400);
+    CHECK(r.body.find("errorMessages") != std::string::npos);
+    r = send_signed(p, c, "POST", "/rest/api/2/issue", {}, "application/json",
+                    R"({"fields":{"project":{"key":"JJ"}}})");
+    CHECK(r.status == 400);
+    CHECK(json_string_at(*json_of(r).get("errors"), "summary") ==
+          "You must specify a summary of the issue.");
+    r = send_signed(p, c, "POST", "/rest/api/2/issue", {}, "application/json",
+                    R"({"fields":{"project":{"key":"XX"},"summary":"s"}})");
+    CHECK(r.status == 400);
+    CHECK(json_of(r).get("errors")->get("project"));
+    r = send_signed(p, c, "POST", "/rest/api/2/issue", {}, "text/plain", "summary");
+    CHECK(r.status == 415);
+
+    // A body that does not match its signed oauth_body_hash.
+    oauth1::signed_request s;
+    const std::string url = p.base_url() + "/rest/api/2/issue";
+    s = c.sign({"POST", url, "application/json", R"({"fields":{"summary":"a"}})"}, with_hash);
+    r = send(p, "POST", "/rest/api/2/issue", std::string(s.authorization()), "application/json",
+             R"({"fields":{"summary":"b"}})");
+    check_refused(r, 401, "signature_invalid");
+}
+
+TEST_CASE("jira_provider: access-token failures (wrong verifier, unauthorized, reuse, deny)")
+{
+    jira_provider::provider p(test_consumers(), {});
+    p.start();
+    oauth1::client c = rsa_client();
+
+    SUBCASE("wrong verifier -> token_rejected; the right one still works")
+    {
+        const credentials request = get_request_token(p, c);
+        const std::string code = approve(p, request.token);
+        const std::string wrong = code == "AAAAAA" ? "BBBBBB" : "AAAAAA";
+        check_refused(exchange(p, c, request, wrong), 401, "token_rejected");
+        check_refused(exchange(p, c, request, code + "x"), 401, "token_rejected");
+        CHECK(exchange(p, c, request, code).status == 200);
+    }
+    SUBCASE("not yet authorized -> permission_unknown")
+    {
+        const credentials request = get_request_token(p, c);
+        check_refused(exchange(p, c, request, "ABCDEF"), 401, "permission_unknown");
+    }
+    SUBCASE("request token exchanged twice -> token_used")
+    {
+        const credentials request = get_request_token(p, c);
+        const std::string code = approve(p, request.token);
+        REQUIRE(exchange(p, c, request, code).status == 200);
+        check_refused(exchange(p, c, request, code), 401, "token_used");
+        // And its authorize page is no longer offered.
+        const reply page =
+            send(p, "GET", "/plugins/servlet/oauth/authorize?oauth_token=" + request.token);
+        CHECK(page.status == 401);
+        CHECK(page.body.find("token_used") != std::string::npos);
+    }
+    SUBCASE("deny -> page says so; access token refused with permission_denied")
+    {
+        const credentials request = get_request_token(p, c);
+        const reply r = decide(p, request.token, false);
+        CHECK(r.status == 200);
+        CHECK(r.body.find("denied") != std::string::npos);
+        CHECK(verification_code(r.body).empty());
+        check_refused(exchange(p, c, request, "ABCDEF"), 401, "permission_denied");
+    }
+    SUBCASE("a request token is not an access token, and vice versa")
+    {
+        const credentials request = get_request_token(p, c);
+        c.set_token(request.token, request.secret);
+        check_refused(send_signed(p, c, "GET", "/rest/api/latest/issue/JJ-2"), 401,
+                      "token_rejected");
+        const credentials access = dance(p, c);
+        check_refused(exchange(p, c, access, "ABCDEF"), 401, "token_rejected");
+    }
+    SUBCASE("a token issued to another consumer is unknown")
+    {
+        const credentials request = get_request_token(p, c);
+        const std::string code = approve(p, request.token);
+        oauth1::client other = hmac_client();
+        check_refused(exchange(p, other, request, code), 401, "token_rejected");
+    }
+    SUBCASE("concurrent exchanges of one request token: exactly one succeeds")
+    {
+        const credentials request = get_request_token(p, c);
+        const std::string code = approve(p, request.token);
+        std::atomic<int> ok{0};
+        std::atomic<int> used{0};
+        std::vector<std::thread> threads;
+        for (int i = 0; i < 6; ++i) {
+            threads.emplace_back([&] {
+                oauth1::client mine = rsa_client();
+                mine.set_token(request.token, request.secret);
+                oauth1::sign_options o;
+                o.verifier = code;
+                const oauth1::signed_request s =
+                    mine.sign({"POST", p.base_url() + "/plugins/servlet/oauth/access-token"}, o);
+                httplib::Client cli("127.0.0.1", p.port());
+                auto r = cli.Post("/plugins/servlet/oauth/access-token",
+                                  {{"Authorization", std::string(s.authorization())}}, "",
+                                  "application/x-www-form-urlencoded");
+                if (r && r->status == 200) ++ok;
+                if (r && r->body.find("oauth_problem=token_used") != std::string::npos) ++used;
+            });
+        }
+        for (auto& t : threads) t.join();
+        CHECK(ok == 1);
+        CHECK(used == 5);
+    }
+}
+
+TEST_CASE("jira_provider: expired request token (provider clock moved forward)")
+{
+    jira_provider::options o;
+    o.request_token_lifetime = 600;
+    jira_provider::provider p(test_consumers(), o);
+    p.start();
+    oauth1::client c = rsa_client();
+
+    const credentials approved = get_request_token(p, c);
+    const std::string code = approve(p, approved.token);
+    c.clear_token();
+    const credentials pending = get_request_token(p, c);
+
+    p.set_clock_offset(601);
+    oauth1::sign_options later;
+    later.timestamp = system_now() + 601; // within the timestamp window of the skewed clock
+    check_refused(exchange(p, c, approved, code, later), 401, "token_expired");
+
+    const reply page =
+        send(p, "GET", "/plugins/servlet/oauth/authorize?oauth_token=" + pending.token);
+    CHECK(page.status == 401);
+    CHECK(page.body.find("token_expired") != std::string::npos);
+}
+
+TEST_CASE("jira_provider: an access token revoked through /admin/revoke -> token_revoked")
+{
+    jira_provider::provider p(test_consumers(), {});
+    p.start();
+    oauth1::client c = rsa_client();
+    const credentials access = dance(p, c);
+    REQUIRE(send_signed(p, c, "GET", "/rest/api/latest/issue/JJ-2").status == 200);
+
+    const reply r = send(p, "POST", "/admin/revoke", {}, "application/x-www-form-urlencoded",
+                         "oauth_token=" + access.token);
+    CHECK(r.status == 204);
+    check_refused(send_signed(p, c, "GET", "/rest/api/latest/issue/JJ-2"), 401, "token_revoked");
+
+    CHECK(send(p, "POST", "/admin/revoke", {}, "application/x-www-form-urlencoded",
+               "oauth_token=unknown")
+              .status == 404);
+    CHECK(send(p, "POST", "/admin/revoke", {}, "application/x-www-form-urlencoded", "").status ==
+          400);
+}
+
+TEST_CASE("jira_provider: consumer, signature, timestamp and nonce failures")
+{
+    SUBCASE("unknown consumer -> consumer_key_unknown")
+    {
+        jira_provider::provider p(test_consumers(), {});
+        p.start();
+        oauth1::client stranger("NotRegistered", oauth1::hmac_sha1("whatever"));
+        oauth1::sign_options o;
+        o.callback = "oob";
+        check_refused(send_signed(p, stranger, "POST", "/plugins/servlet/oauth/request-token", o),
+                      401, "consumer_key_unknown");
+    }
+    SUBCASE("wrong private key -> signature_invalid with the provider's base string echoed")
+    {
+        jira_provider::provider p(test_consumers(), {});
+        p.start();
+        oauth1::client impostor("OauthKey", oauth1::rsa_sha1(oauth1::load_private_key_file(
+                                                keys_dir + "/bench_rsa1024.pem")));
+        oauth1::sign_options o;
+        o.callback = "oob";
+        oauth1::signed_request s;
+        const reply r =
+            send_signed(p, impostor, "POST", "/plugins/servlet/oauth/request-token", o, {}, {}, &s);
+        check_refused(r, 401, "signature_invalid");
+        const auto report = r.problem();
+        REQUIRE(report);
+        CHECK(report->signature_base_string == s.base_string());
+        CHECK(oauth1::explain_base_string_difference(s.base_string(), report->signature_base_string)
+                  .empty());
+        // Never the other way round: HMAC for a consumer registered with RSA-SHA1 only.
+        oauth1::client wrong_method("OauthKey", oauth1::hmac_sha1("x"));
+        check_refused(
+            send_signed(p, wrong_method, "POST", "/plugins/servlet/oauth/request-token", o), 401,
+            "signature_method_rejected");
+    }
+    SUBCASE("provider clock an hour ahead -> timestamp_refused with acceptable timestamps")
+    {
+        jira_provider::options o;
+        o.clock_offset = 3600;
+        jira_provider::provider p(test_consumers(), o);
+        p.start();
+        oauth1::client c = rsa_client();
+        oauth1::sign_options so;
+        so.callback = "oob";
+        const std::uint64_t before = system_now();
+        const reply r = send_signed(p, c, "POST", "/plugins/servlet/oauth/request-token", so);
+        check_refused(r, 401, "timestamp_refused");
+        const auto report = r.problem();
+        REQUIRE(report);
+        REQUIRE(report->acceptable_timestamps);
+        CHECK(report->acceptable_timestamps->first >= before + 3600 - 300);
+        CHECK(report->acceptable_timestamps->second <= system_now() + 3600 + 300);
+        // A client that follows the provider's clock gets through.
+        so.timestamp = p.now();
+        CHECK(send_signed(p, c, "POST", "/plugins/servlet/oauth/request-token", so).status == 200);
+    }
+    SUBCASE("replayed request -> nonce_used")
+    {
+        jira_provider::provider p(test_consumers(), {});
+        p.start();
+        oauth1::client c = rsa_client();
+        dance(p, c);
+        const oauth1::signed_request s =
+            c.sign({"GET", p.base_url() + "/rest/api/latest/issue/JJ-2"});
+        const std::string auth(s.authorization());
+        CHECK(send(p, "GET", "/rest/api/latest/issue/JJ-2", auth).status == 200);
+        check_refused(send(p, "GET", "/rest/api/latest/issue/JJ-2", auth), 401, "nonce_used");
+    }
+    SUBCASE("no OAuth at all -> parameter_absent, still 401 as JIRA")
+    {
+        jira_provider::provider p(test_consumers(), {});
+        p.start();
+        check_refused(send(p, "GET", "/rest/api/latest/issue/JJ-2"), 401, "parameter_absent");
+    }
+}
+
+TEST_CASE("jira_provider: request-token endpoint details")
+{
+    jira_provider::provider p(test_consumers(), {});
+    p.start();
+    oauth1::client c = rsa_client();
+
+    for (const char* method : {"GET", "PUT", "DELETE"}) {
+        CAPTURE(method);
+        const reply r = send(p, method, "/plugins/servlet/oauth/request-token");
+        CHECK(r.status == 405);
+        CHECK(r.allow == "POST");
+    }
+    CHECK(send(p, "GET", "/plugins/servlet/oauth/access-token").status == 405);
+
+    for (const char* bad :
+         {"ftp://example.com/cb", "not a url", "/relative/path", "OOB", "http:no-host"}) {
+        CAPTURE(bad);
+        oauth1::sign_options o;
+        o.callback = bad;
+        const reply r = send_signed(p, c, "POST", "/plugins/servlet/oauth/request-token", o);
+        check_refused(r, 401, "parameter_rejected");
+        const auto report = r.problem();
+        REQUIRE(report);
+        CHECK(report->parameters_rejected == std::vector<std::string>{"oauth_callback"});
+    }
+    // No callback at all.
+    const reply r = send_signed(p, c, "POST", "/plugins/servlet/oauth/request-token");
+    check_refused(r, 401, "parameter_absent");
+}
+
+TEST_CASE("jira_provider: callback redirect flow (non-oob)")
+{
+    jira_provider::provider p(test_consumers(), {});
+    p.start();
+    oauth1::client c = rsa_client();
+
+    const std::string callback = "https://client.example/oauth/done?state=xyz#frag";
+    const credentials request = get_request_token(p, c, callback);
+    const reply r = decide(p, request.token, true);
+    REQUIRE(r.status == 302);
+    const std::string prefix =
+        "https://client.example/oauth/done?state=xyz&oauth_token=" + request.token +
+        "&oauth_verifier=";
+    REQUIRE_MESSAGE(r.location.rfind(prefix, 0) == 0, r.location);
+    const std::string rest = r.location.substr(prefix.size());
+    REQUIRE(rest.size() == 6 + 5);
+    CHECK(rest.substr(6) == "#frag");
+    const std::string verifier = rest.substr(0, 6);
+    const reply ex = exchange(p, c, request, verifier);
+    CHECK_MESSAGE(ex.status == 200, ex.body);
+
+    // Without a query in the callback, '?' starts it.
+    c.clear_token();
+    const credentials second = get_request_token(p, c, "http://localhost:9/cb");
+    const reply r2 = decide(p, second.token, true);
+    REQUIRE(r2.status == 302);
+    CHECK(r2.location.rfind(
+              "http://localhost:9/cb?oauth_token=" + second.token + "&oauth_verifier=", 0) == 0);
+
+    // A callback with percent-escapes, its protocol parameters sent in the form body (RFC 5849
+    // 3.5.2): the escapes reach the Location unchanged. (In an Authorization header they would
+    // not: cpp-httplib 0.11.4 percent-decodes request header values before handlers see them.)
+    c.clear_token();
+    oauth1::sign_options o;
+    o.callback = "https://client.example/cb?next=a%20b%2Fc";
+    const std::string url = p.base_url() + "/plugins/servlet/oauth/request-token";
+    const std::string form = "x=1";
+    const oauth1::signed_request s =
+        c.sign({"POST", url, "application/x-www-form-urlencoded", form}, o);
+    const reply t =
+        send(p, "POST", "/plugins/servlet/oauth/request-token", {},
+             "application/x-www-form-urlencoded", s.form_with_protocol_parameters(form));
+    REQUIRE_MESSAGE(t.status == 200, t.body);
+    const std::string third = parse_form(t.body)["oauth_token"];
+    // cpp-httplib's client percent-decodes response headers too (Location included), so the
+    // answer is read from the socket as sent.
+    const std::string body = "oauth_token=" + third + "&decision=allow";
+    const std::string raw = raw_exchange(
+        p.port(), "POST /plugins/servlet/oauth/authorize HTTP/1.1\r\nHost: 127.0.0.1:" +
+                      std::to_string(p.port()) +
+                      "\r\nContent-Type: application/x-www-form-urlencoded\r\n"
+                      "Content-Length: " +
+                      std::to_string(body.size()) + "\r\nConnection: close\r\n\r\n" + body);
+    CAPTURE(raw);
+    CHECK(raw.rfind("HTTP/1.1 302", 0) == 0);
+    CHECK(raw.find("\r\nLocation: https://client.example/cb?next=a%20b%2Fc&oauth_token=" + third +
+                   "&oauth_verifier=") != std::string::npos);
+}
+
+TEST_CASE("jira_provider: --auto-approve, HTML escaping, unknown tokens, the request log")
+{
+    std::mutex m;
+    std::vector<std::string> log;
+    jira_provider::options o;
+    o.auto_approve = true;
+    o.log = [&](const std::string& line) {
+        const std::lock_guard<std::mutex> lock(m);
+        log.push_back(line);
+    };
+    auto consumers = test_consumers();
+    consumers[0].name = "<script>alert('x')</script> & Co";
+    jira_provider::provider p(std::move(consumers), o);
+    p.start();
+    oauth1::client c = rsa_client();
+
+    const credentials request = get_request_token(p, c);
+    const reply page =
+        send(p, "GET", "/plugins/servlet/oauth/authorize?oauth_token=" + request.token);
+    REQUIRE(page.status == 200);
+    const std::string code = verification_code(page.body);
+    REQUIRE(code.size() == 6);
+    CHECK(page.body.find("<script>") == std::string::npos);
+    CHECK(page.body.find("&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt; &amp; Co") !=
+          std::string::npos);
+    const reply ex = exchange(p, c, request, code);
+    REQUIRE(ex.status == 200);
+    const auto f = parse_form(ex.body);
+
+    // Unknown token on the authorize page: a 401 page naming the problem, input escaped.
+    const reply unknown =
+        send(p, "GET", "/plugins/servlet/oauth/authorize?oauth_token=%3Cb%3Enope");
+    CHECK(unknown.status == 401);
+    CHECK(unknown.body.find("token_rejected") != std::string::npos);
+    CHECK(unknown.body.find("<b>nope") == std::string::npos);
+    CHECK(send(p, "GET", "/plugins/servlet/oauth/authorize").status == 401);
+
+    // One line per request; no token values, secrets or signatures. (cpp-httplib logs after the
+    // answer is sent: wait for the last line.)
+    for (int i = 0; i < 200; ++i) {
+        {
+            const std::lock_guard<std::mutex> lock(m);
+            if (log.size() >= 5) break;
+        }
+        std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    }
+    // Lines of requests on different connections may come in any order: compare them sorted.
+    const std::lock_guard<std::mutex> lock(m);
+    REQUIRE(log.size() == 5);
+    std::vector<std::string> sorted = log;
+    std::sort(sorted.begin(), sorted.end());
+    const std::vector<std::string> expected = {
+        "GET /plugins/servlet/oauth/authorize 401 parameter_absent",
+        "GET /plugins/servlet/oauth/authorize?oauth_token 200",
+        "GET /plugins/servlet/oauth/authorize?oauth_token 401 token_rejected",
+        "POST /plugins/servlet/oauth/access-token 200",
+        "POST /plugins/servlet/oauth/request-token 200",
+    };
+    CHECK(sorted == expected);
+    for (const std::string& line : log) {
+        CHECK(line.find(request.token) == std::string::npos);
+        CHECK(line.find(request.secret) == std::string::npos);
+        CHECK(line.find(f.at("oauth_token")) == std::string::npos);
+        CHECK(line.find(code) == std::string::npos);
+    }
+}
+
+TEST_CASE("jira_provider: start and stop")
+{
+    jira_provider::provider p(test_consumers(), {});
+    const int port = p.start();
+    CHECK(port > 0);
+    CHECK_THROWS_AS(p.start(), std::logic_error);
+    p.stop();
+    p.stop(); // idempotent
+    httplib::Client cli("127.0.0.1", port);
+    cli.set_connection_timeout(1);
+    CHECK_FALSE(cli.Get("/rest/api/2/myself"));
+
+    // Two providers side by side get different ports.
+    jira_provider::provider a(test_consumers(), {});
+    jira_provider::provider b(test_consumers(), {});
+    CHECK(a.start() != b.start());
+    CHECK(a.realm() == a.base_url());
+}
+
+TEST_CASE("jira_provider: consumers file")
+{
+    SUBCASE("good file: paths, inline PEM, inline base64, defaults")
+    {
+        const std::string pem = read_text(keys_dir + "/wiki_pub.pem");
+        std::string one_line_pem;
+        std::string base64;
+        for (const char ch : pem)
+            if (ch != '\n') one_line_pem.push_back(ch);
+        {
+            std::istringstream lines(pem);
+            std::string line;
+            while (std::getline(lines, line))
+                if (line.rfind("-----", 0) != 0) base64 += line;
+        }
+        const std::string text = "# comment\n"
+                                 "! also a comment\n"
+                                 "   \n"
+                                 "consumer.OauthKey.public_key = wiki_cert.pem \r\n"
+                                 "consumer.pem.inline.public_key=" +
+                                 one_line_pem +
+                                 "\n"
+                                 "consumer.b64.public_key=" +
+                                 base64 +
+                                 "\n"
+                                 "consumer.b64.methods=RSA-SHA1, RSA-SHA256\n"
+                                 "consumer.abs.public_key=" +
+                                 keys_dir +
+                                 "/wiki_cert.der\n"
+                                 "consumer.abs.name=Absolute path\n"
+                                 "consumer.hmac.secret=s3cret\n";
+        const auto cs = jira_provider::parse_consumers(text, keys_dir, "good.properties");
+        REQUIRE(cs.size() == 5);
+        CHECK(cs[0].key == "OauthKey");
+        CHECK(cs[0].name == "OauthKey");
+        CHECK(cs[0].credentials.rsa_key.is_rsa());
+        CHECK(cs[0].credentials.methods.contains(oauth1::signature_method::rsa_sha1));
+        CHECK_FALSE(cs[0].credentials.methods.contains(oauth1::signature_method::hmac_sha1));
+        CHECK(cs[1].key == "pem.inline");
+        CHECK(cs[1].credentials.rsa_key.is_rsa());
+        CHECK(cs[2].key == "b64");
+        CHECK(cs[2].credentials.rsa_key.is_rsa());
+        CHECK(cs[2].credentials.methods.contains(oauth1::signature_method::rsa_sha256));
+        CHECK(cs[3].name == "Absolute path");
+        CHECK(cs[4].credentials.secret == "s3cret");
+        CHECK(cs[4].credentials.methods.contains(oauth1::signature_method::hmac_sha1));
+        CHECK_FALSE(cs[4].credentials.methods.contains(oauth1::signature_method::rsa_sha1));
+
+        // Each inline key verifies what wiki_key.pem signs.
+        const auto priv = oauth1::load_private_key_file(keys_dir + "/wiki_key.pem");
+        std::string sig;
+        std::error_code ec;
+        oauth1::rsa_sha1(priv).sign("base", sig, ec);
+        REQUIRE_FALSE(ec);
+        for (std::size_t i = 0; i < 4; ++i)
+            CHECK(oauth1::rsa_sha1(cs[i].credentials.rsa_key).verify("base", sig, ec));
+    }
+    SUBCASE("the shipped example file parses once its placeholder key path exists")
+    {
+        std::string text = read_text(OAUTH1_TEST_SOURCE_DIR
+                                     "/../examples/jira_provider/consumers.properties.example");
+        CHECK_THROWS_WITH_AS(jira_provider::parse_consumers(text, keys_dir, "example"),
+                             doctest::Contains("jira_publickey.pem"), jira_provider::config_error);
+        const std::string placeholder = "public_key=jira_publickey.pem";
+        const std::size_t at = text.find(placeholder);
+        REQUIRE(at != std::string::npos);
+        text.replace(at, placeholder.size(), "public_key=wiki_cert.pem");
+        const auto cs = jira_provider::parse_consumers(text, keys_dir, "example");
+        REQUIRE(cs.size() == 1);
+        CHECK(cs[0].key == "OauthKey");
+        CHECK(cs[0].name == "Example JIRA OAuth client");
+    }
+    SUBCASE("bad lines: the error names the line")
+    {
+        struct bad_case {
+            const char* text;
+            const char* expect;
+        };
+        const bad_case cases[] = {
+            {"# ok\nconsumer.a.secret\n", "line 2: expected"},
+            {"consumer.a.colour=blue\n", "line 1: unknown property 'colour'"},
+            {"x.a.secret=s\n", "line 1: expected 'consumer.<key>.<property>=<value>'"},
+            {"consumer.secret=s\n", "line 1: expected"},
+            {"consumer.a.secret=s\nconsumer.a.methods=HMAC-MD5\n",
+             "line 2: consumer 'a': unknown signature method 'HMAC-MD5'"},
+            {"consumer.a.public_key=missing.pem\n", "line 1: consumer 'a': public_key:"},
+            {"consumer.a.public_key=ec_p256.pem\n",
+             "line 1: consumer 'a': public_key is not an RSA"},
+            {"consumer.a.secret=s\n\nconsumer.a.methods=RSA-SHA1\n",
+             "line 3: consumer 'a': RSA methods need a public_key"},
+            {"consumer.a.public_key=wiki_cert.pem\nconsumer.a.methods=HMAC-SHA1\n",
+             "line 2: consumer 'a': HMAC/PLAINTEXT methods need a secret"},
+            {"consumer.a.secret=s\nconsumer.a.secret=t\n",
+             "line 2: consumer 'a': 'secret' given twice"},
+            {"\n\nconsumer.a.name=A\n", "line 3: consumer 'a' has neither public_key nor secret"},
+            {"consumer.a.secret=\n", "line 1: consumer 'a': empty value"},
+        };
+        for (const bad_case& b : cases) {
+            CAPTURE(b.text);
+            CHECK_THROWS_WITH_AS(
+                jira_provider::parse_consumers(b.text, keys_dir, "bad.properties"),
+                doctest::Contains((std::string("bad.properties: ") + b.expect).c_str()),
+                jira_provider::config_error);
+        }
+        // A secret never appears in a message.
+        std::string message;
+        try {
+            jira_provider::parse_consumers("consumer.a.secret=TopSecretValue\nconsumer.a.oops=1\n",
+                                           keys_dir, "s");
+        } catch (const jira_provider::config_error& e) {
+            message = e.what();
+        }
+        CHECK(message.find("line 2") != std::string::npos);
+        CHECK(message.find("TopSecretValue") == std::string::npos);
+        CHECK_THROWS_WITH_AS(jira_provider::load_consumers_file(keys_dir + "/no-such-file"),
+                             doctest::Contains("cannot open"), jira_provider::config_error);
+    }
+    SUBCASE("load_consumers_file resolves relative key paths against the file's directory")
+    {
+        // A scratch directory holding a consumers file and a copy of the certificate.
+        const std::filesystem::path dir =
+            std::filesystem::temp_directory_path() /
+            ("oauth1_jira_provider_" + jira_provider::detail::random_alnum(12));
+        struct cleanup {
+            std::filesystem::path p;
+            ~cleanup()
+            {
+                std::error_code ec;
+                std::filesystem::remove_all(p, ec);
+            }
+        } remove_dir{dir};
+        std::filesystem::create_directories(dir / "keys");
+        std::filesystem::copy_file(keys_dir + "/wiki_cert.pem", dir / "keys" / "cert.pem");
+        std::ofstream(dir / "consumers.properties")
+            << "consumer.OauthKey.public_key=keys/cert.pem\n";
+        const auto cs = jira_provider::load_consumers_file((dir / "consumers.properties").string());
+        REQUIRE(cs.size() == 1);
+        CHECK(cs[0].credentials.rsa_key.is_rsa());
+        // The same line read from another directory does not find the key.
+        CHECK_THROWS_AS(jira_provider::parse_consumers(
+                            "consumer.OauthKey.public_key=keys/cert.pem\n", keys_dir, "elsewhere"),
+                        jira_provider::config_error);
+    }
+}
+
+TEST_CASE("jira_provider: the minimal JSON reader")
+{
+    std::string error;
+    auto v = jira_provider::detail::parse_json(
+        R"( {"a":[1,-2.5e3,true,false,null,{"b":"\u00e9\ud83d\ude00\n"}],"a2":{}} )", error);
+    REQUIRE_MESSAGE(v, error);
+    REQUIRE(v->get("a"));
+    CHECK(v->get("a")->items.size() == 6);
+    CHECK(v->get("a")->items[1].text == "-2.5e3");
+    CHECK(*v->get("a")->items[5].get_string("b") == "\xC3\xA9\xF0\x9F\x98\x80\n");
+    for (const char* bad :
+         {"", "{", "{\"a\"}", "[1,]", "01", "\"\\ud800\"", "{} x", "tru", "\"a\nb\""}) {
+        CAPTURE(bad);
+        CHECK_FALSE(jira_provider::detail::parse_json(bad, error));
+        CHECK_FALSE(error.empty());
+    }
+    std::string deep(200, '[');
+    CHECK_FALSE(jira_provider::detail::parse_json(deep, error));
+    CHECK(jira_provider::detail::json_string("a\"\\\n\x01") == "\"a\\\"\\\\\\n\\u0001\"");
+}
