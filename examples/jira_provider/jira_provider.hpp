@@ -702,6 +702,12 @@ inline std::string printable(std::string_view s)
     return out;
 }
 
+/// a + b, or the largest value when that overflows (lifetimes may be given as huge numbers).
+inline std::uint64_t add_saturated(std::uint64_t a, std::uint64_t b) noexcept
+{
+    return a > UINT64_MAX - b ? UINT64_MAX : a + b;
+}
+
 /// The problem of the request being answered on this thread, for the log line.
 inline std::string& current_problem()
 {
@@ -735,8 +741,8 @@ public:
     ~provider() { stop(); }
 
     /// Binds `host`:`port` (0: a port the kernel chooses), starts serving on a background thread
-    /// and returns the port once the server accepts connections. Throws std::runtime_error when
-    /// the address cannot be bound, std::logic_error when already started.
+    /// and returns the port once the server accepts connections. Call it once per provider. Throws
+    /// std::runtime_error when the address cannot be bound, std::logic_error when already started.
     int start(const std::string& host = "127.0.0.1", int port = 0)
     {
         if (thread_.joinable()) throw std::logic_error("jira_provider: already started");
@@ -772,9 +778,12 @@ public:
     /// The provider's clock: seconds since the epoch plus the clock offset.
     std::uint64_t now() const noexcept
     {
-        const auto sys = static_cast<std::int64_t>(oauth1::system_clock{}());
-        const std::int64_t t = sys + clock_offset_.load();
-        return t < 0 ? 0 : static_cast<std::uint64_t>(t);
+        const std::uint64_t sys = oauth1::system_clock{}();
+        const std::int64_t offset = clock_offset_.load();
+        if (offset >= 0) return detail::add_saturated(sys, static_cast<std::uint64_t>(offset));
+        // -(offset + 1) + 1 avoids negating INT64_MIN.
+        const std::uint64_t back = static_cast<std::uint64_t>(-(offset + 1)) + 1;
+        return sys > back ? sys - back : 0;
     }
     /// Skews the provider's clock (tests: expire tokens without waiting, refuse timestamps).
     void set_clock_offset(std::int64_t seconds) noexcept { clock_offset_.store(seconds); }
@@ -953,7 +962,7 @@ private:
         t.kind = oauth1::token_kind::request;
         t.callback = r->callback;
         const std::uint64_t now = this->now();
-        t.expires = now + opts_.request_token_lifetime;
+        t.expires = detail::add_saturated(now, opts_.request_token_lifetime);
         std::string token = detail::random_alnum(32);
         const std::string body = form({{"oauth_token", token},
                                        {"oauth_token_secret", t.secret},
@@ -1105,7 +1114,7 @@ private:
         access.consumer_key = r->consumer_key;
         access.secret = access_secret;
         access.kind = oauth1::token_kind::access;
-        access.expires = now + opts_.access_token_lifetime;
+        access.expires = detail::add_saturated(now, opts_.access_token_lifetime);
         const std::string session = detail::random_alnum(32);
         {
             // Checked again under the lock: two exchanges of one token may race past verify().
@@ -1129,7 +1138,8 @@ private:
         }
         const std::string expires = std::to_string(opts_.access_token_lifetime);
         // JIRA reports the authorization as outliving the token by 30 days.
-        const std::string auth_expires = std::to_string(opts_.access_token_lifetime + 2592000);
+        const std::string auth_expires =
+            std::to_string(detail::add_saturated(opts_.access_token_lifetime, 2592000));
         res.status = 200;
         res.set_content(form({{"oauth_token", access_token},
                               {"oauth_token_secret", access_secret},
