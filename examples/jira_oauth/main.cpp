@@ -1,0 +1,437 @@
+// jira-oauth: the client of Atlassian's "OAuth for REST APIs" tutorial (its Java sample
+// OAuthTutorialClient) in C++ on oauth1. Same config.properties, same commands:
+//
+//   jira-oauth keygen --write-config         the RSA key pair (instead of four openssl commands)
+//   jira-oauth requestToken                  temporary credentials + the URL to allow access
+//   jira-oauth accessToken VERIFIER          the verification code -> an access token
+//   jira-oauth request URL                   a signed REST call, e.g.
+//   .../rest/api/latest/issue/JJ-2
+//
+// Everything OAuth is oauth1's: jira_endpoints(), request_temporary_credentials(),
+// authorization_url(), request_token_credentials(), send_signed(), and step_failure::describe()
+// for errors. This file only reads and writes config.properties and picks the HTTP client.
+#include "config.hpp"
+#include "options.hpp"
+#include "properties.hpp"
+
+#include <oauth1/adapters/curl.hpp>
+#include <oauth1/flow.hpp>
+#include <oauth1/keys.hpp>
+#include <oauth1/signature_method.hpp>
+#include <oauth1/transport.hpp>
+#if JIRA_OAUTH_HAVE_HTTPLIB
+#include <oauth1/adapters/httplib.hpp>
+#endif
+#if JIRA_OAUTH_HAVE_BEAST
+#include <boost/asio/ssl/context.hpp>
+#include <oauth1/adapters/beast.hpp>
+#endif
+
+#include <chrono>
+#include <exception>
+#include <filesystem>
+#include <functional>
+#include <iostream>
+#include <memory>
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+#include <system_error>
+#include <utility>
+
+namespace {
+
+using namespace jira_oauth;
+
+/// A command that failed after it started talking to the server (exit status 1).
+class command_failed : public std::runtime_error {
+public:
+    using std::runtime_error::runtime_error;
+};
+
+// ---- HTTP clients ---------------------------------------------------------------------------
+
+constexpr auto http_timeout = std::chrono::seconds(60);
+
+/// The HTTP client chosen with --transport, as one oauth1 transport: a callable
+/// http_response(const http_request&, std::error_code&), plus why the last call failed.
+struct any_transport {
+    std::function<oauth1::http_response(const oauth1::http_request&, std::error_code&)> send;
+    std::function<std::string()> last_error;
+
+    oauth1::http_response operator()(const oauth1::http_request& req, std::error_code& ec)
+    {
+        return send(req, ec);
+    }
+};
+
+constexpr std::string_view transports_built = "curl (default)"
+#if JIRA_OAUTH_HAVE_HTTPLIB
+                                              ", httplib"
+#endif
+#if JIRA_OAUTH_HAVE_BEAST
+                                              ", beast"
+#endif
+    ;
+
+any_transport make_transport(const std::string& name)
+{
+    if (name == "curl") {
+        oauth1::curl::transport_options o;
+        o.timeout = http_timeout;
+        o.user_agent = "jira-oauth (oauth1)";
+        auto t = std::make_shared<oauth1::curl::transport>(o);
+        return {[t](const oauth1::http_request& r, std::error_code& ec) { return (*t)(r, ec); },
+                [t] { return t->last_error(); }};
+    }
+#if JIRA_OAUTH_HAVE_HTTPLIB
+    if (name == "httplib") {
+        oauth1::httplib::transport_options o;
+        o.read_timeout = o.write_timeout = http_timeout;
+        auto t = std::make_shared<oauth1::httplib::transport>(o);
+        auto what = std::make_shared<std::string>();
+        return {[t, what](const oauth1::http_request& r, std::error_code& ec) {
+                    return (*t)(r, ec, *what);
+                },
+                [what] { return *what; }};
+    }
+#endif
+#if JIRA_OAUTH_HAVE_BEAST
+    if (name == "beast") {
+        // Beast has one transport for http:// and one for https:// (with the system's CAs).
+        struct beast_clients {
+            oauth1::beast::transport_options options;
+            boost::asio::ssl::context tls{boost::asio::ssl::context::tls_client};
+            std::optional<oauth1::beast::transport> plain;
+            std::optional<oauth1::beast::tls_transport> secure;
+            std::string last_error;
+        };
+        auto b = std::make_shared<beast_clients>();
+        b->options.timeout = http_timeout;
+        b->plain.emplace(b->options);
+        return {[b](const oauth1::http_request& r, std::error_code& ec) {
+                    std::string scheme = r.url.substr(0, 8);
+                    for (char& c : scheme)
+                        if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+                    if (scheme != "https://") {
+                        auto res = (*b->plain)(r, ec);
+                        b->last_error = b->plain->last_error();
+                        return res;
+                    }
+                    if (!b->secure) {
+                        b->tls.set_default_verify_paths();
+                        b->secure.emplace(b->tls, b->options);
+                    }
+                    auto res = (*b->secure)(r, ec);
+                    b->last_error = b->secure->last_error();
+                    return res;
+                },
+                [b] { return b->last_error; }};
+    }
+#endif
+    throw usage_error("unknown transport '" + name + "': this jira-oauth offers " +
+                      std::string(transports_built));
+}
+
+// ---- config.properties ----------------------------------------------------------------------
+
+/// The configuration file: loaded, or created with placeholders (then config_error).
+properties open_config(const std::string& path)
+{
+    std::optional<properties> p = load_properties_file(path);
+    if (!p) {
+        write_placeholder_config(path);
+        throw config_error(
+            path + " did not exist: created it with placeholders (mode 0600). Fill in jira_home "
+                   "(your JIRA's base URL) and private_key ('jira-oauth keygen --write-config' "
+                   "makes a key pair and stores it), register the public key with JIRA, then run "
+                   "this command again.");
+    }
+    return std::move(*p);
+}
+
+/// Saves config.properties (atomically; see properties.hpp), warning when other users may read
+/// it: it holds the private key and the token secrets.
+void save_config(const std::string& path, const properties& config)
+{
+    save_properties_file(path, config);
+    std::error_code ec;
+    const auto perms = std::filesystem::status(path, ec).permissions();
+    using std::filesystem::perms;
+    if (!ec && (perms & (perms::group_all | perms::others_all)) != perms::none)
+        std::cerr << "jira-oauth: warning: other users may read " << path
+                  << ", which holds your private key and token secrets: chmod 600 " << path << '\n';
+}
+
+/// The consumer, from the settings: consumer key + signer (RSA-SHA1 with the private key, as
+/// JIRA wants, unless signature_method says otherwise).
+oauth1::client make_client(const settings& s, const std::string& path)
+{
+    const std::optional<oauth1::signature_method> method =
+        oauth1::parse_signature_method(s.signature_method);
+    if (!method)
+        throw config_error("unknown signature method '" + s.signature_method +
+                           "': choose RSA-SHA1 (JIRA), RSA-SHA256, RSA-SHA512, HMAC-SHA1, "
+                           "HMAC-SHA256, HMAC-SHA512 or PLAINTEXT");
+    std::error_code ec;
+    oauth1::private_key key;
+    if (oauth1::is_rsa(*method)) {
+        key = oauth1::load_private_key(s.private_key, ec);
+        if (ec)
+            throw config_error(path + ": private_key cannot be loaded: " + ec.message() +
+                               " (expected one line of base64 PKCS#8, as in "
+                               "jira_privatekey.pcks8)");
+    }
+    std::optional<oauth1::any_signer> signer =
+        oauth1::any_signer::make(*method, s.consumer_secret, key, ec);
+    if (!signer)
+        throw config_error(path + ": cannot sign with " + s.signature_method + ": " + ec.message());
+    return oauth1::client(s.consumer_key, std::move(*signer));
+}
+
+/// A failed step as one paragraph: oauth1's explanation (the provider's oauth_problem, advice,
+/// the difference of base strings), plus what the HTTP client said, what an identical base
+/// string means, and a hint for SHA-1 refusals. Never a secret: step_failure holds none, and
+/// the transports' messages hold no headers.
+[[noreturn]] void fail(const oauth1::step_failure& f, const any_transport& http, const settings& s)
+{
+    std::string msg = f.describe();
+    const bool echoed = f.problem && !f.problem->signature_base_string.empty();
+    if (echoed && f.problem->code == oauth1::problem::signature_invalid &&
+        f.base_string_difference.empty()) {
+        // JIRA echoes the base string it verified: when it is ours, the text signed was right
+        // and only the key can be wrong.
+        msg += "\nthe provider's signature base string is the same as ours, so the key is what "
+               "differs: ";
+        msg += oauth1::is_rsa(oauth1::parse_signature_method(s.signature_method)
+                                  .value_or(oauth1::signature_method::rsa_sha1))
+                   ? "the public key registered for consumer '" + s.consumer_key +
+                         "' (JIRA: the application link's Incoming Authentication) is not the "
+                         "public half of private_key (jira_publickey.pem made with it by "
+                         "'jira-oauth keygen')"
+                   : "consumer_secret (or the token secret) is not the provider's";
+    }
+    if (f.error == oauth1::errc::transport_failed) {
+        const std::string why = http.last_error();
+        if (!why.empty()) msg += " (" + why + ")";
+        msg += "; check jira_home and that the server is reachable";
+    } else if (f.error == oauth1::errc::crypto_policy_refused) {
+        msg += ": pass --signature-method RSA-SHA256 (or put signature_method=RSA-SHA256 in "
+               "config.properties) if the server accepts it";
+    }
+    throw command_failed(msg);
+}
+
+// ---- the commands ---------------------------------------------------------------------------
+
+/// A command's context: the parsed command line, config.properties and the HTTP client.
+struct session {
+    const options& opts;
+    any_transport http;
+    properties config;
+    settings s;
+    oauth1::client client;
+    oauth1::service_endpoints endpoints;
+
+    explicit session(const options& o)
+        : opts(o), http(make_transport(o.transport.value_or("curl"))),
+          config(open_config(o.config_path)), s(read_settings(config, o.signature_method)),
+          client(checked_client(s, o)), endpoints(oauth1::jira_endpoints(s.jira_home))
+    {}
+
+    void save() { save_config(opts.config_path, config); }
+
+private:
+    static oauth1::client checked_client(const settings& s, const options& o)
+    {
+        const auto m = oauth1::parse_signature_method(s.signature_method);
+        check_settings(s, o.cmd, !m || oauth1::is_rsa(*m), o.config_path);
+        return make_client(s, o.config_path);
+    }
+};
+
+int request_token(session& ss)
+{
+    oauth1::flow_options fo;
+    fo.callback = ss.s.callback;
+    oauth1::step_failure failure;
+    std::error_code ec;
+    const oauth1::temporary_credentials temp = oauth1::request_temporary_credentials(
+        ss.http, ss.client, ss.endpoints.request_token, fo, failure, ec);
+    if (ec) fail(failure, ss.http, ss.s);
+    const std::string url = oauth1::authorization_url(ss.endpoints.authorize, temp.token);
+
+    ss.config.set(key::request_token, temp.token);
+    ss.config.set(key::secret, temp.secret);
+    ss.config.set(key::request_token_secret, temp.secret);
+    ss.save();
+
+    std::cout << "Token:          " << temp.token << '\n'
+              << "Token secret:   " << temp.secret << '\n'
+              << "Retrieved request token. go to " << url << " to authorize it.\n";
+    return exit_ok;
+}
+
+int access_token(session& ss)
+{
+    oauth1::temporary_credentials temp;
+    temp.token = ss.s.request_token;
+    temp.secret = ss.s.request_token_secret;
+    oauth1::step_failure failure;
+    std::error_code ec;
+    const oauth1::access_credentials access = oauth1::request_token_credentials(
+        ss.http, ss.client, ss.endpoints.access_token, temp, ss.opts.verifier, {}, failure, ec);
+    if (ec) fail(failure, ss.http, ss.s);
+
+    ss.config.set(key::access_token, access.token);
+    ss.config.set(key::secret, access.secret);
+    ss.config.set(key::access_token_secret, access.secret);
+    ss.save();
+
+    std::cout << "Access token:  " << access.token << '\n';
+    return exit_ok;
+}
+
+/// The body of --data: the text itself, or the contents of FILE for "@FILE".
+std::string request_body(const std::string& data)
+{
+    if (data.empty() || data[0] != '@') return data;
+    const std::string file = data.substr(1);
+    std::optional<std::string> text = read_file_if_exists(file);
+    if (!text) throw usage_error("--data @" + file + ": no such file");
+    return std::move(*text);
+}
+
+int request(session& ss)
+{
+    oauth1::http_request req;
+    req.method = ss.opts.method;
+    // A path alone ("/rest/api/2/myself") is taken relative to jira_home.
+    req.url = ss.opts.url.compare(0, 1, "/") == 0
+                  ? ss.s.jira_home.substr(0, ss.s.jira_home.find_last_not_of('/') + 1) + ss.opts.url
+                  : ss.opts.url;
+    req.set_header("Accept", "application/json");
+    if (ss.opts.data) {
+        req.content_type = "application/json";
+        req.body = request_body(*ss.opts.data);
+    }
+    oauth1::sign_options so;
+    so.body_hash = ss.opts.body_hash;
+
+    ss.client.set_token(ss.s.access_token, ss.s.access_token_secret);
+    oauth1::step_failure failure;
+    std::error_code ec;
+    const oauth1::http_response res =
+        oauth1::send_signed(ss.http, ss.client, std::move(req), so, failure, ec);
+    if (ec) fail(failure, ss.http, ss.s);
+
+    std::cout << res.body;
+    if (!res.body.empty() && res.body.back() != '\n') std::cout << '\n';
+    return exit_ok;
+}
+
+/// The tutorial's four openssl commands in one: an RSA key pair, the private key as the one
+/// base64 PKCS#8 line that config.properties wants, the public key as PEM for JIRA.
+int keygen(const options& o)
+{
+    namespace fs = std::filesystem;
+    const fs::path dir(o.out_dir);
+    std::error_code fec;
+    fs::create_directories(dir, fec);
+    if (!fs::is_directory(dir, fec))
+        throw usage_error("--out-dir " + o.out_dir + ": not a directory and cannot be created");
+    const fs::path private_file = dir / "jira_privatekey.pcks8";
+    const fs::path public_file = dir / "jira_publickey.pem";
+    for (const fs::path& f : {private_file, public_file})
+        if (fs::exists(f, fec))
+            throw usage_error(f.string() + " already exists: move it away (it may be the key "
+                                           "registered with JIRA) or choose another --out-dir");
+
+    const oauth1::private_key key = oauth1::generate_rsa_key(o.bits);
+    const std::string line = key.to_pkcs8_base64();
+    write_file_atomically(public_file.string(), key.public_part().to_pem(), 0644);
+    write_file_atomically(private_file.string(), line + "\n", 0600);
+    std::cout << "Wrote " << private_file.string() << " (RSA " << o.bits
+              << "-bit private key: one line of base64 PKCS#8, the value of private_key=)\n"
+              << "Wrote " << public_file.string() << " (the public key, PEM)\n";
+
+    if (o.write_config) {
+        std::optional<properties> config = load_properties_file(o.config_path);
+        const bool created = !config;
+        if (created) config = properties::parse(placeholder_config_text(), o.config_path);
+        const bool replaced = !is_unset(config->get(key::private_key));
+        config->set(key::private_key, line);
+        save_config(o.config_path, *config);
+        std::cout << (created ? "Created " : "Updated ") << o.config_path
+                  << (replaced ? ": replaced private_key (the old key is no longer used)\n"
+                               : ": stored private_key\n");
+    }
+
+    std::cout
+        << "\nNext:\n"
+           "  1. In JIRA, as an administrator: Applications > Application links, create a "
+           "link\n"
+           "     (any URL, e.g. https://example.com; ignore the 'no response' warning), then\n"
+           "     edit its Incoming Authentication: Consumer Key OauthKey, a Consumer Name,\n"
+           "     Public Key = the contents of "
+        << public_file.string() << ".\n";
+    if (o.write_config) {
+        std::cout << "  2. Set jira_home in " << o.config_path << " to your JIRA's base URL.\n";
+    } else {
+        std::cout << "  2. In " << o.config_path
+                  << ": jira_home=<your JIRA's base URL>, consumer_key=OauthKey,\n"
+                     "     private_key=<the line of "
+                  << private_file.string() << "> (or rerun with --write-config).\n";
+    }
+    std::cout << "  3. jira-oauth requestToken\n";
+    return exit_ok;
+}
+
+int run(const options& o)
+{
+    switch (o.cmd) {
+    case command::help:
+    case command::none: std::cout << usage_text(transports_built); return exit_ok;
+    case command::keygen: return keygen(o);
+    default: break;
+    }
+    session ss(o);
+    switch (o.cmd) {
+    case command::request_token: return request_token(ss);
+    case command::access_token: return access_token(ss);
+    case command::request: return request(ss);
+    default: return exit_usage;
+    }
+}
+
+int report(const std::string& message, int status)
+{
+    std::cout.flush();
+    std::cerr << "jira-oauth: " << message << '\n';
+    return status;
+}
+
+} // namespace
+
+int main(int argc, char** argv)
+{
+    try {
+        return run(parse_command_line(argc, argv));
+    } catch (const usage_error& e) {
+        report(e.what(), exit_usage);
+        std::cerr << "Try 'jira-oauth --help'.\n";
+        return exit_usage;
+    } catch (const config_error& e) {
+        return report(e.what(), exit_usage);
+    } catch (const properties_error& e) {
+        return report(e.what(), exit_usage);
+    } catch (const command_failed& e) {
+        return report(e.what(), exit_failure);
+    } catch (const oauth1::error& e) {
+        // Key generation and export; the library's messages hold no key material.
+        return report(e.what(), exit_failure);
+    } catch (const std::exception& e) {
+        return report(std::string("unexpected error: ") + e.what(), exit_failure);
+    }
+}
