@@ -129,6 +129,7 @@ start_server() {
 
 start_provider() { # start_provider [jira-provider options...]
     [ "$provider_bin" != - ] || skip "jira-provider was not built"
+    [ -x "$provider_bin" ] || fail "$provider_bin does not exist: build the jira-provider target"
     start_server 's|^jira-provider listening on \(http://127\.0\.0\.1:[0-9]*\)$|\1|p' \
         "$provider_bin" --consumers "$work/consumers.properties" --port 0 --stop-on-eof "$@"
 }
@@ -303,6 +304,39 @@ scenario_oauthlib() {
     expect_status 0
     expect_out '"verified": true'
     check_config_kept 644
+
+    # HMAC-SHA1 signs with the token secrets too: the request token's secret in accessToken,
+    # the access token's in request (jira-oauth keeps each under its own key besides `secret`).
+    step "the dance with HMAC-SHA1 (consumer hmac-consumer, --config hmac.properties)"
+    printf 'jira_home=%s\nconsumer_key=hmac-consumer\nsignature_method=HMAC-SHA1\nconsumer_secret=%s\n' \
+        "$base" kd94hf93k423kf44 >"$work/hmac.properties"
+    jo --config hmac.properties requestToken
+    expect_status 0
+    authorize_url=$(sed -n 's/^Retrieved request token\. go to \(.*\) to authorize it\.$/\1/p' <<<"$out")
+    rt=${authorize_url##*oauth_token=}
+    local rts
+    rts=$(sed -n 's/^secret=//p' "$work/hmac.properties")
+    approve
+    jo --config hmac.properties accessToken "$code"
+    expect_status 0
+    jo --config hmac.properties request "$base/rest/api/latest/issue/JJ-2"
+    expect_status 0
+    expect_out '"consumer": "hmac-consumer"'
+    expect_out '"key": "JJ-2"'
+    grep -q "^request_token_secret=$rts\$" "$work/hmac.properties" || fail "request_token_secret not kept"
+    # A new requestToken overwrites `secret` (as the Java client does); the access token still
+    # signs with its own secret.
+    jo --config hmac.properties requestToken
+    expect_status 0
+    jo --config hmac.properties request "$base/rest/api/2/myself"
+    expect_status 0
+    expect_out '"consumer": "hmac-consumer"'
+    # A wrong consumer secret: signature_invalid (exit 1), the secret never printed.
+    sed -i 's/^consumer_secret=.*/consumer_secret=wrong-secret-value/' "$work/hmac.properties"
+    jo --config hmac.properties request "$base/rest/api/latest/issue/JJ-2"
+    expect_status 1
+    expect_err "oauth_problem=signature_invalid"
+    expect_no_secrets wrong-secret-value kd94hf93k423kf44 "$(sed -n 's/^access_token_secret=//p' "$work/hmac.properties")"
 }
 
 scenario_wrong_verifier() {
@@ -518,6 +552,8 @@ scenario_script() {
     expect_out '$ jira-oauth request http://127.0.0.1:'
     expect_out '"key":"JJ-2"'
 }
+
+[ -x "$jira_oauth" ] || fail "$jira_oauth does not exist: build the jira-oauth target"
 
 case $scenario in
 provider | oauthlib | wrong_verifier | expired_request_token | reused_verifier | revoked_token | \
