@@ -113,8 +113,7 @@ start_server() {
     server_pid=$!
     exec 3>"$work/server.stdin"
     base=""
-    local i
-    for i in $(seq 1 200); do
+    for _ in $(seq 1 200); do
         base=$(head -n 1 "$work/server.out" | sed -n "$pattern")
         [ -n "$base" ] && return 0
         kill -0 "$server_pid" 2>/dev/null || {
@@ -221,7 +220,8 @@ check_config_kept() { # check_config_kept [MODE]: comments, unknown keys and the
     grep -q '^    across lines$' "$work/config.properties" || fail "continuation line lost"
     [ "$(file_mode "$work/config.properties")" = "${1:-600}" ] ||
         fail "config.properties is not mode ${1:-600} any more"
-    ! ls -a "$work" | grep -q '^\.config\.properties\.' || fail "temporary file left behind"
+    local leftovers=("$work"/.config.properties.*)
+    [ ! -e "${leftovers[0]}" ] || fail "temporary file left behind"
 }
 
 # The dance up to an access token, against the server at $base.
@@ -363,8 +363,8 @@ scenario_expired_request_token() {
     start_provider --request-token-lifetime 1
     configure_home "$base"
     # The token lives one second: approving may itself come too late; try again then.
-    local attempt ok=""
-    for attempt in 1 2 3 4 5; do
+    local ok=""
+    for _ in 1 2 3 4 5; do
         request_token
         if page=$(http "$authorize_url") && [[ $page != *token_expired* && $page != *expired* ]]; then
             page=$(http -d "oauth_token=$rt" -d decision=allow "${authorize_url%%\?*}")
