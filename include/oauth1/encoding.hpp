@@ -86,9 +86,19 @@ inline char* percent_encode(std::string_view in, char* out) noexcept
 /// `percent_encode_append("a b&c", s)` appends `a%20b%26c`.
 inline void percent_encode_append(std::string_view in, std::string& out)
 {
-    const std::size_t old = out.size();
-    out.resize(old + percent_encoded_size(in));
-    percent_encode(in, out.data() + old);
+    // Runs of unreserved characters are copied as they are: most values (keys, tokens, nonces)
+    // are one run, appended with one copy.
+    const char* run = in.data();
+    const char* const end = run + in.size();
+    for (const char* p = run; p != end; ++p) {
+        const auto b = static_cast<unsigned char>(*p);
+        if (detail::unreserved.v[b]) continue;
+        if (p != run) out.append(run, static_cast<std::size_t>(p - run));
+        const char esc[3] = {'%', detail::upper_hex[b >> 4], detail::upper_hex[b & 15U]};
+        out.append(esc, 3);
+        run = p + 1;
+    }
+    if (end != run) out.append(run, static_cast<std::size_t>(end - run));
 }
 
 /// Returns the RFC 5849 3.6 encoding of `in`.
@@ -174,35 +184,59 @@ inline void percent_recode_append(std::string_view in, std::string& out, std::er
 {
     ec.clear();
     const std::size_t old = out.size();
-    // Worst case: every byte becomes three.
-    out.resize(old + in.size() * 3);
-    char* p = out.data() + old;
-    for (std::size_t i = 0; i < in.size(); ++i) {
-        const char c = in[i];
-        if (c == '%') {
-            if (in.size() - i < 3) {
+    // Output equal to the input (unreserved characters and upper-case escapes of reserved bytes)
+    // is copied in runs; only the rest is rewritten.
+    const char* const begin = in.data();
+    const char* const end = begin + in.size();
+    const char* run = begin;
+    const char* p = begin;
+    while (p != end) {
+        const auto b = static_cast<unsigned char>(*p);
+        if (detail::unreserved.v[b]) {
+            ++p;
+            continue;
+        }
+        if (b == '%') {
+            if (end - p < 3) {
                 ec = make_error_code(errc::invalid_percent_encoding);
                 out.resize(old);
                 return;
             }
-            const int hi = detail::hex_value(in[i + 1]);
-            const int lo = detail::hex_value(in[i + 2]);
+            const int hi = detail::hex_value(p[1]);
+            const int lo = detail::hex_value(p[2]);
             if (hi < 0 || lo < 0) {
                 ec = make_error_code(errc::invalid_percent_encoding);
                 out.resize(old);
                 return;
             }
-            p = detail::encode_byte(static_cast<unsigned char>((hi << 4) | lo), p);
-            i += 2;
-        } else if (c == '+' && opts.plus_as_space) {
-            *p++ = '%';
-            *p++ = '2';
-            *p++ = '0';
-        } else {
-            p = detail::encode_byte(static_cast<unsigned char>(c), p);
+            const auto d = static_cast<unsigned char>((hi << 4) | lo);
+            if (!detail::unreserved.v[d] && p[1] == detail::upper_hex[d >> 4] &&
+                p[2] == detail::upper_hex[d & 15U]) {
+                p += 3; // already in canonical form: part of the run
+                continue;
+            }
+            if (p != run) out.append(run, static_cast<std::size_t>(p - run));
+            if (detail::unreserved.v[d]) {
+                out.push_back(static_cast<char>(d));
+            } else {
+                const char esc[3] = {'%', detail::upper_hex[d >> 4], detail::upper_hex[d & 15U]};
+                out.append(esc, 3);
+            }
+            p += 3;
+            run = p;
+            continue;
         }
+        if (p != run) out.append(run, static_cast<std::size_t>(p - run));
+        if (b == '+' && opts.plus_as_space) {
+            out.append("%20", 3);
+        } else {
+            const char esc[3] = {'%', detail::upper_hex[b >> 4], detail::upper_hex[b & 15U]};
+            out.append(esc, 3);
+        }
+        ++p;
+        run = p;
     }
-    out.resize(static_cast<std::size_t>(p - out.data()));
+    if (end != run) out.append(run, static_cast<std::size_t>(end - run));
 }
 
 } // namespace oauth1

@@ -71,8 +71,8 @@ public:
     parameter_view operator[](std::size_t i) const noexcept
     {
         const entry& e = entries_[i];
-        const std::string_view a(arena_);
-        return {a.substr(e.offset, e.name_size), a.substr(e.offset + e.name_size, e.value_size)};
+        const char* a = arena_.data() + e.offset;
+        return {std::string_view(a, e.name_size), std::string_view(a + e.name_size, e.value_size)};
     }
 
     class const_iterator {
@@ -163,22 +163,35 @@ public:
     {
         // Self-append: the views read from *this must not be invalidated by the arena growing
         // while they are copied, so make room for everything first.
-        if (&other == this) reserve(entries_.size() * 2, arena_.size() * 2);
-        for (const parameter_view p : other) add_encoded(p.name, p.value);
+        if (&other == this) {
+            reserve(entries_.size() * 2, arena_.size() * 2);
+            for (const parameter_view p : other) add_encoded(p.name, p.value);
+            return;
+        }
+        const std::size_t base = arena_.size();
+        arena_.append(other.arena_);
+        entries_.reserve(entries_.size() + other.entries_.size());
+        for (const entry& e : other.entries_)
+            entries_.push_back(entry{e.offset + base, e.name_size, e.value_size, e.key});
     }
 
     /// Sorts by encoded name, then by encoded value (byte order), as 3.4.1.3.2 requires.
     void sort()
     {
         const char* a = arena_.data();
-        std::sort(entries_.begin(), entries_.end(), [a](const entry& x, const entry& y) {
+        // Each entry carries the first 8 bytes of its name as a big-endian number (zero-padded:
+        // encoded names hold no NUL byte), so most comparisons are one integer comparison.
+        const auto less = [a](const entry& x, const entry& y) {
+            if (x.key != y.key) return x.key < y.key;
             const std::string_view xn(a + x.offset, x.name_size);
             const std::string_view yn(a + y.offset, y.name_size);
             const int c = xn.compare(yn);
             if (c != 0) return c < 0;
             return std::string_view(a + x.offset + x.name_size, x.value_size) <
                    std::string_view(a + y.offset + y.name_size, y.value_size);
-        });
+        };
+        if (!std::is_sorted(entries_.begin(), entries_.end(), less))
+            std::sort(entries_.begin(), entries_.end(), less);
     }
 
     /// Removes every parameter named `encoded_name`; returns how many were removed.
@@ -249,11 +262,19 @@ private:
         std::size_t offset;
         std::size_t name_size;
         std::size_t value_size;
+        std::uint64_t key; ///< first 8 bytes of the name, big-endian, zero-padded
     };
 
     void push(std::size_t off, std::size_t mid)
     {
-        entries_.push_back(entry{off, mid - off, arena_.size() - mid});
+        const std::size_t n = mid - off < 8 ? mid - off : 8;
+        const char* name = arena_.data() + off;
+        std::uint64_t key = 0;
+        for (std::size_t i = 0; i < 8; ++i) {
+            key <<= 8U;
+            if (i < n) key |= static_cast<unsigned char>(name[i]);
+        }
+        entries_.push_back(entry{off, mid - off, arena_.size() - mid, key});
     }
 
     std::string arena_;
