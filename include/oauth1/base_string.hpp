@@ -89,25 +89,6 @@ constexpr bool is_valid_port(std::string_view port) noexcept
     return true;
 }
 
-/// Writes the encoding of an already 3.6-encoded string at `p` (only '%' needs escaping: it
-/// becomes "%25"); returns the new end. `p` needs room for 3 * encoded.size() characters.
-inline char* reencode(std::string_view encoded, char* p) noexcept
-{
-    const char* s = encoded.data();
-    const char* const e = s + encoded.size();
-    while (s != e) {
-        const void* hit = std::memchr(s, '%', static_cast<std::size_t>(e - s));
-        const char* const pct = hit != nullptr ? static_cast<const char*>(hit) : e;
-        std::memcpy(p, s, static_cast<std::size_t>(pct - s));
-        p += pct - s;
-        if (pct == e) break;
-        std::memcpy(p, "%25", 3);
-        p += 3;
-        s = pct + 1;
-    }
-    return p;
-}
-
 /// The components of an absolute http(s) request URL that the signature needs.
 struct url_parts {
     std::string_view scheme;
@@ -117,25 +98,6 @@ struct url_parts {
     std::string_view query;
     bool has_query = false;
 };
-
-/// Character classes of RFC 3986 used by the fast URL scan: 1 = reg-name subset (ALPHA DIGIT
-/// '-' '.'), 2 = pchar without pct-encoded, plus '/', 4 = query/fragment (pchar, '/', '?').
-struct uri_char_table {
-    unsigned char v[256];
-    constexpr uri_char_table() : v{}
-    {
-        for (int c = 'A'; c <= 'Z'; ++c) v[c] = 7;
-        for (int c = 'a'; c <= 'z'; ++c) v[c] = 7;
-        for (int c = '0'; c <= '9'; ++c) v[c] = 7;
-        v[static_cast<unsigned char>('-')] = 7;
-        v[static_cast<unsigned char>('.')] = 7;
-        for (const char c : {'_', '~', '!', '$', '&', '\'', '(', ')', '*', '+', ',', ';', '=', ':',
-                             '@', '/'})
-            v[static_cast<unsigned char>(c)] = 6;
-        v[static_cast<unsigned char>('?')] = 4;
-    }
-};
-inline constexpr uri_char_table uri_chars{};
 
 /// Scans `s` from `i` over characters of class `mask` and valid pct-encoded triplets; returns
 /// the index of the first other character.
@@ -161,7 +123,9 @@ inline std::size_t scan_uri_chars(std::string_view s, std::size_t i, unsigned ma
 /// digits up to 65535, then an RFC 3986 path-abempty, query and fragment. Returns false for
 /// anything else (the caller then uses Boost.URL, which gives the same parts or the error):
 /// only valid URIs are accepted, so both paths agree on everything accepted here.
-inline bool fast_split_url(std::string_view u, url_parts& out) noexcept
+/// With `check_query` false the query's characters are not checked here: the caller checks them
+/// while it decodes the query (parameter_list::add_form with `bad_query_char`).
+inline bool fast_split_url(std::string_view u, url_parts& out, bool check_query = true) noexcept
 {
     std::size_t i = 0;
     if (u.size() > 7 && ascii_iequals(u.substr(0, 7), "http://")) {
@@ -200,7 +164,12 @@ inline bool fast_split_url(std::string_view u, url_parts& out) noexcept
     out.query = {};
     if (i < n && u[i] == '?') {
         const std::size_t q = ++i;
-        i = scan_uri_chars(u, i, 4U);
+        if (check_query) {
+            i = scan_uri_chars(u, i, 4U);
+        } else {
+            const std::size_t hash = u.find('#', i);
+            i = hash == std::string_view::npos ? n : hash;
+        }
         out.has_query = true;
         out.query = u.substr(q, i - q);
     }
@@ -350,10 +319,9 @@ constexpr bool is_valid_method(std::string_view method) noexcept
 inline void signature_base_string_append(std::string_view method, std::string_view base_uri,
                                          const parameter_list& params, std::string& out)
 {
-    // Written through a pointer into room for the worst case (every byte of the URI and every
-    // '%', '=' and '&' of the parameters tripled), then trimmed.
+    // Written through a pointer into room for the longest possible result, then trimmed.
     const std::size_t old = out.size();
-    out.resize(old + method.size() + 2 + base_uri.size() * 3 + params.normalized_size() * 3);
+    out.resize(old + method.size() + 2 + percent_encoded_size(base_uri) + params.base_string_size());
     char* p = out.data() + old;
     for (const char c : method) *p++ = detail::ascii_upper(c);
     *p++ = '&';
@@ -361,18 +329,7 @@ inline void signature_base_string_append(std::string_view method, std::string_vi
     *p++ = '&';
     // The parameters are already 3.6-encoded; encoding "n=v&n=v" once more only changes
     // '%', '=' and '&'.
-    bool first = true;
-    for (const parameter_view pv : params) {
-        if (!first) {
-            std::memcpy(p, "%26", 3);
-            p += 3;
-        }
-        first = false;
-        p = detail::reencode(pv.name, p);
-        std::memcpy(p, "%3D", 3);
-        p += 3;
-        p = detail::reencode(pv.value, p);
-    }
+    p = params.write_base_string(p);
     out.resize(static_cast<std::size_t>(p - out.data()));
 }
 

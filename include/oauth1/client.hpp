@@ -285,7 +285,10 @@ public:
             return;
         }
         detail::url_parts url;
-        if (!detail::split_request_url(req.url, url, ec)) return;
+        // The common URL shape is split here and its query checked while it is decoded below;
+        // anything else goes through Boost.URL.
+        const bool fast = detail::fast_split_url(req.url, url, false);
+        if (!fast && !detail::split_request_url(req.url, url, ec)) return;
         if (key_breaks_header_ || token_breaks_header_ ||
             detail::has_header_breaking_char(opts.callback) ||
             detail::has_header_breaking_char(opts.verifier) ||
@@ -349,7 +352,14 @@ public:
         parameter_list& all = out.all_;
         all.append(p);
         if (url.has_query) {
-            all.add_form(url.query, ec);
+            bool bad_query_char = false;
+            all.add_form(url.query, ec, fast ? &bad_query_char : nullptr);
+            if (fast && (ec || bad_query_char)) {
+                // Not a valid URI after all: the error Boost.URL's parse gives.
+                (void)parse_request_url(req.url, ec);
+                if (!ec) ec = make_error_code(errc::invalid_url);
+                return;
+            }
             if (ec) return;
         }
         if (form) {
