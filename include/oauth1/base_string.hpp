@@ -108,8 +108,7 @@ inline std::size_t scan_uri_chars(std::string_view s, std::size_t i, unsigned ma
         const auto c = static_cast<unsigned char>(s[i]);
         if ((uri_chars.v[c] & mask) != 0) {
             ++i;
-        } else if (c == '%' && n - i >= 3 && hex_value(s[i + 1]) >= 0 &&
-                   hex_value(s[i + 2]) >= 0) {
+        } else if (c == '%' && n - i >= 3 && hex_value(s[i + 1]) >= 0 && hex_value(s[i + 2]) >= 0) {
             i += 3;
         } else {
             break;
@@ -231,7 +230,9 @@ inline bool split_request_url(std::string_view url, url_parts& out, std::error_c
     if (fast_split_url(url, out)) return true;
     const ::boost::urls::url_view u = parse_request_url(url, ec);
     if (ec) return false;
-    const auto sv = [](::boost::core::string_view v) { return std::string_view(v.data(), v.size()); };
+    const auto sv = [](::boost::core::string_view v) {
+        return std::string_view(v.data(), v.size());
+    };
     out.scheme = sv(u.scheme());
     out.host = sv(u.encoded_host());
     out.port = u.has_port() ? sv(u.port()) : std::string_view{};
@@ -273,7 +274,9 @@ inline void base_string_uri_append(const url_parts& u, std::string& out)
 /// Appends the base string URI (RFC 5849 3.4.1.2) of a parsed absolute URL, not yet encoded.
 inline void base_string_uri_append(const ::boost::urls::url_view& u, std::string& out)
 {
-    const auto sv = [](::boost::core::string_view v) { return std::string_view(v.data(), v.size()); };
+    const auto sv = [](::boost::core::string_view v) {
+        return std::string_view(v.data(), v.size());
+    };
     detail::url_parts p;
     p.scheme = sv(u.scheme());
     p.host = sv(u.encoded_host());
@@ -321,7 +324,8 @@ inline void signature_base_string_append(std::string_view method, std::string_vi
 {
     // Written through a pointer into room for the longest possible result, then trimmed.
     const std::size_t old = out.size();
-    out.resize(old + method.size() + 2 + percent_encoded_size(base_uri) + params.base_string_size());
+    out.resize(old + method.size() + 2 + percent_encoded_size(base_uri) +
+               params.base_string_size());
     char* p = out.data() + old;
     for (const char c : method) *p++ = detail::ascii_upper(c);
     *p++ = '&';

@@ -68,8 +68,8 @@ struct uri_char_table {
         for (int c = '0'; c <= '9'; ++c) v[c] = 7;
         v[static_cast<unsigned char>('-')] = 7;
         v[static_cast<unsigned char>('.')] = 7;
-        for (const char c : {'_', '~', '!', '$', '&', '\'', '(', ')', '*', '+', ',', ';', '=', ':',
-                             '@', '/'})
+        for (const char c :
+             {'_', '~', '!', '$', '&', '\'', '(', ')', '*', '+', ',', ';', '=', ':', '@', '/'})
             v[static_cast<unsigned char>(c)] = 6;
         v[static_cast<unsigned char>('?')] = 4;
     }
@@ -206,27 +206,34 @@ inline void percent_decode_append(std::string_view in, std::string& out, std::er
                                   decode_opts opts = {})
 {
     ec.clear();
-    for (std::size_t i = 0; i < in.size(); ++i) {
-        const char c = in[i];
-        if (c == '%') {
-            if (in.size() - i < 3) {
-                ec = make_error_code(errc::invalid_percent_encoding);
-                return;
-            }
-            const int hi = detail::hex_value(in[i + 1]);
-            const int lo = detail::hex_value(in[i + 2]);
-            if (hi < 0 || lo < 0) {
-                ec = make_error_code(errc::invalid_percent_encoding);
-                return;
-            }
-            out.push_back(static_cast<char>((hi << 4) | lo));
-            i += 2;
-        } else if (c == '+' && opts.plus_as_space) {
+    // Text between escapes (and '+' when it means a space) is copied in runs.
+    const char* p = in.data();
+    const char* const end = p + in.size();
+    const char* run = p;
+    for (; p != end; ++p) {
+        const char c = *p;
+        if (c != '%' && (c != '+' || !opts.plus_as_space)) continue;
+        if (p != run) out.append(run, static_cast<std::size_t>(p - run));
+        if (c == '+') {
             out.push_back(' ');
-        } else {
-            out.push_back(c);
+            run = p + 1;
+            continue;
         }
+        if (end - p < 3) {
+            ec = make_error_code(errc::invalid_percent_encoding);
+            return;
+        }
+        const int hi = detail::hex_value(p[1]);
+        const int lo = detail::hex_value(p[2]);
+        if (hi < 0 || lo < 0) {
+            ec = make_error_code(errc::invalid_percent_encoding);
+            return;
+        }
+        out.push_back(static_cast<char>((hi << 4) | lo));
+        p += 2;
+        run = p + 1;
     }
+    if (p != run) out.append(run, static_cast<std::size_t>(p - run));
 }
 
 /// Percent-decodes `in`; errc::invalid_percent_encoding on a malformed escape.

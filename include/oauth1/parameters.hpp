@@ -125,6 +125,34 @@ public:
         pct_ += name_pct + value_pct;
     }
 
+    /// Adds a parameter from percent-encoded text: name and value decoded once and encoded once
+    /// (3.6); '+' is a space only with `plus_as_space`. On a malformed escape sets
+    /// errc::invalid_percent_encoding and adds nothing.
+    void add_recoded(std::string_view name, std::string_view value, bool plus_as_space,
+                     std::error_code& ec)
+    {
+        ec.clear();
+        const std::size_t off = arena_.size();
+        std::size_t name_pct = 0;
+        std::size_t value_pct = 0;
+        const char* p = name.data();
+        bool ok = detail::recode_part(p, name.data() + name.size(), detail::stop_none,
+                                      plus_as_space, arena_, name_pct, nullptr);
+        const std::size_t mid = arena_.size();
+        if (ok) {
+            p = value.data();
+            ok = detail::recode_part(p, value.data() + value.size(), detail::stop_none,
+                                     plus_as_space, arena_, value_pct, nullptr);
+        }
+        if (!ok) {
+            ec = make_error_code(errc::invalid_percent_encoding);
+            arena_.resize(off);
+            return;
+        }
+        push(off, mid, name_pct != 0, value_pct != 0);
+        pct_ += name_pct + value_pct;
+    }
+
     /// Adds every parameter of application/x-www-form-urlencoded text (a URL query or a form
     /// body): split at '&', a name without '=' gets an empty value, '+' is a space, each name and
     /// value decoded once and encoded once (3.4.1.3.1). Empty segments are skipped. On a
@@ -150,8 +178,8 @@ public:
             const std::size_t off = arena_.size();
             std::size_t name_pct = 0;
             std::size_t value_pct = 0;
-            bool ok = detail::recode_part(p, end, detail::stop_amp | detail::stop_eq, true,
-                                          arena_, name_pct, bad_query_char);
+            bool ok = detail::recode_part(p, end, detail::stop_amp | detail::stop_eq, true, arena_,
+                                          name_pct, bad_query_char);
             const std::size_t mid = arena_.size();
             if (ok && p != end && *p == '=') {
                 ++p;

@@ -372,8 +372,9 @@ TEST_CASE("percent_recode_append appends nothing on a malformed escape")
 TEST_CASE("percent_recode_append equals encode(decode(x)) on generated input")
 {
     // The run-copying recoder must give exactly what decoding then encoding gives.
-    const std::string alphabet = std::string("aZ09-._~%+ =&!*'()/:?#[]@$,;\"<>\\^`{|}\x7f\x80\xc3\xa9") +
-                                 std::string(1, '\0') + "2bBfF";
+    const std::string alphabet =
+        std::string("aZ09-._~%+ =&!*'()/:?#[]@$,;\"<>\\^`{|}\x7f\x80\xc3\xa9") +
+        std::string(1, '\0') + "2bBfF";
     std::uint32_t x = 2463534242U;
     std::size_t checked = 0;
     for (int i = 0; i < 20000; ++i) {
