@@ -95,6 +95,22 @@ inline void form_append(const parameter_list& params, std::string& out)
     params.normalize_append(out);
 }
 
+namespace detail {
+/// '"', '\\', CR, LF and NUL: where a quoted-string's scan must stop.
+struct quoted_stop_table {
+    bool v[256];
+    constexpr quoted_stop_table() : v{}
+    {
+        v[static_cast<unsigned char>('"')] = true;
+        v[static_cast<unsigned char>('\\')] = true;
+        v[static_cast<unsigned char>('\r')] = true;
+        v[static_cast<unsigned char>('\n')] = true;
+        v[0] = true;
+    }
+};
+inline constexpr quoted_stop_table quoted_stop{};
+} // namespace detail
+
 /// A parsed Authorization header (RFC 5849 3.5.1).
 struct parsed_authorization {
     /// The realm, when the header had one (decoded from its quoted-string form).
@@ -107,32 +123,30 @@ struct parsed_authorization {
 /// quoted-string values (the RFC's form) and bare token values, optional whitespace around "="
 /// and ",", and empty list elements. errc::invalid_authorization_header for another scheme or
 /// bad syntax, errc::invalid_percent_encoding for a malformed escape in a value.
-inline parsed_authorization parse_authorization_header(std::string_view value, std::error_code& ec)
+inline void parse_authorization_header(std::string_view value, parsed_authorization& result,
+                                       std::error_code& ec)
 {
     ec.clear();
-    parsed_authorization result;
+    result.realm.reset();
+    result.parameters.clear();
+    const auto fail = [&](errc e) {
+        ec = make_error_code(e);
+        result.realm.reset();
+        result.parameters.clear();
+    };
     std::size_t i = 0;
     const std::size_t n = value.size();
     while (i < n && detail::is_ows(value[i])) ++i;
     constexpr std::string_view scheme = "oauth";
-    if (n - i < scheme.size()) {
-        ec = make_error_code(errc::invalid_authorization_header);
-        return {};
-    }
+    if (n - i < scheme.size()) return fail(errc::invalid_authorization_header);
     for (std::size_t k = 0; k < scheme.size(); ++k) {
         char c = value[i + k];
         if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-        if (c != scheme[k]) {
-            ec = make_error_code(errc::invalid_authorization_header);
-            return {};
-        }
+        if (c != scheme[k]) return fail(errc::invalid_authorization_header);
     }
     i += scheme.size();
-    if (i < n && !detail::is_ows(value[i])) {
-        ec = make_error_code(errc::invalid_authorization_header);
-        return {};
-    }
-    std::string unquoted;
+    if (i < n && !detail::is_ows(value[i])) return fail(errc::invalid_authorization_header);
+    std::string escaped; // only for quoted-strings with backslash escapes
     while (true) {
         while (i < n && (detail::is_ows(value[i]) || value[i] == ',')) ++i;
         if (i >= n) break;
@@ -140,66 +154,71 @@ inline parsed_authorization parse_authorization_header(std::string_view value, s
         while (i < n && value[i] != '=' && value[i] != ',' && !detail::is_ows(value[i])) ++i;
         const std::string_view name = value.substr(name_begin, i - name_begin);
         while (i < n && detail::is_ows(value[i])) ++i;
-        if (name.empty() || i >= n || value[i] != '=') {
-            ec = make_error_code(errc::invalid_authorization_header);
-            return {};
-        }
+        if (name.empty() || i >= n || value[i] != '=')
+            return fail(errc::invalid_authorization_header);
         ++i;
         while (i < n && detail::is_ows(value[i])) ++i;
-        unquoted.clear();
-        if (i < n && value[i] == '"') {
+        std::string_view unquoted;
+        const bool quoted = i < n && value[i] == '"';
+        if (quoted) {
             ++i;
+            const std::size_t b = i;
             bool closed = false;
+            bool has_escape = false;
             while (i < n) {
+                // Most values hold no '"' or '\\' before their end: skip to the next of either.
+                while (i < n && !detail::quoted_stop.v[static_cast<unsigned char>(value[i])]) ++i;
+                if (i >= n) break;
                 const char c = value[i++];
                 if (c == '"') {
                     closed = true;
                     break;
                 }
-                if (c == '\\') {
-                    if (i >= n) break;
-                    unquoted.push_back(value[i++]);
-                } else {
-                    unquoted.push_back(c);
-                }
+                if (c != '\\') return fail(errc::invalid_authorization_header); // CR, LF, NUL
+                has_escape = true;
+                if (i >= n) break;
+                if (value[i] == '\r' || value[i] == '\n' || value[i] == '\0')
+                    return fail(errc::invalid_authorization_header);
+                ++i;
             }
-            if (!closed) {
-                ec = make_error_code(errc::invalid_authorization_header);
-                return {};
+            if (!closed) return fail(errc::invalid_authorization_header);
+            unquoted = value.substr(b, i - 1 - b);
+            if (has_escape) { // quoted-pair: "\x" is x
+                escaped.clear();
+                for (std::size_t k = 0; k < unquoted.size(); ++k) {
+                    if (unquoted[k] == '\\' && k + 1 < unquoted.size()) ++k;
+                    escaped.push_back(unquoted[k]);
+                }
+                unquoted = escaped;
             }
         } else {
             const std::size_t b = i;
             while (i < n && value[i] != ',' && !detail::is_ows(value[i])) ++i;
-            unquoted.assign(value.substr(b, i - b));
+            unquoted = value.substr(b, i - b);
         }
         // After a value only whitespace and then ',' or the end may follow.
         while (i < n && detail::is_ows(value[i])) ++i;
-        if (i < n && value[i] != ',') {
-            ec = make_error_code(errc::invalid_authorization_header);
-            return {};
-        }
-        if (detail::has_header_breaking_char(name) || detail::has_header_breaking_char(unquoted)) {
-            ec = make_error_code(errc::invalid_authorization_header);
-            return {};
-        }
+        if (i < n && value[i] != ',') return fail(errc::invalid_authorization_header);
+        // (A quoted value was checked for CR, LF and NUL while it was scanned.)
+        if (detail::has_header_breaking_char(name) ||
+            (!quoted && detail::has_header_breaking_char(unquoted)))
+            return fail(errc::invalid_authorization_header);
         if (name == "realm") {
-            if (result.realm) {
-                ec = make_error_code(errc::duplicate_protocol_parameter);
-                return {};
-            }
-            result.realm = unquoted;
+            if (result.realm) return fail(errc::duplicate_protocol_parameter);
+            result.realm.emplace(unquoted);
             continue;
         }
         // Names and values are 3.6-encoded on the wire; '+' is a literal plus here.
-        parameter_list& ps = result.parameters;
-        std::string encoded_name;
-        percent_recode_append(name, encoded_name, ec, decode_opts{false});
-        if (ec) return {};
-        std::string encoded_value;
-        percent_recode_append(unquoted, encoded_value, ec, decode_opts{false});
-        if (ec) return {};
-        ps.add_encoded(encoded_name, encoded_value);
+        result.parameters.add_recoded(name, unquoted, false, ec);
+        if (ec) return fail(errc::invalid_percent_encoding);
     }
+}
+
+/// As above, returning the result.
+inline parsed_authorization parse_authorization_header(std::string_view value, std::error_code& ec)
+{
+    parsed_authorization result;
+    parse_authorization_header(value, result, ec);
     return result;
 }
 

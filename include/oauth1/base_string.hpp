@@ -16,8 +16,10 @@
 #include <boost/url/parse.hpp>
 #include <boost/url/url_view.hpp>
 
+#include <charconv>
 #include <cstddef>
 #include <cstdint>
+#include <cstring>
 #include <string>
 #include <string_view>
 #include <system_error>
@@ -87,16 +89,91 @@ constexpr bool is_valid_port(std::string_view port) noexcept
     return true;
 }
 
-/// Appends "%XX"-style encoding of an already 3.6-encoded string: only '%' needs escaping.
-inline void reencode_append(std::string_view encoded, std::string& out)
+/// The components of an absolute http(s) request URL that the signature needs.
+struct url_parts {
+    std::string_view scheme;
+    std::string_view host; ///< as written (IP literals with their brackets)
+    std::string_view port; ///< digits, empty when absent
+    std::string_view path; ///< as written, empty when absent
+    std::string_view query;
+    bool has_query = false;
+};
+
+/// Scans `s` from `i` over characters of class `mask` and valid pct-encoded triplets; returns
+/// the index of the first other character.
+inline std::size_t scan_uri_chars(std::string_view s, std::size_t i, unsigned mask) noexcept
 {
-    for (const char c : encoded) {
-        if (c == '%') {
-            out.append("%25", 3);
+    const std::size_t n = s.size();
+    while (i < n) {
+        const auto c = static_cast<unsigned char>(s[i]);
+        if ((uri_chars.v[c] & mask) != 0) {
+            ++i;
+        } else if (c == '%' && n - i >= 3 && hex_value(s[i + 1]) >= 0 && hex_value(s[i + 2]) >= 0) {
+            i += 3;
         } else {
-            out.push_back(c);
+            break;
         }
     }
+    return i;
+}
+
+/// The common shape of a request URL, recognised without a general parser: "http://" or
+/// "https://" (any case), a host of letters, digits, '-' and '.', an optional port of 1 to 5
+/// digits up to 65535, then an RFC 3986 path-abempty, query and fragment. Returns false for
+/// anything else (the caller then uses Boost.URL, which gives the same parts or the error):
+/// only valid URIs are accepted, so both paths agree on everything accepted here.
+/// With `check_query` false the query's characters are not checked here: the caller checks them
+/// while it decodes the query (parameter_list::add_form with `bad_query_char`).
+inline bool fast_split_url(std::string_view u, url_parts& out, bool check_query = true) noexcept
+{
+    std::size_t i = 0;
+    if (u.size() > 7 && ascii_iequals(u.substr(0, 7), "http://")) {
+        out.scheme = u.substr(0, 4);
+        i = 7;
+    } else if (u.size() > 8 && ascii_iequals(u.substr(0, 8), "https://")) {
+        out.scheme = u.substr(0, 5);
+        i = 8;
+    } else {
+        return false;
+    }
+    const std::size_t n = u.size();
+    const std::size_t host_begin = i;
+    while (i < n && (uri_chars.v[static_cast<unsigned char>(u[i])] & 1U) != 0) ++i;
+    if (i == host_begin) return false;
+    out.host = u.substr(host_begin, i - host_begin);
+    out.port = {};
+    if (i < n && u[i] == ':') {
+        const std::size_t port_begin = ++i;
+        std::uint32_t v = 0;
+        while (i < n && u[i] >= '0' && u[i] <= '9' && i - port_begin < 5) {
+            v = v * 10U + static_cast<std::uint32_t>(u[i] - '0');
+            ++i;
+        }
+        if (i == port_begin || v > 65535U) return false;
+        out.port = u.substr(port_begin, i - port_begin);
+    }
+    if (i < n && u[i] == '/') {
+        const std::size_t path_begin = i;
+        i = scan_uri_chars(u, i, 2U);
+        out.path = u.substr(path_begin, i - path_begin);
+    } else {
+        out.path = {};
+    }
+    out.has_query = false;
+    out.query = {};
+    if (i < n && u[i] == '?') {
+        const std::size_t q = ++i;
+        if (check_query) {
+            i = scan_uri_chars(u, i, 4U);
+        } else {
+            const std::size_t hash = u.find('#', i);
+            i = hash == std::string_view::npos ? n : hash;
+        }
+        out.has_query = true;
+        out.query = u.substr(q, i - q);
+    }
+    if (i < n && u[i] == '#') i = scan_uri_chars(u, i + 1, 4U);
+    return i == n;
 }
 
 /// True when `url` is a valid http(s) URL up to its '?' and its query (before any '#') holds a
@@ -143,30 +220,69 @@ inline ::boost::urls::url_view parse_request_url(std::string_view url, std::erro
     return *r;
 }
 
+namespace detail {
+
+/// Splits an absolute request URL into the parts the signature needs: the fast scan for the
+/// common shape, else Boost.URL (parse_request_url, same errors).
+inline bool split_request_url(std::string_view url, url_parts& out, std::error_code& ec) noexcept
+{
+    ec.clear();
+    if (fast_split_url(url, out)) return true;
+    const ::boost::urls::url_view u = parse_request_url(url, ec);
+    if (ec) return false;
+    const auto sv = [](::boost::core::string_view v) {
+        return std::string_view(v.data(), v.size());
+    };
+    out.scheme = sv(u.scheme());
+    out.host = sv(u.encoded_host());
+    out.port = u.has_port() ? sv(u.port()) : std::string_view{};
+    out.path = sv(u.encoded_path());
+    out.has_query = u.has_query();
+    out.query = out.has_query ? sv(u.encoded_query()) : std::string_view{};
+    return true;
+}
+
+/// Appends the base string URI (3.4.1.2) of split URL parts, not yet encoded.
+inline void base_string_uri_append(const url_parts& u, std::string& out)
+{
+    const bool https = ascii_iequals(u.scheme, "https");
+    const bool http = !https && ascii_iequals(u.scheme, "http");
+    const std::size_t begin = out.size();
+    out.append(u.scheme);
+    out.append("://", 3);
+    out.append(u.host);
+    for (std::size_t i = begin; i < out.size(); ++i) out[i] = ascii_lower(out[i]);
+    if (!u.port.empty()) {
+        std::uint32_t port = 0;
+        for (const char c : u.port) port = port * 10U + static_cast<std::uint32_t>(c - '0');
+        if (!((https && port == 443U) || (http && port == 80U))) {
+            char digits[16];
+            const auto r = std::to_chars(digits, digits + sizeof digits, port);
+            out.push_back(':');
+            out.append(digits, static_cast<std::size_t>(r.ptr - digits));
+        }
+    }
+    if (u.path.empty()) {
+        out.push_back('/');
+    } else {
+        out.append(u.path);
+    }
+}
+
+} // namespace detail
+
 /// Appends the base string URI (RFC 5849 3.4.1.2) of a parsed absolute URL, not yet encoded.
 inline void base_string_uri_append(const ::boost::urls::url_view& u, std::string& out)
 {
-    const std::size_t scheme_begin = out.size();
-    for (const char c : u.scheme()) out.push_back(detail::ascii_lower(c));
-    const std::string scheme =
-        out.substr(scheme_begin); // a copy: the appends below may reallocate out
-    out.append("://", 3);
-    for (const char c : u.encoded_host()) out.push_back(detail::ascii_lower(c));
-    if (u.has_port() && !u.port().empty()) {
-        const std::uint16_t port = u.port_number();
-        const bool is_default =
-            (port == 80 && scheme == "http") || (port == 443 && scheme == "https");
-        if (!is_default) {
-            out.push_back(':');
-            out.append(std::to_string(port));
-        }
-    }
-    const auto path = u.encoded_path();
-    if (path.empty()) {
-        out.push_back('/');
-    } else {
-        out.append(path.data(), path.size());
-    }
+    const auto sv = [](::boost::core::string_view v) {
+        return std::string_view(v.data(), v.size());
+    };
+    detail::url_parts p;
+    p.scheme = sv(u.scheme());
+    p.host = sv(u.encoded_host());
+    p.port = u.has_port() ? sv(u.port()) : std::string_view{};
+    p.path = sv(u.encoded_path());
+    detail::base_string_uri_append(p, out);
 }
 
 /// The base string URI (RFC 5849 3.4.1.2) of an absolute http(s) URL; errc::invalid_url if the URL
@@ -206,22 +322,19 @@ constexpr bool is_valid_method(std::string_view method) noexcept
 inline void signature_base_string_append(std::string_view method, std::string_view base_uri,
                                          const parameter_list& params, std::string& out)
 {
-    out.reserve(out.size() + method.size() + 2 + base_uri.size() * 3 + params.normalized_size() +
-                params.size() * 8);
-    for (const char c : method) out.push_back(detail::ascii_upper(c));
-    out.push_back('&');
-    percent_encode_append(base_uri, out);
-    out.push_back('&');
+    // Written through a pointer into room for the longest possible result, then trimmed.
+    const std::size_t old = out.size();
+    out.resize(old + method.size() + 2 + percent_encoded_size(base_uri) +
+               params.base_string_size());
+    char* p = out.data() + old;
+    for (const char c : method) *p++ = detail::ascii_upper(c);
+    *p++ = '&';
+    p = percent_encode(base_uri, p);
+    *p++ = '&';
     // The parameters are already 3.6-encoded; encoding "n=v&n=v" once more only changes
     // '%', '=' and '&'.
-    bool first = true;
-    for (const parameter_view p : params) {
-        if (!first) out.append("%26", 3);
-        first = false;
-        detail::reencode_append(p.name, out);
-        out.append("%3D", 3);
-        detail::reencode_append(p.value, out);
-    }
+    p = params.write_base_string(p);
+    out.resize(static_cast<std::size_t>(p - out.data()));
 }
 
 /// The signature base string of a request (RFC 5849 3.4.1): collects the URL query parameters,

@@ -237,7 +237,10 @@ public:
     basic_client(std::string consumer_key, Signer signer, Clock clock = {}, NonceSource nonce = {})
         : consumer_key_(std::move(consumer_key)), signer_(std::move(signer)),
           clock_(std::move(clock)), nonce_(std::move(nonce))
-    {}
+    {
+        percent_encode_append(consumer_key_, encoded_consumer_key_);
+        key_breaks_header_ = detail::has_header_breaking_char(consumer_key_);
+    }
 
     const std::string& consumer_key() const noexcept { return consumer_key_; }
     const std::string& token() const noexcept { return token_; }
@@ -248,6 +251,9 @@ public:
     void set_token(std::string_view token, std::string_view token_secret)
     {
         token_.assign(token);
+        encoded_token_.clear();
+        percent_encode_append(token_, encoded_token_);
+        token_breaks_header_ = detail::has_header_breaking_char(token_);
         signer_.set_token_secret(token_secret);
     }
 
@@ -255,6 +261,8 @@ public:
     void clear_token()
     {
         token_.clear();
+        encoded_token_.clear();
+        token_breaks_header_ = false;
         signer_.set_token_secret({});
     }
 
@@ -276,10 +284,12 @@ public:
             ec = make_error_code(errc::invalid_method);
             return;
         }
-        const auto url = parse_request_url(req.url, ec);
-        if (ec) return;
-        if (detail::has_header_breaking_char(consumer_key_) ||
-            detail::has_header_breaking_char(token_) ||
+        detail::url_parts url;
+        // The common URL shape is split here and its query checked while it is decoded below;
+        // anything else goes through Boost.URL.
+        const bool fast = detail::fast_split_url(req.url, url, false);
+        if (!fast && !detail::split_request_url(req.url, url, ec)) return;
+        if (key_breaks_header_ || token_breaks_header_ ||
             detail::has_header_breaking_char(opts.callback) ||
             detail::has_header_breaking_char(opts.verifier) ||
             detail::has_header_breaking_char(opts.nonce) ||
@@ -305,7 +315,7 @@ public:
             scratch.clear();
         }
         if (!opts.callback.empty()) p.add("oauth_callback", opts.callback);
-        p.add("oauth_consumer_key", consumer_key_);
+        p.add_encoded("oauth_consumer_key", encoded_consumer_key_);
         if (opts.nonce.empty()) {
             nonce_(out.nonce_, ec);
             if (ec) return;
@@ -319,7 +329,7 @@ public:
         const auto tr = std::to_chars(ts, ts + sizeof ts, out.timestamp_);
         p.add_encoded("oauth_timestamp",
                       std::string_view(ts, static_cast<std::size_t>(tr.ptr - ts)));
-        if (!token_.empty()) p.add("oauth_token", token_);
+        if (!token_.empty()) p.add_encoded("oauth_token", encoded_token_);
         if (!opts.verifier.empty()) p.add("oauth_verifier", opts.verifier);
         if (include_version_) p.add_encoded("oauth_version", "1.0");
         for (const auto& [name, value] : opts.extra) {
@@ -341,9 +351,15 @@ public:
 
         parameter_list& all = out.all_;
         all.append(p);
-        if (url.has_query()) {
-            const auto q = url.encoded_query();
-            all.add_form(std::string_view(q.data(), q.size()), ec);
+        if (url.has_query) {
+            bool bad_query_char = false;
+            all.add_form(url.query, ec, fast ? &bad_query_char : nullptr);
+            if (fast && (ec || bad_query_char)) {
+                // Not a valid URI after all: the error Boost.URL's parse gives.
+                (void)parse_request_url(req.url, ec);
+                if (!ec) ec = make_error_code(errc::invalid_url);
+                return;
+            }
             if (ec) return;
         }
         if (form) {
@@ -351,7 +367,7 @@ public:
             if (ec) return;
         }
         all.sort();
-        base_string_uri_append(url, out.base_uri_);
+        detail::base_string_uri_append(url, out.base_uri_);
         signature_base_string_append(req.method, out.base_uri_, all, out.base_);
 
         signer_.sign(out.base_, out.signature_, ec);
@@ -379,6 +395,11 @@ public:
 private:
     std::string consumer_key_;
     std::string token_;
+    // Encoded once (3.6) when set, not per request.
+    std::string encoded_consumer_key_;
+    std::string encoded_token_;
+    bool key_breaks_header_ = false;
+    bool token_breaks_header_ = false;
     Signer signer_;
     Clock clock_;
     NonceSource nonce_;

@@ -57,6 +57,91 @@ inline char* encode_byte(unsigned char b, char* out) noexcept
     return out;
 }
 
+/// Character classes of RFC 3986: 1 = reg-name subset (ALPHA DIGIT '-' '.'), 2 = pchar
+/// without pct-encoded, plus '/', 4 = query/fragment characters (pchar, '/', '?').
+struct uri_char_table {
+    unsigned char v[256];
+    constexpr uri_char_table() : v{}
+    {
+        for (int c = 'A'; c <= 'Z'; ++c) v[c] = 7;
+        for (int c = 'a'; c <= 'z'; ++c) v[c] = 7;
+        for (int c = '0'; c <= '9'; ++c) v[c] = 7;
+        v[static_cast<unsigned char>('-')] = 7;
+        v[static_cast<unsigned char>('.')] = 7;
+        for (const char c :
+             {'_', '~', '!', '$', '&', '\'', '(', ')', '*', '+', ',', ';', '=', ':', '@', '/'})
+            v[static_cast<unsigned char>(c)] = 6;
+        v[static_cast<unsigned char>('?')] = 4;
+    }
+};
+inline constexpr uri_char_table uri_chars{};
+
+/// Where recode_part stops.
+enum recode_stop : unsigned { stop_none = 0, stop_amp = 1, stop_eq = 2 };
+
+/// Decodes once and encodes once (3.6) the text from `p` up to the first '&' (stop_amp) or
+/// '=' (stop_eq) or `end`, appending to `out`; leaves `p` at the stop character. Characters
+/// whose output equals the input are copied in runs. Adds the number of '%' written to `pct`.
+/// When `bad_query_char` is given, sets it on a byte RFC 3986 does not allow in a query.
+/// Returns false on a malformed escape.
+inline bool recode_part(const char*& pos, const char* end, unsigned stops, bool plus_as_space,
+                        std::string& out, std::size_t& pct, bool* bad_query_char)
+{
+    const char* p = pos; // a local cursor: the scan loop then stays in registers
+    const char* run = p;
+    while (p != end) {
+        const auto b = static_cast<unsigned char>(*p);
+        if (unreserved.v[b]) {
+            ++p;
+            continue;
+        }
+        if ((b == '&' && (stops & stop_amp) != 0) || (b == '=' && (stops & stop_eq) != 0)) break;
+        if (b == '%') {
+            if (end - p < 3) {
+                pos = p;
+                return false;
+            }
+            const int hi = hex_value(p[1]);
+            const int lo = hex_value(p[2]);
+            if (hi < 0 || lo < 0) {
+                pos = p;
+                return false;
+            }
+            const auto d = static_cast<unsigned char>((hi << 4) | lo);
+            if (!unreserved.v[d] && p[1] == upper_hex[d >> 4] && p[2] == upper_hex[d & 15U]) {
+                p += 3; // already canonical: part of the run
+                ++pct;
+                continue;
+            }
+            if (p != run) out.append(run, static_cast<std::size_t>(p - run));
+            if (unreserved.v[d]) {
+                out.push_back(static_cast<char>(d));
+            } else {
+                const char esc[3] = {'%', upper_hex[d >> 4], upper_hex[d & 15U]};
+                out.append(esc, 3);
+                ++pct;
+            }
+            p += 3;
+            run = p;
+            continue;
+        }
+        if (bad_query_char != nullptr && (uri_chars.v[b] & 4U) == 0) *bad_query_char = true;
+        if (p != run) out.append(run, static_cast<std::size_t>(p - run));
+        if (b == '+' && plus_as_space) {
+            out.append("%20", 3);
+        } else {
+            const char esc[3] = {'%', upper_hex[b >> 4], upper_hex[b & 15U]};
+            out.append(esc, 3);
+        }
+        ++pct;
+        ++p;
+        run = p;
+    }
+    if (p != run) out.append(run, static_cast<std::size_t>(p - run));
+    pos = p;
+    return true;
+}
+
 } // namespace detail
 
 /// True for the characters RFC 5849 3.6 leaves unencoded.
@@ -86,9 +171,19 @@ inline char* percent_encode(std::string_view in, char* out) noexcept
 /// `percent_encode_append("a b&c", s)` appends `a%20b%26c`.
 inline void percent_encode_append(std::string_view in, std::string& out)
 {
-    const std::size_t old = out.size();
-    out.resize(old + percent_encoded_size(in));
-    percent_encode(in, out.data() + old);
+    // Runs of unreserved characters are copied as they are: most values (keys, tokens, nonces)
+    // are one run, appended with one copy.
+    const char* run = in.data();
+    const char* const end = run + in.size();
+    for (const char* p = run; p != end; ++p) {
+        const auto b = static_cast<unsigned char>(*p);
+        if (detail::unreserved.v[b]) continue;
+        if (p != run) out.append(run, static_cast<std::size_t>(p - run));
+        const char esc[3] = {'%', detail::upper_hex[b >> 4], detail::upper_hex[b & 15U]};
+        out.append(esc, 3);
+        run = p + 1;
+    }
+    if (end != run) out.append(run, static_cast<std::size_t>(end - run));
 }
 
 /// Returns the RFC 5849 3.6 encoding of `in`.
@@ -111,27 +206,34 @@ inline void percent_decode_append(std::string_view in, std::string& out, std::er
                                   decode_opts opts = {})
 {
     ec.clear();
-    for (std::size_t i = 0; i < in.size(); ++i) {
-        const char c = in[i];
-        if (c == '%') {
-            if (in.size() - i < 3) {
-                ec = make_error_code(errc::invalid_percent_encoding);
-                return;
-            }
-            const int hi = detail::hex_value(in[i + 1]);
-            const int lo = detail::hex_value(in[i + 2]);
-            if (hi < 0 || lo < 0) {
-                ec = make_error_code(errc::invalid_percent_encoding);
-                return;
-            }
-            out.push_back(static_cast<char>((hi << 4) | lo));
-            i += 2;
-        } else if (c == '+' && opts.plus_as_space) {
+    // Text between escapes (and '+' when it means a space) is copied in runs.
+    const char* p = in.data();
+    const char* const end = p + in.size();
+    const char* run = p;
+    for (; p != end; ++p) {
+        const char c = *p;
+        if (c != '%' && (c != '+' || !opts.plus_as_space)) continue;
+        if (p != run) out.append(run, static_cast<std::size_t>(p - run));
+        if (c == '+') {
             out.push_back(' ');
-        } else {
-            out.push_back(c);
+            run = p + 1;
+            continue;
         }
+        if (end - p < 3) {
+            ec = make_error_code(errc::invalid_percent_encoding);
+            return;
+        }
+        const int hi = detail::hex_value(p[1]);
+        const int lo = detail::hex_value(p[2]);
+        if (hi < 0 || lo < 0) {
+            ec = make_error_code(errc::invalid_percent_encoding);
+            return;
+        }
+        out.push_back(static_cast<char>((hi << 4) | lo));
+        p += 2;
+        run = p + 1;
     }
+    if (p != run) out.append(run, static_cast<std::size_t>(p - run));
 }
 
 /// Percent-decodes `in`; errc::invalid_percent_encoding on a malformed escape.
@@ -174,35 +276,13 @@ inline void percent_recode_append(std::string_view in, std::string& out, std::er
 {
     ec.clear();
     const std::size_t old = out.size();
-    // Worst case: every byte becomes three.
-    out.resize(old + in.size() * 3);
-    char* p = out.data() + old;
-    for (std::size_t i = 0; i < in.size(); ++i) {
-        const char c = in[i];
-        if (c == '%') {
-            if (in.size() - i < 3) {
-                ec = make_error_code(errc::invalid_percent_encoding);
-                out.resize(old);
-                return;
-            }
-            const int hi = detail::hex_value(in[i + 1]);
-            const int lo = detail::hex_value(in[i + 2]);
-            if (hi < 0 || lo < 0) {
-                ec = make_error_code(errc::invalid_percent_encoding);
-                out.resize(old);
-                return;
-            }
-            p = detail::encode_byte(static_cast<unsigned char>((hi << 4) | lo), p);
-            i += 2;
-        } else if (c == '+' && opts.plus_as_space) {
-            *p++ = '%';
-            *p++ = '2';
-            *p++ = '0';
-        } else {
-            p = detail::encode_byte(static_cast<unsigned char>(c), p);
-        }
+    const char* p = in.data();
+    std::size_t pct = 0;
+    if (!detail::recode_part(p, in.data() + in.size(), detail::stop_none, opts.plus_as_space, out,
+                             pct, nullptr)) {
+        ec = make_error_code(errc::invalid_percent_encoding);
+        out.resize(old);
     }
-    out.resize(static_cast<std::size_t>(p - out.data()));
 }
 
 } // namespace oauth1

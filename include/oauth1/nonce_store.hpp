@@ -76,12 +76,14 @@ public:
         const std::uint64_t expiry = timestamp > max - window_ ? max : timestamp + window_;
         const std::lock_guard<std::mutex> lock(mutex_);
         evict(now);
-        if (seen_.find(key) != seen_.end()) return false;
-        if (seen_.size() >= max_entries_) {
+        // One hash and one lookup: insert, then take the entry back out if over the bound.
+        const auto [it, fresh] = seen_.insert(std::move(key));
+        if (!fresh) return false;
+        if (seen_.size() > max_entries_) {
+            seen_.erase(it);
             ec = make_error_code(errc::nonce_store_full);
             return false;
         }
-        auto it = seen_.insert(std::move(key)).first;
         // A min-heap on expiry: O(log n) whatever order timestamps arrive in (clients' clocks are
         // skewed by up to the window either way).
         expiries_.emplace_back(expiry, &*it);

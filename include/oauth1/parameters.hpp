@@ -13,6 +13,7 @@
 #include <algorithm>
 #include <cstddef>
 #include <cstdint>
+#include <cstring>
 #include <string>
 #include <string_view>
 #include <system_error>
@@ -55,6 +56,7 @@ public:
     {
         arena_.clear();
         entries_.clear();
+        pct_ = 0;
     }
 
     /// Reserves room for `count` parameters totalling `bytes` encoded characters.
@@ -71,8 +73,8 @@ public:
     parameter_view operator[](std::size_t i) const noexcept
     {
         const entry& e = entries_[i];
-        const std::string_view a(arena_);
-        return {a.substr(e.offset, e.name_size), a.substr(e.offset + e.name_size, e.value_size)};
+        const char* a = arena_.data() + e.offset;
+        return {std::string_view(a, e.name_size), std::string_view(a + e.name_size, e.value_size)};
     }
 
     class const_iterator {
@@ -103,7 +105,11 @@ public:
         percent_encode_append(name, arena_);
         const std::size_t mid = arena_.size();
         percent_encode_append(value, arena_);
-        push(off, mid);
+        // Each escape adds two characters to the input's length.
+        const std::size_t name_pct = (mid - off - name.size()) / 2;
+        const std::size_t value_pct = (arena_.size() - mid - value.size()) / 2;
+        push(off, mid, name_pct != 0, value_pct != 0);
+        pct_ += name_pct + value_pct;
     }
 
     /// Adds a parameter whose name and value are already RFC 5849 3.6-encoded (not checked).
@@ -112,41 +118,83 @@ public:
         const std::size_t off = arena_.size();
         arena_.append(name);
         arena_.append(value);
-        push(off, off + name.size());
+        const auto name_pct = static_cast<std::size_t>(std::count(name.begin(), name.end(), '%'));
+        const auto value_pct =
+            static_cast<std::size_t>(std::count(value.begin(), value.end(), '%'));
+        push(off, off + name.size(), name_pct != 0, value_pct != 0);
+        pct_ += name_pct + value_pct;
+    }
+
+    /// Adds a parameter from percent-encoded text: name and value decoded once and encoded once
+    /// (3.6); '+' is a space only with `plus_as_space`. On a malformed escape sets
+    /// errc::invalid_percent_encoding and adds nothing.
+    void add_recoded(std::string_view name, std::string_view value, bool plus_as_space,
+                     std::error_code& ec)
+    {
+        ec.clear();
+        const std::size_t off = arena_.size();
+        std::size_t name_pct = 0;
+        std::size_t value_pct = 0;
+        const char* p = name.data();
+        bool ok = detail::recode_part(p, name.data() + name.size(), detail::stop_none,
+                                      plus_as_space, arena_, name_pct, nullptr);
+        const std::size_t mid = arena_.size();
+        if (ok) {
+            p = value.data();
+            ok = detail::recode_part(p, value.data() + value.size(), detail::stop_none,
+                                     plus_as_space, arena_, value_pct, nullptr);
+        }
+        if (!ok) {
+            ec = make_error_code(errc::invalid_percent_encoding);
+            arena_.resize(off);
+            return;
+        }
+        push(off, mid, name_pct != 0, value_pct != 0);
+        pct_ += name_pct + value_pct;
     }
 
     /// Adds every parameter of application/x-www-form-urlencoded text (a URL query or a form
     /// body): split at '&', a name without '=' gets an empty value, '+' is a space, each name and
     /// value decoded once and encoded once (3.4.1.3.1). Empty segments are skipped. On a
     /// malformed escape sets errc::invalid_percent_encoding and adds nothing.
-    void add_form(std::string_view text, std::error_code& ec)
+    void add_form(std::string_view text, std::error_code& ec) { add_form(text, ec, nullptr); }
+
+    /// As above; when `bad_query_char` is given, also sets it when `text` holds a byte that
+    /// RFC 3986 does not allow in a query (the client checks a URL's query this way).
+    void add_form(std::string_view text, std::error_code& ec, bool* bad_query_char)
     {
         ec.clear();
         const std::size_t arena_mark = arena_.size();
         const std::size_t entries_mark = entries_.size();
-        std::size_t pos = 0;
-        while (pos <= text.size()) {
-            std::size_t amp = text.find('&', pos);
-            if (amp == std::string_view::npos) amp = text.size();
-            const std::string_view pair = text.substr(pos, amp - pos);
-            if (!pair.empty()) {
-                const std::size_t eq = pair.find('=');
-                const std::string_view n = pair.substr(0, eq);
-                const std::string_view v =
-                    eq == std::string_view::npos ? std::string_view{} : pair.substr(eq + 1);
-                const std::size_t off = arena_.size();
-                percent_recode_append(n, arena_, ec);
-                if (ec) break;
-                const std::size_t mid = arena_.size();
-                percent_recode_append(v, arena_, ec);
-                if (ec) break;
-                push(off, mid);
+        const std::size_t pct_mark = pct_;
+        const char* p = text.data();
+        const char* const end = p + text.size();
+        // One pass: names end at '=' or '&', values at '&'; empty segments are skipped.
+        while (p != end) {
+            if (*p == '&') {
+                ++p;
+                continue;
             }
-            pos = amp + 1;
-        }
-        if (ec) {
-            arena_.resize(arena_mark);
-            entries_.resize(entries_mark);
+            const std::size_t off = arena_.size();
+            std::size_t name_pct = 0;
+            std::size_t value_pct = 0;
+            bool ok = detail::recode_part(p, end, detail::stop_amp | detail::stop_eq, true, arena_,
+                                          name_pct, bad_query_char);
+            const std::size_t mid = arena_.size();
+            if (ok && p != end && *p == '=') {
+                ++p;
+                ok = detail::recode_part(p, end, detail::stop_amp, true, arena_, value_pct,
+                                         bad_query_char);
+            }
+            if (!ok) {
+                ec = make_error_code(errc::invalid_percent_encoding);
+                arena_.resize(arena_mark);
+                entries_.resize(entries_mark);
+                pct_ = pct_mark;
+                return;
+            }
+            push(off, mid, name_pct != 0, value_pct != 0);
+            pct_ += name_pct + value_pct;
         }
     }
 
@@ -163,22 +211,38 @@ public:
     {
         // Self-append: the views read from *this must not be invalidated by the arena growing
         // while they are copied, so make room for everything first.
-        if (&other == this) reserve(entries_.size() * 2, arena_.size() * 2);
-        for (const parameter_view p : other) add_encoded(p.name, p.value);
+        if (&other == this) {
+            reserve(entries_.size() * 2, arena_.size() * 2);
+            for (const parameter_view p : other) add_encoded(p.name, p.value);
+            return;
+        }
+        const std::size_t base = arena_.size();
+        arena_.append(other.arena_);
+        entries_.reserve(entries_.size() + other.entries_.size());
+        for (entry e : other.entries_) {
+            e.offset += base;
+            entries_.push_back(e);
+        }
+        pct_ += other.pct_;
     }
 
     /// Sorts by encoded name, then by encoded value (byte order), as 3.4.1.3.2 requires.
     void sort()
     {
         const char* a = arena_.data();
-        std::sort(entries_.begin(), entries_.end(), [a](const entry& x, const entry& y) {
+        // Each entry carries the first 8 bytes of its name as a big-endian number (zero-padded:
+        // encoded names hold no NUL byte), so most comparisons are one integer comparison.
+        const auto less = [a](const entry& x, const entry& y) {
+            if (x.key != y.key) return x.key < y.key;
             const std::string_view xn(a + x.offset, x.name_size);
             const std::string_view yn(a + y.offset, y.name_size);
             const int c = xn.compare(yn);
             if (c != 0) return c < 0;
             return std::string_view(a + x.offset + x.name_size, x.value_size) <
                    std::string_view(a + y.offset + y.name_size, y.value_size);
-        });
+        };
+        if (!std::is_sorted(entries_.begin(), entries_.end(), less))
+            std::sort(entries_.begin(), entries_.end(), less);
     }
 
     /// Removes every parameter named `encoded_name`; returns how many were removed.
@@ -236,6 +300,38 @@ public:
         }
     }
 
+    /// An upper bound of the number of '%' in the encoded parameters.
+    std::size_t percent_count() const noexcept { return pct_; }
+
+    /// An upper bound of the length of the normalised parameters encoded once more, as the
+    /// base string holds them (3.4.1.1: '%', '=' and '&' become three characters each).
+    std::size_t base_string_size() const noexcept
+    {
+        const std::size_t n = entries_.size();
+        return normalized_size() + 2 * pct_ + (n == 0 ? 0 : 2 * (2 * n - 1));
+    }
+
+    /// Writes the normalised parameters, encoded once more (3.4.1.1), at `p`, which has room for
+    /// base_string_size() characters; returns the end of what was written.
+    char* write_base_string(char* p) const noexcept
+    {
+        const char* const a = arena_.data();
+        bool first = true;
+        for (const entry& e : entries_) {
+            if (!first) {
+                std::memcpy(p, "%26", 3);
+                p += 3;
+            }
+            first = false;
+            p = reencode(std::string_view(a + e.offset, e.name_size), e.name_pct, p);
+            std::memcpy(p, "%3D", 3);
+            p += 3;
+            p = reencode(std::string_view(a + e.offset + e.name_size, e.value_size), e.value_pct,
+                         p);
+        }
+        return p;
+    }
+
     /// The normalised parameter string (3.4.1.3.2), in the current order.
     std::string normalized() const
     {
@@ -249,15 +345,42 @@ private:
         std::size_t offset;
         std::size_t name_size;
         std::size_t value_size;
+        std::uint64_t key; ///< first 8 bytes of the name, big-endian, zero-padded
+        bool name_pct;     ///< whether the encoded name holds a '%'
+        bool value_pct;
     };
 
-    void push(std::size_t off, std::size_t mid)
+    /// Copies `s` to `p`, writing each '%' as "%25" when `has_pct`.
+    static char* reencode(std::string_view s, bool has_pct, char* p) noexcept
     {
-        entries_.push_back(entry{off, mid - off, arena_.size() - mid});
+        if (!has_pct) {
+            std::memcpy(p, s.data(), s.size());
+            return p + s.size();
+        }
+        for (const char c : s) {
+            if (c == '%') {
+                std::memcpy(p, "%25", 3);
+                p += 3;
+            } else {
+                *p++ = c;
+            }
+        }
+        return p;
+    }
+
+    void push(std::size_t off, std::size_t mid, bool name_pct, bool value_pct)
+    {
+        const std::size_t n = mid - off < 8 ? mid - off : 8;
+        const char* name = arena_.data() + off;
+        std::uint64_t key = 0;
+        for (std::size_t i = 0; i < n; ++i)
+            key |= std::uint64_t{static_cast<unsigned char>(name[i])} << (56U - 8U * i);
+        entries_.push_back(entry{off, mid - off, arena_.size() - mid, key, name_pct, value_pct});
     }
 
     std::string arena_;
     std::vector<entry> entries_;
+    std::size_t pct_ = 0; ///< '%' written to the arena (an upper bound after erase())
 };
 
 } // namespace oauth1

@@ -150,7 +150,43 @@ struct verify_result {
 private:
     template <class, class, class, class>
     friend class verifier;
+
+    /// Back to the empty state, keeping every buffer's memory for the next verification.
+    void reset() noexcept
+    {
+        problem.reset();
+        consumer_key.clear();
+        token.clear();
+        callback.clear();
+        verifier.clear();
+        nonce.clear();
+        timestamp = 0;
+        method.reset();
+        realm.reset();
+        parameters.clear();
+        base_string.clear();
+        verified_ = false;
+    }
+
     bool verified_ = false;
+    // Scratch space reused by verifier::verify(req, opts, result, ec): a verify_result kept
+    // across requests (one per thread) makes verification allocation-free once warm.
+    parameter_list query_;
+    parameter_list form_;
+    parsed_authorization header_;
+    std::string base_uri_;
+    std::string base_;
+    std::string version_;
+    std::string method_name_;
+    std::string signature_;
+    std::string timestamp_text_;
+    std::string body_hash_;
+    // The HMAC key schedule of the last (method, consumer secret, token secret), reused while
+    // they repeat (requests of one client in a row).
+    std::optional<any_signer> hmac_;
+    signature_method hmac_method_ = signature_method::plaintext;
+    std::string hmac_consumer_secret_;
+    std::string hmac_token_secret_;
 };
 
 namespace detail {
@@ -199,52 +235,76 @@ public:
     verify_result verify(const incoming_request& req, const verify_options& opts,
                          std::error_code& ec) const
     {
-        ec.clear();
         verify_result r;
+        verify(req, opts, r, ec);
+        return r;
+    }
+
+    /// Verifies `req` into `r`, reusing its memory: keep one verify_result per thread and pass
+    /// it to every call, and verification allocates nothing once warm (but what the nonce store
+    /// records). Same outcome and errors as the overload above.
+    void verify(const incoming_request& req, const verify_options& opts, verify_result& r,
+                std::error_code& ec) const
+    {
+        ec.clear();
+        r.reset();
         // A store that forgets an entry while the verifier still accepts its timestamp would let
         // a replay through: refuse to verify with one (fail closed, errc::invalid_argument).
         if constexpr (detail::has_window<NonceStore>::value) {
             if (nonces_->window() < opts.timestamp_window) {
                 ec = make_error_code(errc::invalid_argument);
-                return r;
+                return;
             }
         }
-        const auto refuse = [&r](problem p, std::string advice = {}) -> verify_result& {
-            r.problem = problem_report(p);
-            r.problem->advice = std::move(advice);
-            return r;
+        const auto refuse = [&r](problem p, std::string_view advice = {}) -> problem_report& {
+            r.problem.emplace(p);
+            r.problem->advice.assign(advice);
+            return *r.problem;
         };
 
-        if (!is_valid_method(req.method))
-            return refuse(problem::parameter_rejected, "invalid HTTP method");
+        if (!is_valid_method(req.method)) {
+            refuse(problem::parameter_rejected, "invalid HTTP method");
+            return;
+        }
         std::error_code local;
-        const auto url = parse_request_url(req.url, local);
-        if (local) return refuse(problem::parameter_rejected, "invalid request URL");
+        detail::url_parts url;
+        if (!detail::split_request_url(req.url, url, local)) {
+            refuse(problem::parameter_rejected, "invalid request URL");
+            return;
+        }
 
         // 1. Gather parameters from the three places (3.5) and find the protocol ones.
-        parameter_list query;
-        if (url.has_query()) {
-            const auto q = url.encoded_query();
-            query.add_form(std::string_view(q.data(), q.size()), local);
-            if (local) return refuse(problem::parameter_rejected, "malformed query string");
+        parameter_list& query = r.query_;
+        query.clear();
+        if (url.has_query) {
+            query.add_form(url.query, local);
+            if (local) {
+                refuse(problem::parameter_rejected, "malformed query string");
+                return;
+            }
         }
-        parameter_list form;
+        parameter_list& form = r.form_;
+        form.clear();
         if (is_form_urlencoded(req.content_type)) {
             form.add_form(req.body, local);
-            if (local) return refuse(problem::parameter_rejected, "malformed form body");
+            if (local) {
+                refuse(problem::parameter_rejected, "malformed form body");
+                return;
+            }
         }
-        parsed_authorization header;
+        parsed_authorization& header = r.header_;
+        header.parameters.clear();
+        header.realm.reset();
         bool has_header = false;
         if (!req.authorization.empty()) {
             std::string_view v = req.authorization;
             while (!v.empty() && detail::is_ows(v.front())) v.remove_prefix(1);
             if (v.size() >= 5 && detail::ascii_iequals(v.substr(0, 5), "oauth") &&
                 (v.size() == 5 || detail::is_ows(v[5]))) {
-                header = parse_authorization_header(v, local);
+                parse_authorization_header(v, header, local);
                 if (local) {
-                    auto& res =
-                        refuse(problem::parameter_rejected, "malformed Authorization header");
-                    return std::move(res);
+                    refuse(problem::parameter_rejected, "malformed Authorization header");
+                    return;
                 }
                 has_header = true;
                 r.realm = header.realm;
@@ -269,9 +329,11 @@ public:
             source = &form;
             ++sources;
         }
-        if (sources > 1)
-            return refuse(problem::parameter_rejected,
-                          "protocol parameters must be sent in exactly one place");
+        if (sources > 1) {
+            refuse(problem::parameter_rejected,
+                   "protocol parameters must be sent in exactly one place");
+            return;
+        }
         // No protocol parameters at all: carry on with an empty source, so that parameter_absent
         // below names exactly what this endpoint requires (oauth_token, oauth_callback, ...).
         const parameter_list no_parameters;
@@ -279,106 +341,118 @@ public:
         // Duplicated protocol parameters are ambiguous: refuse them.
         for (const parameter_view p : *source) {
             if (detail::starts_with_oauth(p.name) && source->count(p.name) > 1) {
-                auto& res = refuse(problem::parameter_rejected, "protocol parameter repeated");
-                res.problem->parameters_rejected.emplace_back(p.name);
-                return std::move(res);
+                refuse(problem::parameter_rejected, "protocol parameter repeated")
+                    .parameters_rejected.emplace_back(p.name);
+                return;
             }
         }
         const auto get = [source](std::string_view name, std::string& out) {
             std::string_view enc;
             if (!source->find(name, enc)) return false;
             std::error_code dec;
-            out = percent_decode(enc, dec);
+            out.clear();
+            percent_decode_append(enc, out, dec);
             return !dec;
         };
 
         // 2. Version and required parameters (3.1).
-        std::string version;
-        if (get("oauth_version", version) && version != "1.0") {
-            auto& res = refuse(problem::version_rejected);
-            res.problem->acceptable_versions = "1.0-1.0";
-            return std::move(res);
+        if (get("oauth_version", r.version_) && r.version_ != "1.0") {
+            refuse(problem::version_rejected).acceptable_versions = "1.0-1.0";
+            return;
         }
-        std::string method_name;
-        std::string signature;
-        std::string timestamp;
         const bool has_key = get("oauth_consumer_key", r.consumer_key);
-        const bool has_method = get("oauth_signature_method", method_name);
-        const bool has_sig = get("oauth_signature", signature);
-        const bool has_ts = get("oauth_timestamp", timestamp);
+        const bool has_method = get("oauth_signature_method", r.method_name_);
+        const bool has_sig = get("oauth_signature", r.signature_);
+        const bool has_ts = get("oauth_timestamp", r.timestamp_text_);
         const bool has_nonce = get("oauth_nonce", r.nonce);
         get("oauth_token", r.token);
         get("oauth_callback", r.callback);
         get("oauth_verifier", r.verifier);
-        const bool plaintext_method = method_name == "PLAINTEXT";
-        std::vector<std::string> absent;
-        if (!has_key) absent.emplace_back("oauth_consumer_key");
-        if (!has_method) absent.emplace_back("oauth_signature_method");
-        if (!has_sig) absent.emplace_back("oauth_signature");
+        const bool plaintext_method = r.method_name_ == "PLAINTEXT";
+        const bool no_callback = opts.token == token_requirement::none && r.callback.empty();
+        const bool no_token =
+            (opts.token == token_requirement::request || opts.token == token_requirement::access) &&
+            r.token.empty();
+        const bool no_verifier = opts.token == token_requirement::request && r.verifier.empty();
         // 3.1: timestamp and nonce MAY be omitted with PLAINTEXT.
-        if (!has_ts && !plaintext_method) absent.emplace_back("oauth_timestamp");
-        if (!has_nonce && !plaintext_method) absent.emplace_back("oauth_nonce");
-        if (opts.token == token_requirement::none && r.callback.empty())
-            absent.emplace_back("oauth_callback");
-        if ((opts.token == token_requirement::request || opts.token == token_requirement::access) &&
-            r.token.empty())
-            absent.emplace_back("oauth_token");
-        if (opts.token == token_requirement::request && r.verifier.empty())
-            absent.emplace_back("oauth_verifier");
-        if (!absent.empty()) {
-            auto& res = refuse(problem::parameter_absent);
-            res.problem->parameters_absent = std::move(absent);
-            return std::move(res);
+        if (!has_key || !has_method || !has_sig || (!has_ts && !plaintext_method) ||
+            (!has_nonce && !plaintext_method) || no_callback || no_token || no_verifier) {
+            std::vector<std::string> absent;
+            if (!has_key) absent.emplace_back("oauth_consumer_key");
+            if (!has_method) absent.emplace_back("oauth_signature_method");
+            if (!has_sig) absent.emplace_back("oauth_signature");
+            if (!has_ts && !plaintext_method) absent.emplace_back("oauth_timestamp");
+            if (!has_nonce && !plaintext_method) absent.emplace_back("oauth_nonce");
+            if (no_callback) absent.emplace_back("oauth_callback");
+            if (no_token) absent.emplace_back("oauth_token");
+            if (no_verifier) absent.emplace_back("oauth_verifier");
+            refuse(problem::parameter_absent).parameters_absent = std::move(absent);
+            return;
         }
         if (opts.token == token_requirement::none && !r.token.empty()) {
-            auto& res = refuse(problem::parameter_rejected, "no token expected here");
-            res.problem->parameters_rejected = {"oauth_token"};
-            return std::move(res);
+            refuse(problem::parameter_rejected, "no token expected here").parameters_rejected = {
+                "oauth_token"};
+            return;
         }
 
         // 3. Method and consumer.
-        r.method = parse_signature_method(method_name);
-        if (!r.method)
-            return refuse(problem::signature_method_rejected, "unknown signature method");
+        r.method = parse_signature_method(r.method_name_);
+        if (!r.method) {
+            refuse(problem::signature_method_rejected, "unknown signature method");
+            return;
+        }
         const auto consumer = consumers_(std::string_view(r.consumer_key));
-        if (!consumer) return refuse(problem::consumer_key_unknown);
+        if (!consumer) {
+            refuse(problem::consumer_key_unknown);
+            return;
+        }
         const consumer_credentials& cc = *consumer;
-        if (!cc.methods.contains(*r.method))
-            return refuse(problem::signature_method_rejected,
-                          "signature method not allowed for this consumer");
+        if (!cc.methods.contains(*r.method)) {
+            refuse(problem::signature_method_rejected,
+                   "signature method not allowed for this consumer");
+            return;
+        }
 
         // 4. Timestamp window (3.3).
         const std::uint64_t now = clock_();
         if (has_ts) {
-            if (!detail::parse_timestamp(timestamp, r.timestamp)) {
-                auto& res =
-                    refuse(problem::parameter_rejected, "oauth_timestamp must be a decimal number");
-                res.problem->parameters_rejected = {"oauth_timestamp"};
-                return std::move(res);
+            if (!detail::parse_timestamp(r.timestamp_text_, r.timestamp)) {
+                refuse(problem::parameter_rejected, "oauth_timestamp must be a decimal number")
+                    .parameters_rejected = {"oauth_timestamp"};
+                return;
             }
             const std::uint64_t w = opts.timestamp_window;
             const std::uint64_t diff = r.timestamp > now ? r.timestamp - now : now - r.timestamp;
             if (diff > w) {
-                auto& res = refuse(problem::timestamp_refused);
-                res.problem->acceptable_timestamps = std::make_pair(now > w ? now - w : 0, now + w);
-                return std::move(res);
+                refuse(problem::timestamp_refused).acceptable_timestamps =
+                    std::make_pair(now > w ? now - w : 0, now + w);
+                return;
             }
         }
 
         // 5. Token.
-        std::string token_secret;
+        std::string_view token_secret;
+        // Keeps whatever the token lookup returned (a pointer, an optional, ...) alive.
+        std::optional<decltype(tokens_(std::string_view{}, std::string_view{}))> token_record;
         if (!r.token.empty()) {
-            const auto token = tokens_(std::string_view(r.consumer_key), std::string_view(r.token));
-            if (!token) return refuse(problem::token_rejected);
-            const token_credentials& tc = *token;
+            token_record.emplace(
+                tokens_(std::string_view(r.consumer_key), std::string_view(r.token)));
+            if (!*token_record) {
+                refuse(problem::token_rejected);
+                return;
+            }
+            const token_credentials& tc = **token_record;
             const token_kind wanted =
                 opts.token == token_requirement::request ? token_kind::request : token_kind::access;
-            if (tc.kind != wanted) return refuse(problem::token_rejected, "wrong kind of token");
+            if (tc.kind != wanted) {
+                refuse(problem::token_rejected, "wrong kind of token");
+                return;
+            }
             switch (tc.state) {
             case token_state::valid: break;
-            case token_state::used: return refuse(problem::token_used);
-            case token_state::expired: return refuse(problem::token_expired);
-            case token_state::revoked: return refuse(problem::token_revoked);
+            case token_state::used: refuse(problem::token_used); return;
+            case token_state::expired: refuse(problem::token_expired); return;
+            case token_state::revoked: refuse(problem::token_revoked); return;
             }
             token_secret = tc.secret;
         }
@@ -389,72 +463,90 @@ public:
         if (has_header) r.parameters.append(header.parameters);
         r.parameters.erase("oauth_signature");
         r.parameters.sort();
-        std::string base_uri;
-        base_string_uri_append(url, base_uri);
-        std::string base;
-        signature_base_string_append(req.method, base_uri, r.parameters, base);
+        r.base_uri_.clear();
+        detail::base_string_uri_append(url, r.base_uri_);
+        std::string& base = r.base_;
+        base.clear();
+        signature_base_string_append(req.method, r.base_uri_, r.parameters, base);
         if (opts.keep_base_string) r.base_string = base;
 
         bool valid = false;
         std::error_code sig_ec;
-        switch (*r.method) {
+        const signature_method m = *r.method;
+        switch (m) {
         case signature_method::hmac_sha1:
-            valid = hmac_sha1(cc.secret, token_secret).verify(base, signature, sig_ec);
-            break;
         case signature_method::hmac_sha256:
-            valid = hmac_sha256(cc.secret, token_secret).verify(base, signature, sig_ec);
-            break;
         case signature_method::hmac_sha512:
-            valid = hmac_sha512(cc.secret, token_secret).verify(base, signature, sig_ec);
+            if (!r.hmac_ || r.hmac_method_ != m || r.hmac_consumer_secret_ != cc.secret ||
+                r.hmac_token_secret_ != token_secret) {
+                r.hmac_.reset();
+                if (m == signature_method::hmac_sha1)
+                    r.hmac_.emplace(hmac_sha1(cc.secret, token_secret));
+                else if (m == signature_method::hmac_sha256)
+                    r.hmac_.emplace(hmac_sha256(cc.secret, token_secret));
+                else
+                    r.hmac_.emplace(hmac_sha512(cc.secret, token_secret));
+                r.hmac_method_ = m;
+                r.hmac_consumer_secret_.assign(cc.secret);
+                r.hmac_token_secret_.assign(token_secret);
+            }
+            valid = r.hmac_->verify(base, r.signature_, sig_ec);
             break;
         case signature_method::plaintext:
-            valid = plaintext(cc.secret, token_secret).verify(base, signature, sig_ec);
+            valid = plaintext(cc.secret, token_secret).verify(base, r.signature_, sig_ec);
             break;
         case signature_method::rsa_sha1:
         case signature_method::rsa_sha256:
         case signature_method::rsa_sha512:
-            if (!cc.rsa_key.is_rsa())
-                return refuse(problem::signature_method_rejected,
-                              "no RSA public key registered for this consumer");
-            if (*r.method == signature_method::rsa_sha1)
-                valid = rsa_sha1(cc.rsa_key).verify(base, signature, sig_ec);
-            else if (*r.method == signature_method::rsa_sha256)
-                valid = rsa_sha256(cc.rsa_key).verify(base, signature, sig_ec);
+            if (!cc.rsa_key.is_rsa()) {
+                refuse(problem::signature_method_rejected,
+                       "no RSA public key registered for this consumer");
+                return;
+            }
+            if (m == signature_method::rsa_sha1)
+                valid = rsa_sha1(cc.rsa_key).verify(base, r.signature_, sig_ec);
+            else if (m == signature_method::rsa_sha256)
+                valid = rsa_sha256(cc.rsa_key).verify(base, r.signature_, sig_ec);
             else
-                valid = rsa_sha512(cc.rsa_key).verify(base, signature, sig_ec);
+                valid = rsa_sha512(cc.rsa_key).verify(base, r.signature_, sig_ec);
             break;
         }
-        if (sig_ec == errc::crypto_policy_refused)
-            return refuse(problem::signature_method_rejected,
-                          "the provider's crypto policy refuses this signature method");
+        if (sig_ec == errc::crypto_policy_refused) {
+            refuse(problem::signature_method_rejected,
+                   "the provider's crypto policy refuses this signature method");
+            return;
+        }
         if (!valid) {
-            auto& res = refuse(problem::signature_invalid);
-            res.problem->signature_base_string = base;
-            return std::move(res);
+            refuse(problem::signature_invalid).signature_base_string = base;
+            return;
         }
 
         // 7. Body hash (oauth_body_hash extension): signed, so now check it against the body.
-        std::string body_hash_value;
-        if (get("oauth_body_hash", body_hash_value)) {
-            if (is_form_urlencoded(req.content_type))
-                return refuse(problem::parameter_rejected,
-                              "oauth_body_hash is not allowed with a form body");
+        if (get("oauth_body_hash", r.body_hash_)) {
+            if (is_form_urlencoded(req.content_type)) {
+                refuse(problem::parameter_rejected,
+                       "oauth_body_hash is not allowed with a form body");
+                return;
+            }
             std::error_code bh;
-            const std::string expected = body_hash(*r.method, req.body, bh);
-            if (bh || !detail::constant_time_equal(expected, body_hash_value))
-                return refuse(problem::signature_invalid,
-                              "oauth_body_hash does not match the body");
+            const std::string expected = body_hash(m, req.body, bh);
+            if (bh || !detail::constant_time_equal(expected, r.body_hash_)) {
+                refuse(problem::signature_invalid, "oauth_body_hash does not match the body");
+                return;
+            }
         }
 
         // 8. Nonce (3.3), last.
         if (has_nonce || has_ts) {
             const bool fresh =
                 nonces_->insert(r.consumer_key, r.token, r.timestamp, r.nonce, now, ec);
-            if (ec) return r; // fail closed: not verified
-            if (!fresh) return refuse(problem::nonce_used);
+            if (ec) return; // fail closed: not verified
+            if (!fresh) {
+                refuse(problem::nonce_used);
+                return;
+            }
         }
         r.verified_ = true;
-        return r;
     }
 
     /// Same; throws oauth1::error when the provider could not decide (e.g. nonce store down).

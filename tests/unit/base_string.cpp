@@ -369,3 +369,55 @@ TEST_CASE("signature_base_string_append re-encodes only what the second encoding
                                          empty_params);
     CHECK(empty_params == "PUT&http%3A%2F%2Fexample.com%2F&");
 }
+
+TEST_CASE("fast URL split agrees with Boost.URL on every URL it accepts")
+{
+    // The client splits the common URL shape without Boost.URL (detail::fast_split_url) and
+    // falls back to Boost.URL for anything else; both must give the same parts.
+    const char* schemes[] = {"http://", "HTTPS://", "hTTp://", "ftp://", "http:/", "https:"};
+    const char* hosts[] = {"example.com", "Ex-ample.COM.", "127.0.0.1", "[::1]", "a_b", "",
+                           "user@host",   "host%41",       "999.1.1.1", "h~",    "-"};
+    const char* ports[] = {"",       ":",    ":0",      ":80",  ":443",  ":65535",
+                           ":65536", ":080", ":123456", ":abc", ":00443"};
+    const char* paths[] = {
+        "",      "/",   "/a/../b",           "/a%20b",  "/a%2", "/a b", "/\xc3\xbc",
+        "/;x=1", "//x", "/a:b@c!$&'()*+,;=", "/%7e%7E", "/[x]"};
+    const char* queries[] = {"",        "?",  "?a=1",      "?a=1&a=2", "?%zz", "?a=%2",      "?a b",
+                             "?a=?/:@", "?+", "?a=%2B%2b", "?[]",      "?\"",  "?a=\xc3\xa9"};
+    const char* fragments[] = {"", "#", "#f", "#f g", "#%zz", "#a?b/c"};
+    std::size_t accepted = 0;
+    std::size_t total = 0;
+    for (const char* s : schemes)
+        for (const char* h : hosts)
+            for (const char* p : ports)
+                for (const char* pa : paths)
+                    for (const char* q : queries)
+                        for (const char* f : fragments) {
+                            const std::string url = std::string(s) + h + p + pa + q + f;
+                            ++total;
+                            oauth1::detail::url_parts fast;
+                            if (!oauth1::detail::fast_split_url(url, fast)) continue;
+                            ++accepted;
+                            std::error_code ec;
+                            const auto u = oauth1::parse_request_url(url, ec);
+                            INFO(url);
+                            REQUIRE_FALSE(ec);
+                            const auto sv = [](boost::core::string_view v) {
+                                return std::string_view(v.data(), v.size());
+                            };
+                            CHECK(fast.scheme == sv(u.scheme()));
+                            CHECK(fast.host == sv(u.encoded_host()));
+                            CHECK(fast.port == (u.has_port() ? sv(u.port()) : std::string_view{}));
+                            CHECK(fast.path == sv(u.encoded_path()));
+                            CHECK(fast.has_query == u.has_query());
+                            if (u.has_query()) CHECK(fast.query == sv(u.encoded_query()));
+                            std::string a;
+                            std::string b;
+                            oauth1::detail::base_string_uri_append(fast, a);
+                            oauth1::base_string_uri_append(u, b);
+                            CHECK(a == b);
+                        }
+    // The common shapes take the fast path.
+    CHECK(accepted > 20000);
+    MESSAGE(accepted << " of " << total << " URLs split without Boost.URL, all identical");
+}
