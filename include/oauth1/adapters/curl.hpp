@@ -52,12 +52,15 @@
 //   curl re-serialises and the proxy may normalise again. perform() sets CURLOPT_HTTPPROXYTUNNEL,
 //   so the bytes reach the server unchanged through a CONNECT tunnel; transport uses no proxy
 //   (not even http_proxy from the environment) unless transport_options::proxy names one.
-// - Headers curl adds that take no part in OAuth 1.0a signatures: Host, "Accept: */*",
-//   Content-Length, and (if set on the handle) User-Agent, Cookie, Accept-Encoding, Referer.
-//   RFC 5849 signs the method, the URL and form parameters only: no header except
-//   Authorization itself matters to a verifier, so any other header, added before or after
-//   signing (by curl or by you), leaves the signature valid. With HTTP/2 (https, negotiated by
-//   ALPN) header names go lower-case and Host becomes :authority: also outside the signature.
+// - Headers curl adds: Host (from the URL's authority, checked above: a verifier rebuilds the
+//   URL from it), Content-Length, "Accept: */*", and, if set on the handle, User-Agent,
+//   Cookie, Accept-Encoding, Referer. RFC 5849 signs the method, the URL and form parameters,
+//   never header fields: apart from Authorization itself and the Host and Content-Type that
+//   the verifier uses to rebuild the URL and to recognise a form body, a header added before
+//   or after signing (by curl or by you) leaves the signature valid (the tests show it).
+// - HTTP/2 (curl negotiates it for https by ALPN) lower-cases header names and moves the
+//   target into a :path pseudo-header; transport pins HTTP/1.1, whose request line the tests
+//   check byte for byte.
 //
 // Errors: the request could not be sent or no answer was read -> errc::transport_failed, with
 // curl's description in the `message` out-parameter or transport::last_error() (curl's messages
@@ -308,7 +311,7 @@ inline void prepare(const http_request& req, prepared_request& out, std::error_c
     }
     const ::boost::urls::url_view u = parse_request_url(req.url, ec);
     if (ec) {
-        if (message) message->assign("the URL does not parse as an absolute http(s) URI");
+        if (message) message->assign(ec.message());
         return;
     }
     if (u.has_userinfo()) {
@@ -633,7 +636,7 @@ http_response perform(CURL* easy, const basic_client<Signer, Clock, Nonce>& c, h
     signed_request& s = signed_out ? *signed_out : local;
     oauth1::sign(req, c, opts, s, ec);
     if (ec) {
-        if (message) message->assign("signing failed");
+        if (message) *message = "signing failed: " + ec.message();
         return {};
     }
     return perform(easy, req, ec, message);
@@ -668,7 +671,9 @@ struct transport_options {
 };
 
 /// An oauth1 transport on libcurl: one easy handle, reused across calls (connections are kept
-/// alive; curl_easy_reset() between calls), and its options. Not thread-safe: one per thread.
+/// alive; curl_easy_reset() between calls), and its options. It speaks HTTP/1.1, whose request
+/// line carries the target exactly as the tests check it (HTTP/2, which curl would otherwise
+/// negotiate for https, moves it into a :path pseudo-header). Not thread-safe: one per thread.
 ///
 ///   oauth1::curl::transport http({std::chrono::seconds(30)});
 ///   std::error_code ec;
@@ -678,7 +683,9 @@ class transport {
 public:
     transport() = default;
     explicit transport(transport_options opts) : opts_(std::move(opts)) {}
-    /// Uses `handle` (e.g. one the caller configured); it is reset before each request.
+    /// Adopts `handle` (e.g. from curl_easy_duphandle). It is reset (curl_easy_reset) before
+    /// each request and configured from `opts` only; to keep options of your own on a handle,
+    /// call perform() on it instead.
     transport(easy_handle handle, transport_options opts)
         : handle_(std::move(handle)), opts_(std::move(opts))
     {}
@@ -726,7 +733,7 @@ public:
             last_error_.clear();
             oauth1::sign(req, c, opts, s, ec);
             if (ec) {
-                last_error_ = "signing failed";
+                last_error_ = "signing failed: " + ec.message();
                 return {};
             }
             http_response res = (*this)(req, ec);
@@ -764,7 +771,8 @@ private:
             set(h, CURLOPT_CONNECTTIMEOUT_MS, static_cast<long>(opts_.connect_timeout.count())) &&
             set(h, CURLOPT_SSL_VERIFYPEER, opts_.verify_peer ? 1L : 0L) &&
             set(h, CURLOPT_SSL_VERIFYHOST, opts_.verify_host ? 2L : 0L) &&
-            set(h, CURLOPT_PROXY, opts_.proxy.c_str());
+            set(h, CURLOPT_PROXY, opts_.proxy.c_str()) &&
+            set(h, CURLOPT_HTTP_VERSION, static_cast<long>(CURL_HTTP_VERSION_1_1));
         if (ok && !opts_.ca_file.empty()) ok = set(h, CURLOPT_CAINFO, opts_.ca_file.c_str());
         if (ok && !opts_.ca_path.empty()) ok = set(h, CURLOPT_CAPATH, opts_.ca_path.c_str());
         if (ok && !opts_.user_agent.empty()) {
