@@ -10,7 +10,7 @@
 # sets <result-var> to TRUE when the dependency of <component> was found, after making sure the
 # imported target that the exported component target links to exists:
 #   curl    -> CURL::libcurl            (CMake's FindCURL)
-#   beast   -> Boost::headers, Threads::Threads
+#   beast   -> Boost::headers, Threads::Threads, OpenSSL::SSL (for TLS)
 #   httplib -> oauth1_deps::httplib     (upstream's httplib::httplib config if present, else
 #                                        Debian's cpp-httplib.pc, else a bare httplib.h)
 #   redis   -> oauth1_deps::redis       (hiredis: upstream's hiredis::hiredis config if present,
@@ -63,7 +63,11 @@ function(oauth1_find_component_dependency component result_var)
         if(NOT TARGET Boost::headers)
             find_package(Boost 1.81 QUIET)
         endif()
-        if(TARGET Boost::headers AND TARGET Threads::Threads)
+        # libssl for oauth1::beast::tls_transport (Boost.Asio's SSL stream).
+        if(NOT TARGET OpenSSL::SSL)
+            find_package(OpenSSL 3 QUIET COMPONENTS SSL)
+        endif()
+        if(TARGET Boost::headers AND TARGET Threads::Threads AND TARGET OpenSSL::SSL)
             set(found TRUE)
         endif()
     elseif(component STREQUAL "httplib")
