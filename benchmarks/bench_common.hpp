@@ -5,6 +5,11 @@
 //   sign/<workload>/<signature method>/<implementation>   implementation: oauth1 (basic_client<S>),
 //       oauth1_any (oauth1::client, any_signer), openssl (the raw primitive on the same base
 //       string: the limit), liboauth (Debian's liboauth signing the same request)
+//   sign_mt/<workload>/<signature method>/oauth1/real_time/threads:<n>
+//                                                          the oauth1 row in n threads at once,
+//                                                          each thread with its own client
+//                                                          (scaling)
+//   verify/<workload>/<signature method>/oauth1            provider-side verification
 //   component/<part>/<input>                               one stage of the signing pipeline
 #ifndef OAUTH1_BENCH_COMMON_HPP
 #define OAUTH1_BENCH_COMMON_HPP
@@ -64,6 +69,8 @@ std::string read_file(const std::string& path);
 
 /// Allocation counts of the calling thread since the start: global operator new (all forms)
 /// and OpenSSL's allocator (CRYPTO_malloc/CRYPTO_realloc, through CRYPTO_set_mem_functions).
+/// The counters are thread_local: threads of a multi-threaded row never race on them, and each
+/// thread's difference covers its own calls only.
 struct alloc_snapshot {
     std::uint64_t cxx = 0;
     std::uint64_t ossl = 0;

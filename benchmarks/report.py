@@ -2,15 +2,20 @@
 """Turns oauth1_bench's JSON output into the results table and a chart.
 
 Usage: benchmarks/report.py RESULTS.json [--markdown OUT.md] [--chart-dir DIR]
+                             [--compile-cost COMPILE_COST.json]
 
 Reads Google Benchmark JSON (--benchmark_out_format=json). With repetitions it uses the median
 aggregates, otherwise the single runs. Benchmark names are
     sign/<workload>/<signature method>/<implementation>      (oauth1, oauth1_any, openssl, liboauth)
     component/<part>/<input>
     verify/<workload>/<signature method>/oauth1              provider-side verification
+    sign_mt/<workload>/<signature method>/oauth1/real_time/threads:<n>   n threads signing at once
 Prints one row per workload and method: oauth1's signatures/s, the OpenSSL limit's, the ratio
 ours/limit (the ratio issue 6 sets targets for), liboauth's and ours/liboauth, and allocations per
-signature; then verification next to signing the same request (verify/s, sign/s, verify/sign).
+signature; then verification next to signing the same request (verify/s, sign/s, verify/sign);
+then thread scaling (total signatures/s at 1 and 2 threads, their ratio against a target); then,
+with --compile-cost (benchmarks/compile_cost.sh --out), the compile-time ratio of a TU using oauth1
+to a TU using its dependencies alone.
 Writes chart.svg and chart.png (gnuplot, Debian package gnuplot-nox) to --chart-dir.
 Only the Python standard library is used.
 """
@@ -143,6 +148,97 @@ def table(results):
     return lines, chart, errors
 
 
+# Thread scaling target: total signatures/s of 2 threads / 1 thread, each thread its own client.
+SCALING_TARGET = 1.8
+
+
+def scaling_table(results):
+    """sign_mt/<workload>/<method>/<impl> rows (UseRealTime, so items_per_second is the total over
+    the wall-clock time) at 1 and 2 threads: the ratio shows how signing scales. impl "oauth1"
+    is the library; "cpu_control" pure arithmetic, the machine's own scaling at that moment."""
+    by_key = {}
+    for name, r in results.items():
+        parts = name.split("/")
+        if len(parts) < 4 or parts[0] != "sign_mt":
+            continue
+        threads = r.get("threads")
+        if threads is None:
+            tail = [p for p in parts if p.startswith("threads:")]
+            threads = int(tail[0].split(":")[1]) if tail else 1
+        by_key.setdefault((parts[1], parts[2], parts[3]), {})[int(threads)] = name
+    keys = sorted(k for k in by_key if k[2] == "oauth1")
+    if not keys:
+        return []
+
+    def at(key, threads):
+        return by_key.get(key, {}).get(threads)
+
+    def busy(name):
+        """CPU time / (wall-clock time x threads): the share of the time each thread ran."""
+        r = results.get(name) if name else None
+        if r is None or r.get("error_occurred") or not r.get("real_time"):
+            return "-"
+        return f"{r['cpu_time'] / (r['real_time'] * r.get('threads', 1)):.2f}"
+
+    def cpu_ns(name):
+        r = results.get(name) if name else None
+        if r is None or r.get("error_occurred") or r.get("cpu_time") is None:
+            return "-"
+        scale = {"ns": 1, "us": 1e3, "ms": 1e6, "s": 1e9}.get(r.get("time_unit", "ns"), 1)
+        return f"{r['cpu_time'] * scale:,.0f}"
+
+    lines = ["| workload | method | 1 thread signs/s | 2 threads signs/s (total) | 2 threads / 1 "
+             "| target | CPU ns/sign 1 / 2 threads | CPU busy per thread (2 threads) "
+             "| machine control 2 / 1 | allocs/op (2 threads) |",
+             "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|"]
+    for key in keys:
+        workload, method, _ = key
+        one_name, two_name = at(key, 1), at(key, 2)
+        one = rate(results, one_name) if one_name else None
+        two = rate(results, two_name) if two_name else None
+        ratio = fmt_ratio(two, one)
+        if ratio != "-":
+            ratio += " ok" if two / one >= SCALING_TARGET else " BELOW"
+        control = (workload, method, "cpu_control")
+        c1 = rate(results, at(control, 1)) if at(control, 1) else None
+        c2 = rate(results, at(control, 2)) if at(control, 2) else None
+        allocs = counter(results, two_name, "allocs/op") if two_name else None
+        lines.append(f"| {workload} | {method} | {fmt_rate(one)} | {fmt_rate(two)} | {ratio} | "
+                     f">= {SCALING_TARGET} | {cpu_ns(one_name)} / {cpu_ns(two_name)} | "
+                     f"{busy(two_name)} | {fmt_ratio(c2, c1)} | {fmt_count(allocs)} |")
+    return lines
+
+
+def compile_cost_table(path):
+    """The JSON of benchmarks/compile_cost.sh --out: median compile times and their ratio."""
+    try:
+        with open(path, encoding="utf-8") as f:
+            c = json.load(f)
+    except (OSError, ValueError) as e:
+        print(f"report: no compile cost ({path}: {e})", file=sys.stderr)
+        return []
+    ours, deps = c.get("oauth1_tu_median_s"), c.get("dependencies_tu_median_s")
+    if ours is None or not deps:
+        return []
+    target = c.get("target", 1.5)
+    ratio = ours / deps
+    verdict = "ok" if ratio <= target else "OVER"
+    return [
+        f"Compile cost ({c.get('compiler_version') or c.get('compiler', '?')}, "
+        f"`{c.get('flags', '')}`, median of {c.get('runs', '?')} compilations each, "
+        f"load average {c.get('load_average', '?')}):",
+        "",
+        "| TU | median s | runs (s) |",
+        "|---|---:|---|",
+        f"| oauth1 (`<oauth1/oauth1.hpp>`, one HMAC-SHA1 signature) | {ours:.2f} | "
+        + ", ".join(f"{t:.2f}" for t in c.get("oauth1_tu_s", [])) + " |",
+        f"| dependencies only (Boost.URL parse + url_view, OpenSSL EVP_MAC) | {deps:.2f} | "
+        + ", ".join(f"{t:.2f}" for t in c.get("dependencies_tu_s", [])) + " |",
+        "",
+        f"oauth1 / dependencies: {ratio:.2f} {verdict} (target <= {target})",
+    ]
+
+
 VERIFY_ROWS = [("W2", "HMAC-SHA1"), ("W1-1024", "RSA-SHA1"), ("W1-2048", "RSA-SHA1")]
 
 
@@ -241,6 +337,7 @@ def main():
     ap.add_argument("results")
     ap.add_argument("--markdown", help="also write the tables to this file")
     ap.add_argument("--chart-dir", help="write chart.svg / chart.png here")
+    ap.add_argument("--compile-cost", help="JSON written by benchmarks/compile_cost.sh --out")
     args = ap.parse_args()
 
     context, results, aggregated = load(args.results)
@@ -258,6 +355,14 @@ def main():
     if verifs:
         out += ["", "Verification (oauth1::verifier, in-memory nonce store) vs signing the same "
                 "request, per second:", ""] + verifs
+    scaling = scaling_table(results)
+    if scaling:
+        out += ["", "Thread scaling (each thread its own basic_client<hmac_sha1> and signed_request;"
+                " wall-clock time, signatures/s summed over the threads):", ""] + scaling
+    if args.compile_cost:
+        cost = compile_cost_table(args.compile_cost)
+        if cost:
+            out += [""] + cost
     comps = component_table(results)
     if comps:
         out += ["", "Components (one pipeline stage each, reused buffers):", ""] + comps
