@@ -88,10 +88,12 @@ inline int hex_value(char c) noexcept
 inline bool unescape(std::string_view in, std::string& out)
 {
     out.clear();
-    std::optional<std::uint32_t> high; // a pending high surrogate
+    // A pending high surrogate (0: none). A plain integer rather than std::optional: g++ -O3
+    // reports a false maybe-uninitialized on the optional's payload.
+    std::uint32_t high = 0;
     const auto flush_high = [&] {
-        if (high) append_utf8(0xFFFD, out);
-        high.reset();
+        if (high != 0) append_utf8(0xFFFD, out);
+        high = 0;
     };
     for (std::size_t i = 0; i < in.size(); ++i) {
         char c = in[i];
@@ -115,9 +117,9 @@ inline bool unescape(std::string_view in, std::string& out)
                 flush_high();
                 high = cp;
             } else if (cp >= 0xDC00 && cp <= 0xDFFF) {
-                if (high) {
-                    append_utf8(0x10000 + ((*high - 0xD800) << 10) + (cp - 0xDC00), out);
-                    high.reset();
+                if (high != 0) {
+                    append_utf8(0x10000 + ((high - 0xD800) << 10) + (cp - 0xDC00), out);
+                    high = 0;
                 } else {
                     append_utf8(0xFFFD, out);
                 }
