@@ -11,6 +11,7 @@
 #include <oauth1/error.hpp>
 
 #include <cstddef>
+#include <cstring>
 #include <string>
 #include <string_view>
 #include <system_error>
@@ -79,17 +80,30 @@ inline constexpr uri_char_table uri_chars{};
 /// Where recode_part stops.
 enum recode_stop : unsigned { stop_none = 0, stop_amp = 1, stop_eq = 2 };
 
-/// Decodes once and encodes once (3.6) the text from `p` up to the first '&' (stop_amp) or
-/// '=' (stop_eq) or `end`, appending to `out`; leaves `p` at the stop character. Characters
-/// whose output equals the input are copied in runs. Adds the number of '%' written to `pct`.
-/// When `bad_query_char` is given, sets it on a byte RFC 3986 does not allow in a query.
-/// Returns false on a malformed escape.
+/// Decodes once and encodes once (3.6) the text from `pos` up to the first '&' (stop_amp) or
+/// '=' (stop_eq) or `end`, writing at `out` (room for three times the input); leaves `pos` at the
+/// stop character and `out` past what was written. Characters whose output equals the input
+/// are copied in runs. Adds the number of '%' written to `pct`. When `bad_query_char` is given,
+/// sets it on a byte RFC 3986 does not allow in a query. Returns false on a malformed escape.
 inline bool recode_part(const char*& pos, const char* end, unsigned stops, bool plus_as_space,
-                        std::string& out, std::size_t& pct, bool* bad_query_char)
+                        char*& out, std::size_t& pct, bool* bad_query_char)
 {
-    const char* p = pos; // a local cursor: the scan loop then stays in registers
+    const char* p = pos; // local cursors: the scan loop then stays in registers
+    char* o = out;
     const char* run = p;
+    const auto flush = [&] {
+        const auto n = static_cast<std::size_t>(p - run);
+        std::memcpy(o, run, n);
+        o += n;
+    };
     while (p != end) {
+        // Runs of unreserved characters, four at a time while they last.
+        while (end - p >= 4 && (unreserved.v[static_cast<unsigned char>(p[0])] &
+                                unreserved.v[static_cast<unsigned char>(p[1])] &
+                                unreserved.v[static_cast<unsigned char>(p[2])] &
+                                unreserved.v[static_cast<unsigned char>(p[3])]))
+            p += 4;
+        if (p == end) break;
         const auto b = static_cast<unsigned char>(*p);
         if (unreserved.v[b]) {
             ++p;
@@ -113,12 +127,13 @@ inline bool recode_part(const char*& pos, const char* end, unsigned stops, bool 
                 ++pct;
                 continue;
             }
-            if (p != run) out.append(run, static_cast<std::size_t>(p - run));
+            flush();
             if (unreserved.v[d]) {
-                out.push_back(static_cast<char>(d));
+                *o++ = static_cast<char>(d);
             } else {
-                const char esc[3] = {'%', upper_hex[d >> 4], upper_hex[d & 15U]};
-                out.append(esc, 3);
+                *o++ = '%';
+                *o++ = upper_hex[d >> 4];
+                *o++ = upper_hex[d & 15U];
                 ++pct;
             }
             p += 3;
@@ -126,19 +141,22 @@ inline bool recode_part(const char*& pos, const char* end, unsigned stops, bool 
             continue;
         }
         if (bad_query_char != nullptr && (uri_chars.v[b] & 4U) == 0) *bad_query_char = true;
-        if (p != run) out.append(run, static_cast<std::size_t>(p - run));
+        flush();
+        *o++ = '%';
         if (b == '+' && plus_as_space) {
-            out.append("%20", 3);
+            *o++ = '2';
+            *o++ = '0';
         } else {
-            const char esc[3] = {'%', upper_hex[b >> 4], upper_hex[b & 15U]};
-            out.append(esc, 3);
+            *o++ = upper_hex[b >> 4];
+            *o++ = upper_hex[b & 15U];
         }
         ++pct;
         ++p;
         run = p;
     }
-    if (p != run) out.append(run, static_cast<std::size_t>(p - run));
+    flush();
     pos = p;
+    out = o;
     return true;
 }
 
@@ -276,13 +294,17 @@ inline void percent_recode_append(std::string_view in, std::string& out, std::er
 {
     ec.clear();
     const std::size_t old = out.size();
+    out.resize(old + 3 * in.size());
     const char* p = in.data();
+    char* o = out.data() + old;
     std::size_t pct = 0;
-    if (!detail::recode_part(p, in.data() + in.size(), detail::stop_none, opts.plus_as_space, out,
+    if (!detail::recode_part(p, in.data() + in.size(), detail::stop_none, opts.plus_as_space, o,
                              pct, nullptr)) {
         ec = make_error_code(errc::invalid_percent_encoding);
         out.resize(old);
+        return;
     }
+    out.resize(static_cast<std::size_t>(o - out.data()));
 }
 
 } // namespace oauth1

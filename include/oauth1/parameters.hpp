@@ -133,22 +133,25 @@ public:
     {
         ec.clear();
         const std::size_t off = arena_.size();
+        arena_.resize(off + 3 * (name.size() + value.size()));
+        char* o = arena_.data() + off;
         std::size_t name_pct = 0;
         std::size_t value_pct = 0;
         const char* p = name.data();
         bool ok = detail::recode_part(p, name.data() + name.size(), detail::stop_none,
-                                      plus_as_space, arena_, name_pct, nullptr);
-        const std::size_t mid = arena_.size();
+                                      plus_as_space, o, name_pct, nullptr);
+        const auto mid = static_cast<std::size_t>(o - arena_.data());
         if (ok) {
             p = value.data();
             ok = detail::recode_part(p, value.data() + value.size(), detail::stop_none,
-                                     plus_as_space, arena_, value_pct, nullptr);
+                                     plus_as_space, o, value_pct, nullptr);
         }
         if (!ok) {
             ec = make_error_code(errc::invalid_percent_encoding);
             arena_.resize(off);
             return;
         }
+        arena_.resize(static_cast<std::size_t>(o - arena_.data()));
         push(off, mid, name_pct != 0, value_pct != 0);
         pct_ += name_pct + value_pct;
     }
@@ -169,21 +172,24 @@ public:
         const std::size_t pct_mark = pct_;
         const char* p = text.data();
         const char* const end = p + text.size();
-        // One pass: names end at '=' or '&', values at '&'; empty segments are skipped.
+        // Written through a pointer into room for the worst case (every byte tripled), then
+        // trimmed. One pass: names end at '=' or '&', values at '&'; empty segments are skipped.
+        arena_.resize(arena_mark + 3 * text.size());
+        char* o = arena_.data() + arena_mark;
         while (p != end) {
             if (*p == '&') {
                 ++p;
                 continue;
             }
-            const std::size_t off = arena_.size();
+            const auto off = static_cast<std::size_t>(o - arena_.data());
             std::size_t name_pct = 0;
             std::size_t value_pct = 0;
-            bool ok = detail::recode_part(p, end, detail::stop_amp | detail::stop_eq, true, arena_,
+            bool ok = detail::recode_part(p, end, detail::stop_amp | detail::stop_eq, true, o,
                                           name_pct, bad_query_char);
-            const std::size_t mid = arena_.size();
+            const auto mid = static_cast<std::size_t>(o - arena_.data());
             if (ok && p != end && *p == '=') {
                 ++p;
-                ok = detail::recode_part(p, end, detail::stop_amp, true, arena_, value_pct,
+                ok = detail::recode_part(p, end, detail::stop_amp, true, o, value_pct,
                                          bad_query_char);
             }
             if (!ok) {
@@ -193,9 +199,11 @@ public:
                 pct_ = pct_mark;
                 return;
             }
-            push(off, mid, name_pct != 0, value_pct != 0);
+            push(off, mid, static_cast<std::size_t>(o - arena_.data()), name_pct != 0,
+                 value_pct != 0);
             pct_ += name_pct + value_pct;
         }
+        arena_.resize(static_cast<std::size_t>(o - arena_.data()));
     }
 
     /// Throwing form of add_form.
@@ -370,12 +378,18 @@ private:
 
     void push(std::size_t off, std::size_t mid, bool name_pct, bool value_pct)
     {
+        push(off, mid, arena_.size(), name_pct, value_pct);
+    }
+
+    /// Records the parameter whose encoded name is arena_[off, mid) and value [mid, end).
+    void push(std::size_t off, std::size_t mid, std::size_t end, bool name_pct, bool value_pct)
+    {
         const std::size_t n = mid - off < 8 ? mid - off : 8;
         const char* name = arena_.data() + off;
         std::uint64_t key = 0;
         for (std::size_t i = 0; i < n; ++i)
             key |= std::uint64_t{static_cast<unsigned char>(name[i])} << (56U - 8U * i);
-        entries_.push_back(entry{off, mid - off, arena_.size() - mid, key, name_pct, value_pct});
+        entries_.push_back(entry{off, mid - off, end - mid, key, name_pct, value_pct});
     }
 
     std::string arena_;

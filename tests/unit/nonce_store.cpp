@@ -13,12 +13,14 @@
 #include <cstddef>
 #include <cstdint>
 #include <limits>
+#include <map>
 #include <optional>
 #include <random>
 #include <string>
 #include <string_view>
 #include <system_error>
 #include <thread>
+#include <tuple>
 #include <vector>
 
 using namespace std::string_view_literals;
@@ -357,4 +359,58 @@ TEST_CASE("memory_nonce_store: concurrent inserts of the same nonces succeed exa
     CHECK(total == nonces);
     CHECK(not_once == 0);
     CHECK(s.size() == static_cast<std::size_t>(nonces));
+}
+
+TEST_CASE("memory_nonce_store: agrees with a reference model on a long random workload")
+{
+    // A std::map of key -> expiry is the specification: an entry is live while now <= expiry;
+    // a live key is a replay; a full store refuses. The open-addressing table, its deleted
+    // markers, rehashes and reused pool entries must give exactly the same answers.
+    constexpr std::uint64_t window = 50;
+    constexpr std::size_t bound = 500;
+    memory_nonce_store s(window, bound);
+    std::map<std::tuple<std::string, std::string, std::uint64_t, std::string>, std::uint64_t> model;
+    std::uint32_t x = 0x9e3779b9U;
+    const auto next = [&x] {
+        x ^= x << 13;
+        x ^= x >> 17;
+        x ^= x << 5;
+        return x;
+    };
+    std::uint64_t now = 1'000'000;
+    std::size_t fresh_count = 0;
+    std::size_t replay_count = 0;
+    std::size_t full_count = 0;
+    for (int i = 0; i < 200'000; ++i) {
+        if (next() % 8 == 0) now += next() % 3; // time moves on, entries expire
+        const std::string ck = "c" + std::to_string(next() % 3);
+        const std::string tok = next() % 4 == 0 ? std::string() : "t" + std::to_string(next() % 2);
+        const std::uint64_t ts = now - 2 + next() % 5; // skewed both ways
+        const std::string nonce = std::string(next() % 3, 'n') + std::to_string(next() % 40);
+        for (auto it = model.begin(); it != model.end();) // evict expired entries
+            it = it->second < now ? model.erase(it) : std::next(it);
+        const auto key = std::make_tuple(ck, tok, ts, nonce);
+        bool expected_fresh = model.find(key) == model.end();
+        bool expected_full = false;
+        if (expected_fresh && model.size() >= bound) {
+            expected_fresh = false;
+            expected_full = true;
+        }
+        std::error_code ec;
+        const bool fresh = s.insert(ck, tok, ts, nonce, now, ec);
+        CAPTURE(i);
+        REQUIRE(fresh == expected_fresh);
+        REQUIRE(bool(ec) == expected_full);
+        if (expected_fresh) model.emplace(key, ts + window);
+        fresh_count += fresh ? 1 : 0;
+        replay_count += !fresh && !ec ? 1 : 0;
+        full_count += ec ? 1 : 0;
+        if (i % 1000 == 0) REQUIRE(s.size() == model.size());
+    }
+    // The workload exercised every path.
+    CHECK(fresh_count > 10'000);
+    CHECK(replay_count > 500);
+    CHECK(full_count > 1'000);
+    MESSAGE(fresh_count << " fresh, " << replay_count << " replays, " << full_count
+                        << " refused (full)");
 }
