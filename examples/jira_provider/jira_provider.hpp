@@ -31,10 +31,9 @@
 // The consumer key is everything between "consumer." and the last '.'.
 //
 // Not JIRA: there is no user login (whoever reaches the loopback port decides on the authorize
-// page, as user "admin"), and state lives in memory only. Known limitation: cpp-httplib 0.11.4
-// percent-decodes request header values before handlers see them, so an Authorization header
-// whose decoded values contain '%', '"' or ',' (e.g. an oauth_callback with %-escapes) fails to
-// verify; such requests must carry their protocol parameters in the form body or the query.
+// page, as user "admin"), and state lives in memory only. cpp-httplib 0.11.4 percent-decodes
+// request header values before handlers see them; oauth1::httplib::verify() re-encodes the
+// Authorization parameters first (see httplib_server.hpp), so callbacks with %-escapes verify.
 #ifndef OAUTH1_EXAMPLES_JIRA_PROVIDER_HPP
 #define OAUTH1_EXAMPLES_JIRA_PROVIDER_HPP
 

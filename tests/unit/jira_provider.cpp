@@ -688,9 +688,14 @@ TEST_CASE("jira_provider: callback redirect flow (non-oob)")
     CHECK(r2.location.rfind(
               "http://localhost:9/cb?oauth_token=" + second.token + "&oauth_verifier=", 0) == 0);
 
-    // A callback with percent-escapes, its protocol parameters sent in the form body (RFC 5849
-    // 3.5.2): the escapes reach the Location unchanged. (In an Authorization header they would
-    // not: cpp-httplib 0.11.4 percent-decodes request header values before handlers see them.)
+    // A callback with percent-escapes in the Authorization header: cpp-httplib 0.11.4
+    // percent-decodes request header values, and oauth1::httplib::verify() undoes that, so the
+    // request verifies.
+    c.clear_token();
+    (void)get_request_token(p, c, "https://client.example/cb?next=a%20b%2Fc");
+
+    // The same callback with the protocol parameters sent in the form body (RFC 5849 3.5.2): the
+    // escapes reach the Location unchanged.
     c.clear_token();
     oauth1::sign_options o;
     o.callback = "https://client.example/cb?next=a%20b%2Fc";
