@@ -189,19 +189,16 @@ inline char* percent_encode(std::string_view in, char* out) noexcept
 /// `percent_encode_append("a b&c", s)` appends `a%20b%26c`.
 inline void percent_encode_append(std::string_view in, std::string& out)
 {
-    // Runs of unreserved characters are copied as they are: most values (keys, tokens, nonces)
-    // are one run, appended with one copy.
-    const char* run = in.data();
-    const char* const end = run + in.size();
-    for (const char* p = run; p != end; ++p) {
-        const auto b = static_cast<unsigned char>(*p);
-        if (detail::unreserved.v[b]) continue;
-        if (p != run) out.append(run, static_cast<std::size_t>(p - run));
-        const char esc[3] = {'%', detail::upper_hex[b >> 4], detail::upper_hex[b & 15U]};
-        out.append(esc, 3);
-        run = p + 1;
+    // Most values (keys, tokens, nonces) need no escape: one copy. Otherwise the exact size is
+    // known, and the encoding is written through a pointer.
+    const std::size_t n = percent_encoded_size(in);
+    if (n == in.size()) {
+        out.append(in);
+        return;
     }
-    if (end != run) out.append(run, static_cast<std::size_t>(end - run));
+    const std::size_t old = out.size();
+    out.resize(old + n);
+    percent_encode(in, out.data() + old);
 }
 
 /// Returns the RFC 5849 3.6 encoding of `in`.
