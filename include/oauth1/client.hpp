@@ -97,6 +97,25 @@ struct random_nonce {
     }
 };
 
+namespace detail {
+
+/// Copies `url` without its fragment into `out`, followed by the '?' or '&' that one more query
+/// parameter needs; returns the fragment ("#..." or empty) to append after the parameters.
+inline std::string_view begin_query_append(std::string_view url, std::string& out)
+{
+    const std::size_t hash = url.find('#');
+    const std::string_view head = url.substr(0, hash);
+    out.assign(head);
+    if (head.find('?') == std::string_view::npos) {
+        out.push_back('?');
+    } else if (out.back() != '?' && out.back() != '&') {
+        out.push_back('&');
+    }
+    return hash == std::string_view::npos ? std::string_view{} : url.substr(hash);
+}
+
+} // namespace detail
+
 /// The signed result, reusable across calls (its buffers keep their capacity).
 class signed_request {
 public:
@@ -124,16 +143,10 @@ public:
     /// `url` with the protocol parameters added to its query (3.5.3), before any fragment.
     std::string url_with_protocol_query(std::string_view url) const
     {
-        const std::size_t hash = url.find('#');
-        const std::string_view head = url.substr(0, hash);
-        std::string s(head);
-        if (head.find('?') == std::string_view::npos) {
-            s.push_back('?');
-        } else if (s.back() != '?' && s.back() != '&') {
-            s.push_back('&');
-        }
+        std::string s;
+        const std::string_view fragment = detail::begin_query_append(url, s);
         form_append(protocol_, s);
-        if (hash != std::string_view::npos) s.append(url.substr(hash));
+        s.append(fragment);
         return s;
     }
 

@@ -310,6 +310,37 @@ http_response signed_exchange(Transport& t, const basic_client<Signer, Clock, No
 
 } // namespace detail
 
+namespace detail {
+
+/// Splits a token answer (2.1, 2.3): oauth_token and oauth_token_secret, exactly once each, the
+/// token not empty and neither holding CR, LF or NUL, into `token` and `secret`; every other
+/// pair goes to `other(name, value)`, which returns false to reject the answer.
+template <class Other>
+bool parse_token_answer(std::string_view body, std::string& token, std::string& secret,
+                        Other&& other)
+{
+    std::vector<std::pair<std::string, std::string>> pairs;
+    if (!parse_form_pairs(body, pairs)) return false;
+    int tokens = 0;
+    int secrets = 0;
+    bool ok = true;
+    for (auto& [n, v] : pairs) {
+        if (n == "oauth_token") {
+            token = std::move(v);
+            ++tokens;
+        } else if (n == "oauth_token_secret") {
+            secret = std::move(v);
+            ++secrets;
+        } else {
+            ok = other(std::move(n), std::move(v)) && ok;
+        }
+    }
+    return ok && tokens == 1 && secrets == 1 && !token.empty() &&
+           !has_header_breaking_char(token) && !has_header_breaking_char(secret);
+}
+
+} // namespace detail
+
 /// Parses a Temporary Credentials answer (2.1): oauth_token, oauth_token_secret and
 /// oauth_callback_confirmed=true. Errors: errc::invalid_token_response (missing or repeated
 /// token/secret, malformed encoding), errc::callback_not_confirmed.
@@ -317,30 +348,16 @@ inline temporary_credentials parse_temporary_credentials(std::string_view body, 
 {
     ec.clear();
     temporary_credentials out;
-    std::vector<std::pair<std::string, std::string>> pairs;
-    if (!detail::parse_form_pairs(body, pairs)) {
-        ec = make_error_code(errc::invalid_token_response);
-        return {};
-    }
-    int tokens = 0;
-    int secrets = 0;
     std::optional<std::string> confirmed;
-    for (auto& [n, v] : pairs) {
-        if (n == "oauth_token") {
-            out.token = std::move(v);
-            ++tokens;
-        } else if (n == "oauth_token_secret") {
-            out.secret = std::move(v);
-            ++secrets;
-        } else if (n == "oauth_callback_confirmed") {
-            confirmed = std::move(v);
-        } else {
-            out.extra.emplace_back(std::move(n), std::move(v));
-        }
-    }
-    if (tokens != 1 || secrets != 1 || out.token.empty() ||
-        detail::has_header_breaking_char(out.token) ||
-        detail::has_header_breaking_char(out.secret)) {
+    const bool ok =
+        detail::parse_token_answer(body, out.token, out.secret, [&](std::string n, std::string v) {
+            if (n == "oauth_callback_confirmed")
+                confirmed = std::move(v);
+            else
+                out.extra.emplace_back(std::move(n), std::move(v));
+            return true;
+        });
+    if (!ok) {
         ec = make_error_code(errc::invalid_token_response);
         return {};
     }
@@ -359,36 +376,23 @@ inline access_credentials parse_token_credentials(std::string_view body, std::er
 {
     ec.clear();
     access_credentials out;
-    std::vector<std::pair<std::string, std::string>> pairs;
-    if (!detail::parse_form_pairs(body, pairs)) {
-        ec = make_error_code(errc::invalid_token_response);
-        return {};
-    }
-    int tokens = 0;
-    int secrets = 0;
-    bool bad_number = false;
-    for (auto& [n, v] : pairs) {
-        if (n == "oauth_token") {
-            out.token = std::move(v);
-            ++tokens;
-        } else if (n == "oauth_token_secret") {
-            out.secret = std::move(v);
-            ++secrets;
-        } else if (n == "oauth_expires_in") {
-            out.expires_in = detail::parse_seconds(v);
-            bad_number = bad_number || !out.expires_in;
-        } else if (n == "oauth_authorization_expires_in") {
-            out.authorization_expires_in = detail::parse_seconds(v);
-            bad_number = bad_number || !out.authorization_expires_in;
-        } else if (n == "oauth_session_handle") {
-            out.session_handle = std::move(v);
-        } else {
-            out.extra.emplace_back(std::move(n), std::move(v));
-        }
-    }
-    if (tokens != 1 || secrets != 1 || out.token.empty() || bad_number ||
-        detail::has_header_breaking_char(out.token) ||
-        detail::has_header_breaking_char(out.secret)) {
+    const bool ok = detail::parse_token_answer(
+        body, out.token, out.secret, [&out](std::string n, std::string v) {
+            if (n == "oauth_expires_in") {
+                out.expires_in = detail::parse_seconds(v);
+                return out.expires_in.has_value();
+            }
+            if (n == "oauth_authorization_expires_in") {
+                out.authorization_expires_in = detail::parse_seconds(v);
+                return out.authorization_expires_in.has_value();
+            }
+            if (n == "oauth_session_handle")
+                out.session_handle = std::move(v);
+            else
+                out.extra.emplace_back(std::move(n), std::move(v));
+            return true;
+        });
+    if (!ok) {
         ec = make_error_code(errc::invalid_token_response);
         return {};
     }
@@ -404,17 +408,11 @@ inline std::string authorization_url(std::string_view authorize_endpoint, std::s
     ec.clear();
     (void)parse_request_url(authorize_endpoint, ec);
     if (ec) return {};
-    const std::size_t hash = authorize_endpoint.find('#');
-    const std::string_view head = authorize_endpoint.substr(0, hash);
-    std::string s(head);
-    if (head.find('?') == std::string_view::npos) {
-        s.push_back('?');
-    } else if (s.back() != '?' && s.back() != '&') {
-        s.push_back('&');
-    }
+    std::string s;
+    const std::string_view fragment = detail::begin_query_append(authorize_endpoint, s);
     s += "oauth_token=";
     percent_encode_append(token, s);
-    if (hash != std::string_view::npos) s.append(authorize_endpoint.substr(hash));
+    s.append(fragment);
     return s;
 }
 
