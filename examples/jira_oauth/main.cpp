@@ -200,10 +200,9 @@ oauth1::client make_client(const settings& s, const std::string& path)
     const bool echoed = f.problem && !f.problem->signature_base_string.empty();
     if (echoed && f.problem->code == oauth1::problem::signature_invalid &&
         f.base_string_difference.empty()) {
-        // JIRA echoes the base string it verified: when it is ours, the text signed was right
-        // and only the key can be wrong.
-        msg += "\nthe provider's signature base string is the same as ours, so the key is what "
-               "differs: ";
+        // JIRA echoes the base string it verified: when it is ours, describe() says the key
+        // differs; name the key in this program's terms.
+        msg += "\nthat is: ";
         msg += oauth1::is_rsa(oauth1::parse_signature_method(s.signature_method)
                                   .value_or(oauth1::signature_method::rsa_sha1))
                    ? "the public key registered for consumer '" + s.consumer_key +

@@ -195,6 +195,12 @@ inline std::string step_failure::describe() const
         s += "\nthe provider's signature base string differs from ours:\n";
         s += base_string_difference;
         if (!s.empty() && s.back() == '\n') s.pop_back();
+    } else if (problem && problem->code == oauth1::problem::signature_invalid &&
+               !problem->signature_base_string.empty() && !base_string.empty()) {
+        // The provider verified the very text we signed: only the key can be wrong.
+        s += "\nthe provider's signature base string is the same as ours, so the key is what "
+             "differs: the provider's public key or secret for this consumer does not match the "
+             "one signing";
     }
     return s;
 }

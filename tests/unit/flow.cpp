@@ -273,6 +273,7 @@ TEST_CASE("failed steps: the problem, the advice, and the base-string difference
         CHECK(d.find("temporary credentials") != std::string::npos);
         CHECK(d.find("signature_invalid") != std::string::npos);
         CHECK(d.find("public key") != std::string::npos);
+        CHECK(d.find("is the same as ours, so the key is what differs") != std::string::npos);
         CHECK_THROWS_AS(oauth1::request_temporary_credentials(provider, c, ep.request_token),
                         oauth1::flow_error);
     }
