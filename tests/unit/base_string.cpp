@@ -4,6 +4,8 @@
 
 #include <doctest/doctest.h>
 
+#include "support/vector_file.hpp"
+
 #include <fstream>
 #include <sstream>
 #include <string>
@@ -26,24 +28,9 @@ struct uri_vector {
 // Reads tests/data/vectors/base_string_uri.txt (format described in its header).
 std::vector<uri_vector> load_uri_vectors()
 {
-    const std::string path = std::string(OAUTH1_TEST_DATA_DIR) + "/vectors/base_string_uri.txt";
-    std::ifstream file(path);
-    REQUIRE_MESSAGE(file.is_open(), "cannot open " << path);
     std::vector<uri_vector> rows;
-    std::string text;
-    int line_no = 0;
-    while (std::getline(file, text)) {
-        ++line_no;
-        if (text.empty() || text[0] == '#') continue;
-        std::istringstream fields(text);
-        std::string url;
-        std::string expected;
-        std::string extra;
-        fields >> url >> expected;
-        REQUIRE_MESSAGE(!expected.empty(), path << ":" << line_no << ": expected two fields");
-        REQUIRE_MESSAGE(!(fields >> extra), path << ":" << line_no << ": more than two fields");
-        rows.push_back({line_no, url, expected});
-    }
+    for (auto& r : oauth1_test::load_vector_file("base_string_uri.txt"))
+        rows.push_back({r.line, std::move(r.first), std::move(r.second)});
     return rows;
 }
 

@@ -3,6 +3,8 @@
 
 #include <doctest/doctest.h>
 
+#include "support/vector_file.hpp"
+
 #include <cstddef>
 #include <cstdint>
 #include <fstream>
@@ -51,27 +53,13 @@ std::string utf8(std::uint32_t cp)
 // Reads tests/data/vectors/encoding.txt (format described in its header).
 std::vector<encoding_vector> load_encoding_vectors()
 {
-    const std::string path = std::string(OAUTH1_TEST_DATA_DIR) + "/vectors/encoding.txt";
-    std::ifstream file(path);
-    REQUIRE_MESSAGE(file.is_open(), "cannot open " << path);
     std::vector<encoding_vector> rows;
-    std::string text;
-    int line_no = 0;
-    while (std::getline(file, text)) {
-        ++line_no;
-        if (text.empty() || text[0] == '#') continue;
-        std::istringstream fields(text);
-        std::string input;
-        std::string encoded;
-        std::string extra;
-        fields >> input >> encoded;
-        REQUIRE_MESSAGE(!encoded.empty(), path << ":" << line_no << ": expected two fields");
-        REQUIRE_MESSAGE(!(fields >> extra), path << ":" << line_no << ": more than two fields");
-        const std::string label = input;
+    for (const auto& r : oauth1_test::load_vector_file("encoding.txt")) {
+        std::string input = r.first;
         if (input.size() > 2 && input[0] == 'U' && input[1] == '+') {
             input = utf8(static_cast<std::uint32_t>(std::stoul(input.substr(2), nullptr, 16)));
         }
-        rows.push_back({line_no, label, input, encoded});
+        rows.push_back({r.line, r.first, input, r.second});
     }
     return rows;
 }

@@ -4,6 +4,8 @@
 
 #include <doctest/doctest.h>
 
+#include "support/vector_file.hpp"
+
 #include <cstddef>
 #include <fstream>
 #include <sstream>
@@ -33,24 +35,9 @@ std::string field_value(const std::string& field)
 // Reads tests/data/vectors/normalization.txt (format described in its header).
 std::vector<normalization_vector> load_normalization_vectors()
 {
-    const std::string path = std::string(OAUTH1_TEST_DATA_DIR) + "/vectors/normalization.txt";
-    std::ifstream file(path);
-    REQUIRE_MESSAGE(file.is_open(), "cannot open " << path);
     std::vector<normalization_vector> rows;
-    std::string text;
-    int line_no = 0;
-    while (std::getline(file, text)) {
-        ++line_no;
-        if (text.empty() || text[0] == '#') continue;
-        std::istringstream fields(text);
-        std::string input;
-        std::string normalized;
-        std::string extra;
-        fields >> input >> normalized;
-        REQUIRE_MESSAGE(!normalized.empty(), path << ":" << line_no << ": expected two fields");
-        REQUIRE_MESSAGE(!(fields >> extra), path << ":" << line_no << ": more than two fields");
-        rows.push_back({line_no, field_value(input), field_value(normalized)});
-    }
+    for (const auto& r : oauth1_test::load_vector_file("normalization.txt"))
+        rows.push_back({r.line, field_value(r.first), field_value(r.second)});
     return rows;
 }
 
