@@ -275,12 +275,14 @@ inline std::optional<std::uint64_t> parse_seconds(std::string_view s) noexcept
     return v;
 }
 
-/// Fills `f` from a non-2xx answer (or a 2xx answer that carries oauth_problem).
-inline void describe_answer(const http_response& res, std::string_view our_base, step_failure& f)
+/// Fills `f` from a non-2xx answer (or a 2xx answer that carries oauth_problem), whose problem
+/// report (parse_problem_response) is `problem`.
+inline void describe_answer(const http_response& res, std::string_view our_base,
+                            std::optional<problem_report> problem, step_failure& f)
 {
     f.status = res.status;
     f.body_excerpt = res.body.substr(0, 1000);
-    f.problem = parse_problem_response(res.body, res.header("WWW-Authenticate"));
+    f.problem = std::move(problem);
     if (f.problem && !f.problem->signature_base_string.empty()) {
         f.base_string_difference =
             explain_base_string_difference(our_base, f.problem->signature_base_string);
@@ -307,8 +309,10 @@ http_response signed_exchange(Transport& t, const basic_client<Signer, Clock, No
         f.error = ec;
         return res;
     }
-    if (!res.ok() || parse_problem_response(res.body, res.header("WWW-Authenticate"))) {
-        describe_answer(res, f.base_string, f);
+    std::optional<problem_report> problem =
+        parse_problem_response(res.body, res.header("WWW-Authenticate"));
+    if (!res.ok() || problem) {
+        describe_answer(res, f.base_string, std::move(problem), f);
         ec = f.error;
     }
     return res;

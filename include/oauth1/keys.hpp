@@ -88,6 +88,60 @@ bool encode_pkey(EVP_PKEY* key, int selection, const char* type, const char* str
 #endif
 }
 
+/// What private_key and public_key share: one reference to an OpenSSL `EVP_PKEY` (copies
+/// share it through EVP_PKEY_up_ref and never throw; moves leave the source empty), the
+/// accessors, and export through an OSSL_ENCODER.
+class pkey_holder {
+public:
+    /// The OpenSSL key, still owned by this object (null when empty).
+    EVP_PKEY* native_handle() const noexcept { return key_.get(); }
+    explicit operator bool() const noexcept { return key_ != nullptr; }
+    /// Size of the key in bits (modulus size for RSA); 0 when empty.
+    int bits() const noexcept { return key_ ? EVP_PKEY_get_bits(key_.get()) : 0; }
+    /// True for an RSA key (PKCS#1 v1.5, RFC 5849 3.4.3); false when empty.
+    bool is_rsa() const noexcept { return key_ && EVP_PKEY_is_a(key_.get(), "RSA") == 1; }
+    /// OpenSSL's name of the key type ("RSA", "EC", ...); "" when empty.
+    const char* type_name() const noexcept
+    {
+        const char* name = key_ ? EVP_PKEY_get0_type_name(key_.get()) : nullptr;
+        return name != nullptr ? name : "";
+    }
+
+protected:
+    pkey_holder() noexcept = default;
+    explicit pkey_holder(evp_pkey_ptr key) noexcept : key_(std::move(key)) {}
+    pkey_holder(const pkey_holder& other) noexcept : key_(share_pkey(other.key_.get())) {}
+    pkey_holder(pkey_holder&&) noexcept = default;
+    pkey_holder& operator=(const pkey_holder& other) noexcept
+    {
+        if (this != &other) key_ = share_pkey(other.key_.get());
+        return *this;
+    }
+    pkey_holder& operator=(pkey_holder&&) noexcept = default;
+    ~pkey_holder() = default;
+
+    /// Exports the key's `selection` as `structure` in `type` ("PEM" or "DER") into `out`;
+    /// throws oauth1::error naming `what` ("private key") and `as` ("as PKCS#8 "):
+    /// invalid_argument when empty, crypto_failure with OpenSSL's reasons.
+    template <class Out>
+    void encode(int selection, const char* structure, const char* what, const char* as,
+                const char* type, Out& out) const
+    {
+        if (!key_)
+            throw_error(make_error_code(errc::invalid_argument),
+                        std::string("exporting ") + what + ": the key is empty");
+        clear_openssl_errors();
+        if (!encode_pkey(key_.get(), selection, type, structure, out)) {
+            const std::string why = openssl_error_reasons();
+            throw_error(make_error_code(errc::crypto_failure), std::string("exporting ") + what +
+                                                                   " " + as + type +
+                                                                   (why.empty() ? "" : ": " + why));
+        }
+    }
+
+    evp_pkey_ptr key_;
+};
+
 } // namespace detail
 
 class public_key;
@@ -98,35 +152,12 @@ class public_key;
 /// moves are noexcept and leave the source empty. A key is immutable once loaded, so one key may
 /// sign from many threads at once. OpenSSL wipes the key material when the last reference goes.
 /// Obtain one from load_private_key(), load_private_key_file() or generate_rsa_key().
-class private_key {
+class private_key : public detail::pkey_holder {
 public:
     /// An empty key (`!key`); every loader failure returns one.
     private_key() noexcept = default;
     /// Adopts `key`, which must hold a private key (it is not checked).
-    explicit private_key(detail::evp_pkey_ptr key) noexcept : key_(std::move(key)) {}
-    private_key(const private_key& other) noexcept : key_(detail::share_pkey(other.key_.get())) {}
-    private_key(private_key&&) noexcept = default;
-    private_key& operator=(const private_key& other) noexcept
-    {
-        if (this != &other) key_ = detail::share_pkey(other.key_.get());
-        return *this;
-    }
-    private_key& operator=(private_key&&) noexcept = default;
-    ~private_key() = default;
-
-    /// The OpenSSL key, still owned by this object (null when empty).
-    EVP_PKEY* native_handle() const noexcept { return key_.get(); }
-    explicit operator bool() const noexcept { return key_ != nullptr; }
-    /// Size of the key in bits (modulus size for RSA); 0 when empty.
-    int bits() const noexcept { return key_ ? EVP_PKEY_get_bits(key_.get()) : 0; }
-    /// True for an RSA key (PKCS#1 v1.5 signing, RFC 5849 3.4.3); false when empty.
-    bool is_rsa() const noexcept { return key_ && EVP_PKEY_is_a(key_.get(), "RSA") == 1; }
-    /// OpenSSL's name of the key type ("RSA", "EC", ...); "" when empty.
-    const char* type_name() const noexcept
-    {
-        const char* name = key_ ? EVP_PKEY_get0_type_name(key_.get()) : nullptr;
-        return name != nullptr ? name : "";
-    }
+    explicit private_key(detail::evp_pkey_ptr key) noexcept : pkey_holder(std::move(key)) {}
 
     /// The public half, for verification (e.g. by a provider). Empty when this key is empty.
     /// @throws oauth1::error (crypto_failure) if OpenSSL cannot extract it.
@@ -166,47 +197,18 @@ private:
     template <class Out>
     void encode(const char* type, Out& out) const
     {
-        if (!key_)
-            detail::throw_error(make_error_code(errc::invalid_argument),
-                                "exporting private key: the key is empty");
-        detail::clear_openssl_errors();
-        if (!detail::encode_pkey(key_.get(), EVP_PKEY_KEYPAIR, type, "PrivateKeyInfo", out)) {
-            const std::string why = detail::openssl_error_reasons();
-            detail::throw_error(make_error_code(errc::crypto_failure),
-                                std::string("exporting private key as PKCS#8 ") + type +
-                                    (why.empty() ? "" : ": " + why));
-        }
+        pkey_holder::encode(EVP_PKEY_KEYPAIR, "PrivateKeyInfo", "private key", "as PKCS#8 ", type,
+                            out);
     }
-
-    detail::evp_pkey_ptr key_;
 };
 
 /// A public key for verifying signatures: owns one reference to an OpenSSL `EVP_PKEY` that
 /// holds no private material. Copy, move and thread-safety as for private_key.
-class public_key {
+class public_key : public detail::pkey_holder {
 public:
     public_key() noexcept = default;
     /// Adopts `key`. If it also holds a private key, prefer private_key::public_part().
-    explicit public_key(detail::evp_pkey_ptr key) noexcept : key_(std::move(key)) {}
-    public_key(const public_key& other) noexcept : key_(detail::share_pkey(other.key_.get())) {}
-    public_key(public_key&&) noexcept = default;
-    public_key& operator=(const public_key& other) noexcept
-    {
-        if (this != &other) key_ = detail::share_pkey(other.key_.get());
-        return *this;
-    }
-    public_key& operator=(public_key&&) noexcept = default;
-    ~public_key() = default;
-
-    EVP_PKEY* native_handle() const noexcept { return key_.get(); }
-    explicit operator bool() const noexcept { return key_ != nullptr; }
-    int bits() const noexcept { return key_ ? EVP_PKEY_get_bits(key_.get()) : 0; }
-    bool is_rsa() const noexcept { return key_ && EVP_PKEY_is_a(key_.get(), "RSA") == 1; }
-    const char* type_name() const noexcept
-    {
-        const char* name = key_ ? EVP_PKEY_get0_type_name(key_.get()) : nullptr;
-        return name != nullptr ? name : "";
-    }
+    explicit public_key(detail::evp_pkey_ptr key) noexcept : pkey_holder(std::move(key)) {}
 
     /// SubjectPublicKeyInfo PEM ("-----BEGIN PUBLIC KEY-----"), with a trailing newline.
     /// @throws oauth1::error (invalid_argument when empty, crypto_failure).
@@ -228,20 +230,9 @@ private:
     template <class Out>
     void encode(const char* type, Out& out) const
     {
-        if (!key_)
-            detail::throw_error(make_error_code(errc::invalid_argument),
-                                "exporting public key: the key is empty");
-        detail::clear_openssl_errors();
-        if (!detail::encode_pkey(key_.get(), EVP_PKEY_PUBLIC_KEY, type, "SubjectPublicKeyInfo",
-                                 out)) {
-            const std::string why = detail::openssl_error_reasons();
-            detail::throw_error(make_error_code(errc::crypto_failure),
-                                std::string("exporting public key as ") + type +
-                                    (why.empty() ? "" : ": " + why));
-        }
+        pkey_holder::encode(EVP_PKEY_PUBLIC_KEY, "SubjectPublicKeyInfo", "public key", "as ", type,
+                            out);
     }
-
-    detail::evp_pkey_ptr key_;
 };
 
 inline public_key private_key::public_part(std::error_code& ec) const noexcept

@@ -155,15 +155,18 @@ void sign(Request& req, const basic_client<Signer, Clock, Nonce>& c, const sign_
     static_assert(detail::check_request_traits<Request>());
     using traits = detail::traits_of<Request>;
     const Request& r = req;
-    std::string url_storage;
-    std::string_view url;
+    // Temporaries the traits return (std::string included) live until the end of this scope.
     auto&& method = traits::method(r);
     auto&& content_type = traits::content_type(r);
     auto&& body = traits::body(r);
+    const auto sign_url = [&](std::string_view url) {
+        c.sign(request{std::string_view(method), url, std::string_view(content_type),
+                       std::string_view(body)},
+               opts, out, ec);
+    };
     if constexpr (detail::has_url_trait<Request>::value) {
-        auto&& u = traits::url(r);
-        url_storage.assign(std::string_view(u));
-        url = url_storage;
+        auto&& url = traits::url(r);
+        sign_url(std::string_view(url));
     } else {
         auto&& scheme = traits::scheme(r);
         auto&& host = traits::host(r);
@@ -173,12 +176,11 @@ void sign(Request& req, const basic_client<Signer, Clock, Nonce>& c, const sign_
             ec = make_error_code(errc::invalid_url);
             return;
         }
-        detail::compose_url(std::string_view(scheme), h, std::string_view(target), url_storage);
-        url = url_storage;
+        // One buffer per thread: composing the URL allocates only while it grows.
+        thread_local std::string url;
+        detail::compose_url(std::string_view(scheme), h, std::string_view(target), url);
+        sign_url(url);
     }
-    c.sign(request{std::string_view(method), url, std::string_view(content_type),
-                   std::string_view(body)},
-           opts, out, ec);
     if (ec) return;
     traits::set_header(req, "Authorization", out.authorization());
 }
