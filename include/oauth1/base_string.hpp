@@ -9,12 +9,22 @@
 #ifndef OAUTH1_BASE_STRING_HPP
 #define OAUTH1_BASE_STRING_HPP
 
+#include <oauth1/config.hpp>
 #include <oauth1/encoding.hpp>
 #include <oauth1/error.hpp>
 #include <oauth1/parameters.hpp>
 
+#if defined(OAUTH1_SEPARATE_COMPILATION)
+// Only declared here: a program that calls parse_request_url includes <boost/url/url_view.hpp>.
+namespace boost {
+namespace urls {
+class url_view;
+} // namespace urls
+} // namespace boost
+#else
 #include <boost/url/parse.hpp>
 #include <boost/url/url_view.hpp>
+#endif
 
 #include <charconv>
 #include <cstddef>
@@ -178,24 +188,7 @@ inline bool fast_split_url(std::string_view u, url_parts& out, bool check_query 
 
 /// True when `url` is a valid http(s) URL up to its '?' and its query (before any '#') holds a
 /// '%' that is not followed by two hex digits.
-inline bool query_has_malformed_escape(std::string_view url) noexcept
-{
-    const std::string_view before_fragment = url.substr(0, url.find('#'));
-    const std::size_t q = before_fragment.find('?');
-    if (q == std::string_view::npos) return false;
-    const std::string_view query = before_fragment.substr(q + 1);
-    bool malformed = false;
-    for (std::size_t i = 0; i < query.size() && !malformed; ++i) {
-        if (query[i] != '%') continue;
-        malformed =
-            query.size() - i < 3 || hex_value(query[i + 1]) < 0 || hex_value(query[i + 2]) < 0;
-    }
-    if (!malformed) return false;
-    const auto head = ::boost::urls::parse_uri(::boost::core::string_view(url.data(), q));
-    return head && head->has_authority() && !head->encoded_host().empty() &&
-           is_http_scheme(std::string_view(head->scheme().data(), head->scheme().size())) &&
-           is_valid_port(std::string_view(head->port().data(), head->port().size()));
-}
+OAUTH1_DECL bool query_has_malformed_escape(std::string_view url) noexcept;
 
 } // namespace detail
 
@@ -203,44 +196,15 @@ inline bool query_has_malformed_escape(std::string_view url) noexcept
 /// errc::invalid_url unless it is an absolute http(s) URI with a host and a port of at most 65535;
 /// errc::invalid_percent_encoding when only its query has a '%' not followed by two hex digits.
 /// The view refers to `url`'s characters.
-inline ::boost::urls::url_view parse_request_url(std::string_view url, std::error_code& ec) noexcept
-{
-    ec.clear();
-    auto r = ::boost::urls::parse_uri(::boost::core::string_view(url.data(), url.size()));
-    if (!r || !r->has_authority() || r->encoded_host().empty() ||
-        !detail::is_http_scheme(std::string_view(r->scheme().data(), r->scheme().size())) ||
-        !detail::is_valid_port(std::string_view(r->port().data(), r->port().size()))) {
-        // A URL that is valid up to its query, whose query has a '%' without two hex digits,
-        // gets the same error as such a form body (3.4.1.3.1: the query is decoded like one).
-        ec = make_error_code(!r && detail::query_has_malformed_escape(url)
-                                 ? errc::invalid_percent_encoding
-                                 : errc::invalid_url);
-        return {};
-    }
-    return *r;
-}
+OAUTH1_DECL ::boost::urls::url_view parse_request_url(std::string_view url,
+                                                      std::error_code& ec) noexcept;
 
 namespace detail {
 
 /// Splits an absolute request URL into the parts the signature needs: the fast scan for the
 /// common shape, else Boost.URL (parse_request_url, same errors).
-inline bool split_request_url(std::string_view url, url_parts& out, std::error_code& ec) noexcept
-{
-    ec.clear();
-    if (fast_split_url(url, out)) return true;
-    const ::boost::urls::url_view u = parse_request_url(url, ec);
-    if (ec) return false;
-    const auto sv = [](::boost::core::string_view v) {
-        return std::string_view(v.data(), v.size());
-    };
-    out.scheme = sv(u.scheme());
-    out.host = sv(u.encoded_host());
-    out.port = u.has_port() ? sv(u.port()) : std::string_view{};
-    out.path = sv(u.encoded_path());
-    out.has_query = u.has_query();
-    out.query = out.has_query ? sv(u.encoded_query()) : std::string_view{};
-    return true;
-}
+OAUTH1_DECL bool split_request_url(std::string_view url, url_parts& out,
+                                   std::error_code& ec) noexcept;
 
 /// Appends the base string URI (3.4.1.2) of split URL parts, not yet encoded.
 inline void base_string_uri_append(const url_parts& u, std::string& out)
@@ -272,31 +236,13 @@ inline void base_string_uri_append(const url_parts& u, std::string& out)
 } // namespace detail
 
 /// Appends the base string URI (RFC 5849 3.4.1.2) of a parsed absolute URL, not yet encoded.
-inline void base_string_uri_append(const ::boost::urls::url_view& u, std::string& out)
-{
-    const auto sv = [](::boost::core::string_view v) {
-        return std::string_view(v.data(), v.size());
-    };
-    detail::url_parts p;
-    p.scheme = sv(u.scheme());
-    p.host = sv(u.encoded_host());
-    p.port = u.has_port() ? sv(u.port()) : std::string_view{};
-    p.path = sv(u.encoded_path());
-    detail::base_string_uri_append(p, out);
-}
+OAUTH1_DECL void base_string_uri_append(const ::boost::urls::url_view& u, std::string& out);
 
 /// The base string URI (RFC 5849 3.4.1.2) of an absolute http(s) URL; errc::invalid_url if the URL
 /// cannot be parsed, is not http(s), has no host or has a port above 65535.
 /// @par Example
 /// `base_string_uri("HTTP://Example.com:80?n=v")` is `http://example.com/`.
-inline std::string base_string_uri(std::string_view url, std::error_code& ec)
-{
-    const auto u = parse_request_url(url, ec);
-    if (ec) return {};
-    std::string out;
-    base_string_uri_append(u, out);
-    return out;
-}
+OAUTH1_DECL std::string base_string_uri(std::string_view url, std::error_code& ec);
 
 /// Throwing form of base_string_uri.
 inline std::string base_string_uri(std::string_view url)
@@ -341,36 +287,10 @@ inline void signature_base_string_append(std::string_view method, std::string_vi
 /// the form body's parameters when `content_type` is application/x-www-form-urlencoded, and the
 /// given protocol parameters (which must not contain oauth_signature), sorts and joins them.
 /// Errors: errc::invalid_method, errc::invalid_url, errc::invalid_percent_encoding.
-inline std::string signature_base_string(std::string_view method, std::string_view url,
-                                         const parameter_list& protocol_params,
-                                         std::string_view content_type, std::string_view body,
-                                         std::error_code& ec)
-{
-    ec.clear();
-    if (!is_valid_method(method)) {
-        ec = make_error_code(errc::invalid_method);
-        return {};
-    }
-    const auto u = parse_request_url(url, ec);
-    if (ec) return {};
-    parameter_list all;
-    all.append(protocol_params);
-    if (u.has_query()) {
-        const auto q = u.encoded_query();
-        all.add_form(std::string_view(q.data(), q.size()), ec);
-        if (ec) return {};
-    }
-    if (is_form_urlencoded(content_type)) {
-        all.add_form(body, ec);
-        if (ec) return {};
-    }
-    all.sort();
-    std::string uri;
-    base_string_uri_append(u, uri);
-    std::string out;
-    signature_base_string_append(method, uri, all, out);
-    return out;
-}
+OAUTH1_DECL std::string signature_base_string(std::string_view method, std::string_view url,
+                                              const parameter_list& protocol_params,
+                                              std::string_view content_type, std::string_view body,
+                                              std::error_code& ec);
 
 /// Throwing form of signature_base_string.
 inline std::string signature_base_string(std::string_view method, std::string_view url,
@@ -385,5 +305,9 @@ inline std::string signature_base_string(std::string_view method, std::string_vi
 }
 
 } // namespace oauth1
+
+#if !defined(OAUTH1_SEPARATE_COMPILATION)
+#include <oauth1/impl/base_string.ipp>
+#endif
 
 #endif // OAUTH1_BASE_STRING_HPP

@@ -15,6 +15,7 @@
 
 #include <oauth1/authorization.hpp>
 #include <oauth1/base_string.hpp>
+#include <oauth1/config.hpp>
 #include <oauth1/detail/base64.hpp>
 #include <oauth1/detail/digest.hpp>
 #include <oauth1/encoding.hpp>
@@ -97,7 +98,31 @@ struct random_nonce {
     }
 };
 
+class signed_request;
+
 namespace detail {
+
+/// What signing needs from a basic_client, whatever its template arguments.
+struct client_identity {
+    std::string_view encoded_consumer_key; ///< 3.6-encoded
+    std::string_view encoded_token;        ///< 3.6-encoded; empty: no oauth_token
+    bool breaks_header;                    ///< the consumer key or the token holds CR, LF or NUL
+    bool include_version;                  ///< send oauth_version="1.0"
+    signature_method method;
+    std::string_view method_name; ///< the signer's name(), e.g. "HMAC-SHA1"
+};
+
+/// The part of basic_client::sign that does not depend on its template arguments (compiled once
+/// under OAUTH1_SEPARATE_COMPILATION).
+struct signing_core {
+    /// Collects, checks, encodes and sorts the protocol and request parameters of `req` (3.4.1.3)
+    /// and writes the base string URI and the signature base string (3.4.1) into `out`, whose
+    /// nonce and timestamp are already set.
+    static void prepare(const request& req, const sign_options& opts, const client_identity& id,
+                        signed_request& out, std::error_code& ec);
+    /// Adds oauth_signature (the signer's output in `out`) and writes the Authorization header.
+    static void finish(const sign_options& opts, signed_request& out, std::error_code& ec);
+};
 
 /// Copies `url` without its fragment into `out`, followed by the '?' or '&' that one more query
 /// parameter needs; returns the fragment ("#..." or empty) to append after the parameters.
@@ -162,6 +187,7 @@ public:
 private:
     template <class, class, class>
     friend class basic_client;
+    friend struct detail::signing_core;
 
     void reset() noexcept
     {
@@ -289,105 +315,7 @@ public:
     /// parameter not named oauth_*), errc::duplicate_protocol_parameter (an extra parameter
     /// repeating another protocol parameter), errc::body_hash_not_allowed, signer errors.
     void sign(const request& req, const sign_options& opts, signed_request& out,
-              std::error_code& ec) const
-    {
-        ec.clear();
-        out.reset();
-        if (!is_valid_method(req.method)) {
-            ec = make_error_code(errc::invalid_method);
-            return;
-        }
-        detail::url_parts url;
-        // The common URL shape is split here and its query checked while it is decoded below;
-        // anything else goes through Boost.URL.
-        const bool fast = detail::fast_split_url(req.url, url, false);
-        if (!fast && !detail::split_request_url(req.url, url, ec)) return;
-        if (key_breaks_header_ || token_breaks_header_ ||
-            detail::has_header_breaking_char(opts.callback) ||
-            detail::has_header_breaking_char(opts.verifier) ||
-            detail::has_header_breaking_char(opts.nonce) ||
-            (opts.realm && detail::has_header_breaking_char(*opts.realm))) {
-            ec = make_error_code(errc::header_injection);
-            return;
-        }
-        const bool form = is_form_urlencoded(req.content_type);
-        parameter_list& p = out.protocol_;
-        // Alphabetical order reads well in logs; the order in the header does not matter.
-        if (opts.body_hash) {
-            const signature_method m = detail::method_of(signer_);
-            if (form || m == signature_method::plaintext) {
-                ec = make_error_code(errc::body_hash_not_allowed);
-                return;
-            }
-            std::string& scratch = out.signature_; // reused as scratch before signing
-            if (!detail::body_hash_append(m, req.body, scratch)) {
-                ec = make_error_code(errc::crypto_failure);
-                return;
-            }
-            p.add("oauth_body_hash", scratch);
-            scratch.clear();
-        }
-        if (!opts.callback.empty()) p.add("oauth_callback", opts.callback);
-        p.add_encoded("oauth_consumer_key", encoded_consumer_key_);
-        if (opts.nonce.empty()) {
-            nonce_(out.nonce_, ec);
-            if (ec) return;
-        } else {
-            out.nonce_.assign(opts.nonce);
-        }
-        p.add("oauth_nonce", out.nonce_);
-        p.add_encoded("oauth_signature_method", signer_.name());
-        out.timestamp_ = opts.timestamp ? *opts.timestamp : clock_();
-        char ts[24];
-        const auto tr = std::to_chars(ts, ts + sizeof ts, out.timestamp_);
-        p.add_encoded("oauth_timestamp",
-                      std::string_view(ts, static_cast<std::size_t>(tr.ptr - ts)));
-        if (!token_.empty()) p.add_encoded("oauth_token", encoded_token_);
-        if (!opts.verifier.empty()) p.add("oauth_verifier", opts.verifier);
-        if (include_version_) p.add_encoded("oauth_version", "1.0");
-        for (const auto& [name, value] : opts.extra) {
-            if (name.size() <= 6 || name.substr(0, 6) != "oauth_" || name == "oauth_signature") {
-                ec = make_error_code(errc::invalid_parameter);
-                return;
-            }
-            if (detail::has_header_breaking_char(value)) {
-                ec = make_error_code(errc::header_injection);
-                return;
-            }
-            p.add(name, value);
-            // A protocol parameter sent twice makes the request invalid (RFC 5849 3.2).
-            if (p.count(p[p.size() - 1].name) > 1) {
-                ec = make_error_code(errc::duplicate_protocol_parameter);
-                return;
-            }
-        }
-
-        parameter_list& all = out.all_;
-        all.append(p);
-        if (url.has_query) {
-            bool bad_query_char = false;
-            all.add_form(url.query, ec, fast ? &bad_query_char : nullptr);
-            if (fast && (ec || bad_query_char)) {
-                // Not a valid URI after all: the error Boost.URL's parse gives.
-                (void)parse_request_url(req.url, ec);
-                if (!ec) ec = make_error_code(errc::invalid_url);
-                return;
-            }
-            if (ec) return;
-        }
-        if (form) {
-            all.add_form(req.body, ec);
-            if (ec) return;
-        }
-        all.sort();
-        detail::base_string_uri_append(url, out.base_uri_);
-        signature_base_string_append(req.method, out.base_uri_, all, out.base_);
-
-        signer_.sign(out.base_, out.signature_, ec);
-        if (ec) return;
-        p.add("oauth_signature", out.signature_);
-        authorization_header_append(p, opts.realm, out.header_, ec);
-    }
+              std::error_code& ec) const;
 
     /// Signs `req` and returns the result; throws oauth1::error.
     signed_request sign(const request& req, const sign_options& opts = {}) const
@@ -419,9 +347,59 @@ private:
     bool include_version_ = true;
 };
 
+// Defined outside the class (and not inline) so that, under OAUTH1_SEPARATE_COMPILATION, the
+// extern template declarations below keep every compiler from instantiating it in user code.
+template <class Signer, class Clock, class NonceSource>
+void basic_client<Signer, Clock, NonceSource>::sign(const request& req, const sign_options& opts,
+                                                    signed_request& out, std::error_code& ec) const
+{
+    ec.clear();
+    out.reset();
+    if (opts.nonce.empty()) {
+        nonce_(out.nonce_, ec);
+        if (ec) return;
+    } else {
+        out.nonce_.assign(opts.nonce);
+    }
+    out.timestamp_ = opts.timestamp ? *opts.timestamp : clock_();
+    const detail::client_identity id{encoded_consumer_key_,
+                                     encoded_token_,
+                                     key_breaks_header_ || token_breaks_header_,
+                                     include_version_,
+                                     detail::method_of(signer_),
+                                     signer_.name()};
+    detail::signing_core::prepare(req, opts, id, out, ec);
+    if (ec) return;
+    signer_.sign(out.base_, out.signature_, ec);
+    if (ec) return;
+    detail::signing_core::finish(opts, out, ec);
+}
+
 /// The client most programs want: the signature method chosen at run time.
 using client = basic_client<any_signer>;
 
+#if defined(OAUTH1_SEPARATE_COMPILATION)
+// Instantiated once, in oauth1/src.hpp.
+extern template class hmac_signer<detail::sha1_digest, signature_method::hmac_sha1>;
+extern template class hmac_signer<detail::sha256_digest, signature_method::hmac_sha256>;
+extern template class hmac_signer<detail::sha512_digest, signature_method::hmac_sha512>;
+extern template class rsa_signer<detail::sha1_digest, signature_method::rsa_sha1>;
+extern template class rsa_signer<detail::sha256_digest, signature_method::rsa_sha256>;
+extern template class rsa_signer<detail::sha512_digest, signature_method::rsa_sha512>;
+extern template class basic_client<any_signer>;
+extern template class basic_client<hmac_sha1>;
+extern template class basic_client<hmac_sha256>;
+extern template class basic_client<hmac_sha512>;
+extern template class basic_client<plaintext>;
+extern template class basic_client<rsa_sha1>;
+extern template class basic_client<rsa_sha256>;
+extern template class basic_client<rsa_sha512>;
+#endif
+
 } // namespace oauth1
+
+#if !defined(OAUTH1_SEPARATE_COMPILATION)
+#include <oauth1/impl/client.ipp>
+#endif
 
 #endif // OAUTH1_CLIENT_HPP

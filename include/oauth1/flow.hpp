@@ -416,8 +416,8 @@ inline std::string authorization_url(std::string_view authorize_endpoint, std::s
                                      std::error_code& ec)
 {
     ec.clear();
-    (void)parse_request_url(authorize_endpoint, ec);
-    if (ec) return {};
+    detail::url_parts parts;
+    if (!detail::split_request_url(authorize_endpoint, parts, ec)) return {};
     std::string s;
     const std::string_view fragment = detail::begin_query_append(authorize_endpoint, s);
     s += "oauth_token=";

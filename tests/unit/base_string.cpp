@@ -4,6 +4,8 @@
 
 #include <doctest/doctest.h>
 
+#include <boost/url/url_view.hpp> // parse_request_url returns a url_view (and separate compilation)
+
 #include "support/vector_file.hpp"
 
 #include <fstream>

@@ -67,6 +67,7 @@
 #include <boost/beast/http/write.hpp>
 #include <boost/beast/ssl/ssl_stream.hpp>
 #include <boost/system/error_code.hpp>
+#include <boost/url/url_view.hpp> // parse_request_url
 
 #include <openssl/err.h>
 #include <openssl/ssl.h>

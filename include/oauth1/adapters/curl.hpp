@@ -85,6 +85,8 @@
 
 #include <curl/curl.h>
 
+#include <boost/url/url_view.hpp> // parse_request_url
+
 #include <chrono>
 #include <cstddef>
 #include <cstdio>

@@ -80,6 +80,8 @@
 
 #include <httplib.h>
 
+#include <boost/url/url_view.hpp> // parse_request_url
+
 #include <chrono>
 #include <cstddef>
 #include <cstdlib>
