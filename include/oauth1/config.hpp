@@ -8,11 +8,12 @@
 //   - in exactly one source file, `#include <oauth1/src.hpp>` (CMake: link the target
 //     oauth1::separate, which does both; Meson: the dependency oauth1_separate_dep).
 //
-// The headers then only declare the signing core, the URL parser (so Boost.URL's headers are not
-// included), the error category and the key loaders, and the common client and signer
-// instantiations are declared `extern template`, so a TU that signs a request compiles the calls,
-// not the library. The behaviour and the signatures are the same in both modes; mixing the two
-// modes in one program is an ODR violation.
+// The headers then only declare the signing core (client.hpp), the URL parser (base_string.hpp;
+// Boost.URL's headers are then not included: a program calling parse_request_url includes
+// <boost/url/url_view.hpp> itself) and the error category, and the clients and signers of the
+// built-in signature methods are `extern template`, so a TU that signs a request compiles the
+// calls, not the library (benchmarks/compile_cost.sh measures both modes). The behaviour and the
+// signatures are the same in both modes; mixing the two modes in one program is an ODR violation.
 #ifndef OAUTH1_CONFIG_HPP
 #define OAUTH1_CONFIG_HPP
 
