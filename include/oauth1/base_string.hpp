@@ -262,6 +262,31 @@ constexpr bool is_valid_method(std::string_view method) noexcept
     return true;
 }
 
+namespace detail {
+
+/// Room that write_signature_base_string needs (an upper bound of the base string's length).
+inline std::size_t signature_base_string_bound(std::string_view method, std::string_view base_uri,
+                                               const parameter_list& params) noexcept
+{
+    return method.size() + 2 + percent_encoded_size(base_uri) + params.base_string_size();
+}
+
+/// Writes the signature base string at `p` (room for signature_base_string_bound characters);
+/// returns the end of what was written. See signature_base_string_append.
+inline char* write_signature_base_string(std::string_view method, std::string_view base_uri,
+                                         const parameter_list& params, char* p) noexcept
+{
+    for (const char c : method) *p++ = ascii_upper(c);
+    *p++ = '&';
+    p = percent_encode(base_uri, p);
+    *p++ = '&';
+    // The parameters are already 3.6-encoded; encoding "n=v&n=v" once more only changes
+    // '%', '=' and '&'.
+    return params.write_base_string(p);
+}
+
+} // namespace detail
+
 /// Appends the signature base string (RFC 5849 3.4.1.1): the upper-cased method, the encoded
 /// base string URI and the encoded normalised parameters. `params` must already be sorted
 /// (parameter_list::sort) and `base_uri` is the unencoded output of base_string_uri.
@@ -270,17 +295,10 @@ inline void signature_base_string_append(std::string_view method, std::string_vi
 {
     // Written through a pointer into room for the longest possible result, then trimmed.
     const std::size_t old = out.size();
-    out.resize(old + method.size() + 2 + percent_encoded_size(base_uri) +
-               params.base_string_size());
-    char* p = out.data() + old;
-    for (const char c : method) *p++ = detail::ascii_upper(c);
-    *p++ = '&';
-    p = percent_encode(base_uri, p);
-    *p++ = '&';
-    // The parameters are already 3.6-encoded; encoding "n=v&n=v" once more only changes
-    // '%', '=' and '&'.
-    p = params.write_base_string(p);
-    out.resize(static_cast<std::size_t>(p - out.data()));
+    out.resize(old + detail::signature_base_string_bound(method, base_uri, params));
+    char* const end =
+        detail::write_signature_base_string(method, base_uri, params, out.data() + old);
+    out.resize(static_cast<std::size_t>(end - out.data()));
 }
 
 /// The signature base string of a request (RFC 5849 3.4.1): collects the URL query parameters,

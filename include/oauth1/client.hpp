@@ -145,7 +145,7 @@ inline std::string_view begin_query_append(std::string_view url, std::string& ou
 class signed_request {
 public:
     /// The signature base string (3.4.1), e.g. to compare with a server's.
-    std::string_view base_string() const noexcept { return base_; }
+    std::string_view base_string() const noexcept { return base_.view(); }
     /// The oauth_signature value before encoding (base64, or the PLAINTEXT pair).
     std::string_view signature() const noexcept { return signature_; }
     std::string_view nonce() const noexcept { return nonce_; }
@@ -204,7 +204,7 @@ private:
     parameter_list protocol_;
     parameter_list all_;
     std::string base_uri_;
-    std::string base_;
+    detail::raw_buffer base_; // resized without a memset on every signature
     std::string signature_;
     std::string nonce_;
     std::string header_;
@@ -370,7 +370,7 @@ void basic_client<Signer, Clock, NonceSource>::sign(const request& req, const si
                                      signer_.name()};
     detail::signing_core::prepare(req, opts, id, out, ec);
     if (ec) return;
-    signer_.sign(out.base_, out.signature_, ec);
+    signer_.sign(out.base_.view(), out.signature_, ec);
     if (ec) return;
     detail::signing_core::finish(opts, out, ec);
 }

@@ -21,6 +21,42 @@
 
 namespace oauth1 {
 
+namespace detail {
+
+/// A growable byte buffer whose resize() leaves new bytes uninitialised: the std::string
+/// underneath keeps its high-water size, so once a buffer has held a given amount, making room
+/// again costs neither an allocation nor a memset.
+class raw_buffer {
+public:
+    std::size_t size() const noexcept { return n_; }
+    const char* data() const noexcept { return s_.data(); }
+    char* data() noexcept { return s_.data(); }
+    std::string_view view() const noexcept { return {s_.data(), n_}; }
+    void clear() noexcept { n_ = 0; }
+    void reserve(std::size_t n)
+    {
+        if (n > s_.size()) s_.resize(n);
+    }
+    /// Sets the size; bytes beyond the old size are unspecified.
+    void resize(std::size_t n)
+    {
+        if (n > s_.size()) s_.resize(n > 2 * s_.size() ? n : 2 * s_.size());
+        n_ = n;
+    }
+    void append(std::string_view v)
+    {
+        const std::size_t old = n_;
+        resize(old + v.size());
+        if (!v.empty()) std::memcpy(s_.data() + old, v.data(), v.size());
+    }
+
+private:
+    std::string s_;
+    std::size_t n_ = 0;
+};
+
+} // namespace detail
+
 /// One encoded (RFC 5849 3.6) parameter, viewing storage owned by a parameter_list.
 struct parameter_view {
     std::string_view name;
@@ -102,9 +138,10 @@ public:
     void add(std::string_view name, std::string_view value)
     {
         const std::size_t off = arena_.size();
-        percent_encode_append(name, arena_);
-        const std::size_t mid = arena_.size();
-        percent_encode_append(value, arena_);
+        const std::size_t name_size = percent_encoded_size(name);
+        const std::size_t mid = off + name_size;
+        arena_.resize(mid + percent_encoded_size(value));
+        percent_encode(value, percent_encode(name, arena_.data() + off));
         // Each escape adds two characters to the input's length.
         const std::size_t name_pct = (mid - off - name.size()) / 2;
         const std::size_t value_pct = (arena_.size() - mid - value.size()) / 2;
@@ -225,7 +262,7 @@ public:
             return;
         }
         const std::size_t base = arena_.size();
-        arena_.append(other.arena_);
+        arena_.append(other.arena_.view());
         entries_.reserve(entries_.size() + other.entries_.size());
         for (entry e : other.entries_) {
             e.offset += base;
@@ -361,10 +398,7 @@ private:
     /// Copies `s` to `p`, writing each '%' as "%25" when `has_pct`.
     static char* reencode(std::string_view s, bool has_pct, char* p) noexcept
     {
-        if (!has_pct) {
-            std::memcpy(p, s.data(), s.size());
-            return p + s.size();
-        }
+        if (!has_pct) return detail::copy_run(p, s.data(), s.size());
         for (const char c : s) {
             if (c == '%') {
                 std::memcpy(p, "%25", 3);
@@ -392,7 +426,7 @@ private:
         entries_.push_back(entry{off, mid - off, end - mid, key, name_pct, value_pct});
     }
 
-    std::string arena_;
+    detail::raw_buffer arena_;
     std::vector<entry> entries_;
     std::size_t pct_ = 0; ///< '%' written to the arena (an upper bound after erase())
 };

@@ -403,3 +403,98 @@ TEST_CASE("percent_recode_append equals encode(decode(x)) on generated input")
     }
     CHECK(checked > 10000);
 }
+
+TEST_CASE("percent_recode_append equals encode(decode(x)) on long, mostly unreserved input")
+{
+    // Long runs of unreserved characters go through the 16-byte scan (SSE2) and the inline copy
+    // of runs up to 32 bytes; their ends must be found and copied exactly.
+    const std::string unreserved_set =
+        "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-._~";
+    const std::string other =
+        std::string("%+ =&!*'/:?@`{\x7f\x80\xff/[", 20) + std::string(1, '\0');
+    std::uint32_t x = 88172645U;
+    const auto next = [&x] {
+        x ^= x << 13;
+        x ^= x >> 17;
+        x ^= x << 5;
+        return x;
+    };
+    std::size_t checked = 0;
+    for (int i = 0; i < 5000; ++i) {
+        std::string in;
+        const std::size_t len = next() % 200;
+        const std::uint32_t density = 2 + next() % 60; // one special byte in `density`
+        for (std::size_t k = 0; k < len; ++k) {
+            const std::uint32_t r = next();
+            if (r % density == 0) {
+                const char c = other[(r >> 8) % other.size()];
+                if (c == '%') {
+                    in += (r >> 20) % 2 == 0 ? "%41" : "%2f";
+                } else {
+                    in += c;
+                }
+            } else {
+                in += unreserved_set[(r >> 8) % unreserved_set.size()];
+            }
+        }
+        for (const bool plus : {false, true}) {
+            std::error_code ec_decode;
+            const std::string decoded =
+                oauth1::percent_decode(in, ec_decode, oauth1::decode_opts{plus});
+            REQUIRE_FALSE(ec_decode);
+            std::string recoded = "prefix";
+            std::error_code ec;
+            oauth1::percent_recode_append(in, recoded, ec, oauth1::decode_opts{plus});
+            INFO(in);
+            REQUIRE_FALSE(ec);
+            CHECK(recoded == "prefix" + oauth1::percent_encode(decoded));
+            ++checked;
+        }
+    }
+    CHECK(checked == 10000);
+}
+
+TEST_CASE("detail::unreserved_run finds the first reserved byte at every position")
+{
+    const std::string unreserved_set =
+        "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-._~";
+    std::size_t checked = 0;
+    for (std::size_t len = 0; len <= 48; ++len) {
+        std::string buf;
+        for (std::size_t i = 0; i < len; ++i) buf += unreserved_set[(i * 7 + len) % 66];
+        // All unreserved: the run is the whole buffer.
+        CHECK(oauth1::detail::unreserved_run(buf.data(), buf.data() + len) == len);
+        for (std::size_t pos = 0; pos < len; ++pos) {
+            for (int b = 0; b < 256; ++b) {
+                std::string s = buf;
+                s[pos] = static_cast<char>(b);
+                const std::size_t expected = oauth1::is_unreserved(s[pos]) ? len : pos;
+                const std::size_t got = oauth1::detail::unreserved_run(s.data(), s.data() + len);
+                if (got != expected) {
+                    INFO("len " << len << " pos " << pos << " byte " << b);
+                    CHECK(got == expected);
+                }
+                ++checked;
+            }
+        }
+        // The scan never looks past `end`: a reserved byte just beyond it does not count.
+        std::string longer = buf + "&";
+        CHECK(oauth1::detail::unreserved_run(longer.data(), longer.data() + len) == len);
+    }
+    CHECK(checked == 256 * (48 * 49 / 2));
+}
+
+TEST_CASE("detail::copy_run copies exactly n bytes for every n from 0 to 64")
+{
+    std::string src;
+    for (int i = 0; i < 64; ++i) src += static_cast<char>('A' + i % 26);
+    for (std::size_t n = 0; n <= 64; ++n) {
+        std::string dst(80, '#');
+        char* const end = oauth1::detail::copy_run(dst.data() + 4, src.data(), n);
+        INFO("n = " << n);
+        CHECK(end == dst.data() + 4 + n);
+        CHECK(dst.substr(0, 4) == "####");
+        CHECK(dst.substr(4, n) == src.substr(0, n));
+        CHECK(dst.substr(4 + n) == std::string(80 - 4 - n, '#'));
+    }
+}

@@ -98,7 +98,9 @@ OAUTH1_DECL void signing_core::prepare(const request& req, const sign_options& o
     }
     all.sort();
     base_string_uri_append(url, out.base_uri_);
-    signature_base_string_append(req.method, out.base_uri_, all, out.base_);
+    out.base_.resize(signature_base_string_bound(req.method, out.base_uri_, all));
+    char* const end = write_signature_base_string(req.method, out.base_uri_, all, out.base_.data());
+    out.base_.resize(static_cast<std::size_t>(end - out.base_.data()));
 }
 
 OAUTH1_DECL void signing_core::finish(const sign_options& opts, signed_request& out,
