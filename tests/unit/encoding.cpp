@@ -4,6 +4,7 @@
 #include <doctest/doctest.h>
 
 #include "support/vector_file.hpp"
+#include "support/xorshift.hpp"
 
 #include <cstddef>
 #include <cstdint>
@@ -363,18 +364,13 @@ TEST_CASE("percent_recode_append equals encode(decode(x)) on generated input")
     const std::string alphabet =
         std::string("aZ09-._~%+ =&!*'()/:?#[]@$,;\"<>\\^`{|}\x7f\x80\xc3\xa9") +
         std::string(1, '\0') + "2bBfF";
-    std::uint32_t x = 2463534242U;
+    oauth1_test::xorshift32 next(2463534242U);
     std::size_t checked = 0;
     for (int i = 0; i < 20000; ++i) {
         std::string in;
-        x ^= x << 13;
-        x ^= x >> 17;
-        x ^= x << 5;
-        const std::size_t len = x % 24;
+        const std::size_t len = next() % 24;
         for (std::size_t k = 0; k < len; ++k) {
-            x ^= x << 13;
-            x ^= x >> 17;
-            x ^= x << 5;
+            const std::uint32_t x = next();
             if (x % 5 == 0) {
                 static const char hex[] = "0123456789abcdefABCDEF";
                 in += '%';
@@ -412,13 +408,7 @@ TEST_CASE("percent_recode_append equals encode(decode(x)) on long, mostly unrese
         "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-._~";
     const std::string other =
         std::string("%+ =&!*'/:?@`{\x7f\x80\xff/[", 20) + std::string(1, '\0');
-    std::uint32_t x = 88172645U;
-    const auto next = [&x] {
-        x ^= x << 13;
-        x ^= x >> 17;
-        x ^= x << 5;
-        return x;
-    };
+    oauth1_test::xorshift32 next(88172645U);
     std::size_t checked = 0;
     for (int i = 0; i < 5000; ++i) {
         std::string in;

@@ -8,6 +8,8 @@
 #include <oauth1/client.hpp>
 #include <oauth1/provider.hpp>
 
+#include "support/xorshift.hpp"
+
 #include <algorithm>
 #include <atomic>
 #include <cstddef>
@@ -370,13 +372,7 @@ TEST_CASE("memory_nonce_store: agrees with a reference model on a long random wo
     constexpr std::size_t bound = 500;
     memory_nonce_store s(window, bound);
     std::map<std::tuple<std::string, std::string, std::uint64_t, std::string>, std::uint64_t> model;
-    std::uint32_t x = 0x9e3779b9U;
-    const auto next = [&x] {
-        x ^= x << 13;
-        x ^= x >> 17;
-        x ^= x << 5;
-        return x;
-    };
+    oauth1_test::xorshift32 next(0x9e3779b9U);
     std::uint64_t now = 1'000'000;
     std::size_t fresh_count = 0;
     std::size_t replay_count = 0;
