@@ -17,7 +17,9 @@
 #include <string_view>
 #include <system_error>
 
-#if defined(__SSE2__) || defined(_M_X64) || (defined(_M_IX86_FP) && _M_IX86_FP >= 2)
+// OAUTH1_NO_SIMD: use the portable scan everywhere (the tests build it both ways).
+#if !defined(OAUTH1_NO_SIMD) &&                                                                    \
+    (defined(__SSE2__) || defined(_M_X64) || (defined(_M_IX86_FP) && _M_IX86_FP >= 2))
 #include <emmintrin.h>
 #define OAUTH1_DETAIL_SSE2 1
 #endif
