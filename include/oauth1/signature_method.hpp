@@ -23,6 +23,8 @@
 #include <openssl/evp.h>
 #include <openssl/rsa.h>
 
+#include <array>
+#include <atomic>
 #include <cstddef>
 #include <optional>
 #include <string>
@@ -225,11 +227,171 @@ private:
     std::string signature_;
 };
 
+namespace detail {
+
+/// One RSASSA-PKCS1-v1_5 operation (RFC 3447 8.2), signing or verifying with one key and digest,
+/// set up once: the digest fetched, a digest context, and an EVP_PKEY_CTX after
+/// EVP_PKEY_{sign,verify}_init, the PKCS#1 v1.5 padding and the signature digest. Each use then
+/// only hashes the data and runs the RSA operation, without the fetches, context creations and
+/// context duplication that EVP_DigestSignInit / EVP_DigestSign repeat per call. The bytes are
+/// the same (PKCS#1 v1.5 signatures are deterministic). One user at a time: see rsa_context_pool.
+class rsa_pkcs1_context {
+public:
+    enum class operation { sign, verify };
+
+    /// False when OpenSSL refuses the key, digest or padding (e.g. a policy refusing SHA-1
+    /// signatures); its error queue says why and the context stays empty.
+    bool prepare(EVP_PKEY* key, const char* digest, operation op) noexcept
+    {
+        md_.reset(EVP_MD_fetch(nullptr, digest, nullptr));
+        hash_.reset(md_ ? EVP_MD_CTX_new() : nullptr);
+        pkey_.reset(hash_ ? EVP_PKEY_CTX_new_from_pkey(nullptr, key, nullptr) : nullptr);
+        const bool ok = pkey_ &&
+                        (op == operation::sign ? EVP_PKEY_sign_init(pkey_.get())
+                                               : EVP_PKEY_verify_init(pkey_.get())) == 1 &&
+                        EVP_PKEY_CTX_set_rsa_padding(pkey_.get(), RSA_PKCS1_PADDING) == 1 &&
+                        EVP_PKEY_CTX_set_signature_md(pkey_.get(), md_.get()) == 1;
+        if (!ok) reset();
+        return ok;
+    }
+    bool ready() const noexcept { return pkey_ != nullptr; }
+    void reset() noexcept
+    {
+        pkey_.reset();
+        hash_.reset();
+        md_.reset();
+    }
+
+    /// Signs `data`; `len` is the room at `sig` on entry and the signature's size on return.
+    bool sign(std::string_view data, unsigned char* sig, std::size_t& len) noexcept
+    {
+        unsigned char md[EVP_MAX_MD_SIZE];
+        unsigned int n = 0;
+        return hash(data, md, n) && EVP_PKEY_sign(pkey_.get(), sig, &len, md, n) == 1;
+    }
+
+    /// 1 when `sig` is a valid signature of `data`, 0 when not, negative on an OpenSSL error.
+    int verify(std::string_view data, const unsigned char* sig, std::size_t len) noexcept
+    {
+        unsigned char md[EVP_MAX_MD_SIZE];
+        unsigned int n = 0;
+        if (!hash(data, md, n)) return -1;
+        return EVP_PKEY_verify(pkey_.get(), sig, len, md, n);
+    }
+
+private:
+    bool hash(std::string_view data, unsigned char* md, unsigned int& n) noexcept
+    {
+        return EVP_DigestInit_ex2(hash_.get(), md_.get(), nullptr) == 1 &&
+               EVP_DigestUpdate(hash_.get(), data.data(), data.size()) == 1 &&
+               EVP_DigestFinal_ex(hash_.get(), md, &n) == 1;
+    }
+
+    evp_md_ptr md_;
+    evp_md_ctx_ptr hash_;
+    evp_pkey_ctx_ptr pkey_;
+};
+
+/// The prepared contexts of one RSA signer (one key, digest and operation), used by its const
+/// sign() or verify(), which several threads may call at once. A call takes a free slot without
+/// blocking (an atomic flag per slot) and prepares the slot's context on first use; when every
+/// slot is taken, or when the thread has its own default library context (using_global_libctx),
+/// the call prepares a context for itself alone. A context that failed is dropped, to be
+/// prepared again by the next call. Copies start empty (each copy prepares its own contexts);
+/// moves take the source's.
+class rsa_context_pool {
+    struct slot {
+        std::atomic<bool> busy{false};
+        rsa_pkcs1_context context;
+    };
+
+public:
+    static constexpr std::size_t slots = 4;
+
+    rsa_context_pool() noexcept = default;
+    rsa_context_pool(const rsa_context_pool& /*other*/) noexcept {}
+    rsa_context_pool(rsa_context_pool&& other) noexcept { take(other); }
+    rsa_context_pool& operator=(const rsa_context_pool& other) noexcept
+    {
+        if (this != &other) clear();
+        return *this;
+    }
+    rsa_context_pool& operator=(rsa_context_pool&& other) noexcept
+    {
+        if (this != &other) take(other);
+        return *this;
+    }
+    ~rsa_context_pool() = default;
+
+    /// A context for one call: a slot's, or the lease's own when none is free.
+    class lease {
+    public:
+        lease(rsa_context_pool& pool, EVP_PKEY* key, const char* digest,
+              rsa_pkcs1_context::operation op) noexcept
+        {
+            if (using_global_libctx()) slot_ = pool.try_take();
+            rsa_pkcs1_context& c = slot_ != nullptr ? slot_->context : own_;
+            if (c.ready() || c.prepare(key, digest, op)) context_ = &c;
+        }
+        lease(const lease&) = delete;
+        lease& operator=(const lease&) = delete;
+        ~lease()
+        {
+            if (slot_ == nullptr) return;
+            if (failed_) slot_->context.reset();
+            slot_->busy.store(false, std::memory_order_release);
+        }
+
+        /// The prepared context; null when preparing failed (OpenSSL's error queue says why).
+        rsa_pkcs1_context* get() const noexcept { return context_; }
+        /// After an OpenSSL failure: the slot's context is not used again.
+        void discard() noexcept { failed_ = true; }
+
+    private:
+        slot* slot_ = nullptr;
+        rsa_pkcs1_context own_;
+        rsa_pkcs1_context* context_ = nullptr;
+        bool failed_ = false;
+    };
+
+private:
+    slot* try_take() noexcept
+    {
+        for (slot& s : slots_)
+            if (!s.busy.load(std::memory_order_relaxed) &&
+                !s.busy.exchange(true, std::memory_order_acquire))
+                return &s;
+        return nullptr;
+    }
+    // Assignment and moves need exclusive access to both pools (no call may be running), as any
+    // non-const operation does.
+    void clear() noexcept
+    {
+        for (slot& s : slots_) s.context.reset();
+    }
+    void take(rsa_context_pool& other) noexcept
+    {
+        for (std::size_t i = 0; i < slots; ++i)
+            slots_[i].context = std::move(other.slots_[i].context);
+    }
+
+    std::array<slot, slots> slots_;
+};
+
+} // namespace detail
+
 /// RSA-SHA* (RFC 5849 3.4.3): RSASSA-PKCS1-v1_5 (RFC 3447 8.2) over the base string with the
 /// consumer's RSA private key, base64-encoded. Secrets are not used. Built from a private key it
 /// signs and verifies; built from a public key or certificate it only verifies.
 /// A system crypto policy that refuses the digest (e.g. SHA-1 signatures disabled) is reported as
 /// errc::crypto_policy_refused.
+///
+/// sign() and verify() reuse OpenSSL contexts prepared for this key on first use (a few, so that
+/// concurrent calls from several threads each get one; calls beyond those, and calls from a thread
+/// with its own default OSSL_LIB_CTX, prepare a context for that call). Like every const member
+/// function here they may be called from several threads at once; copies prepare their own
+/// contexts. The prepared contexts keep the provider implementations chosen when they were made:
+/// default properties changed later (EVP_set_default_properties) apply to new signers and copies.
 template <class Digest, signature_method Method>
 class rsa_signer {
 public:
@@ -268,21 +430,22 @@ public:
             ec = make_error_code(errc::invalid_argument);
             return;
         }
-        detail::evp_md_ctx_ptr ctx(EVP_MD_CTX_new());
-        EVP_PKEY_CTX* pctx = nullptr;
-        if (!ctx ||
-            EVP_DigestSignInit_ex(ctx.get(), &pctx, Digest::openssl_name, nullptr, nullptr, pkey,
-                                  nullptr) != 1 ||
-            EVP_PKEY_CTX_set_rsa_padding(pctx, RSA_PKCS1_PADDING) != 1) {
-            ec = refusal_or_failure();
-            return;
-        }
         std::size_t len = sizeof sig;
-        if (EVP_DigestSign(ctx.get(), sig, &len,
-                           reinterpret_cast<const unsigned char*>(base_string.data()),
-                           base_string.size()) != 1) {
-            ec = refusal_or_failure();
-            return;
+        bool signed_ok = false;
+        {
+            detail::rsa_context_pool::lease op(sign_contexts_, pkey, Digest::openssl_name,
+                                               detail::rsa_pkcs1_context::operation::sign);
+            signed_ok = op.get() != nullptr && op.get()->sign(base_string, sig, len);
+            if (!signed_ok) op.discard();
+        }
+        if (!signed_ok) {
+            // No prepared context, or it failed: the one-shot path decides, as it always did.
+            detail::clear_openssl_errors();
+            len = sizeof sig;
+            if (!digest_sign(pkey, base_string, sig, len)) {
+                ec = refusal_or_failure();
+                return;
+            }
         }
         detail::base64_append(sig, len, out);
     }
@@ -307,18 +470,24 @@ public:
             ec = make_error_code(errc::invalid_signature_encoding);
             return false;
         }
-        detail::evp_md_ctx_ptr ctx(EVP_MD_CTX_new());
-        EVP_PKEY_CTX* pctx = nullptr;
-        if (!ctx ||
-            EVP_DigestVerifyInit_ex(ctx.get(), &pctx, Digest::openssl_name, nullptr, nullptr, pkey,
-                                    nullptr) != 1 ||
-            EVP_PKEY_CTX_set_rsa_padding(pctx, RSA_PKCS1_PADDING) != 1) {
-            ec = refusal_or_failure();
-            return false;
+        const auto* sig = reinterpret_cast<const unsigned char*>(raw.data());
+        int r = -1;
+        {
+            detail::rsa_context_pool::lease op(verify_contexts_, pkey, Digest::openssl_name,
+                                               detail::rsa_pkcs1_context::operation::verify);
+            if (op.get() != nullptr) r = op.get()->verify(base_string, sig, raw.size());
+            if (r < 0) op.discard();
         }
-        const int r = EVP_DigestVerify(
-            ctx.get(), reinterpret_cast<const unsigned char*>(raw.data()), raw.size(),
-            reinterpret_cast<const unsigned char*>(base_string.data()), base_string.size());
+        if (r < 0) {
+            // No prepared context, or it failed (a mismatch is 0): the one-shot path decides.
+            detail::clear_openssl_errors();
+            bool init_failed = false;
+            r = digest_verify(pkey, base_string, sig, raw.size(), init_failed);
+            if (init_failed) {
+                ec = refusal_or_failure();
+                return false;
+            }
+        }
         // 0 is "signature does not match"; negative values are errors, which count as a mismatch
         // unless the policy refused the algorithm.
         if (r != 1) {
@@ -331,6 +500,37 @@ public:
     }
 
 private:
+    // The one-shot EVP_DigestSign / EVP_DigestVerify path with a fresh context, for when no
+    // prepared context can be made or one fails: a key that some provider only signs through
+    // EVP_DigestSign still works, and errors are classified exactly as before.
+    static bool digest_sign(EVP_PKEY* pkey, std::string_view data, unsigned char* sig,
+                            std::size_t& len) noexcept
+    {
+        detail::evp_md_ctx_ptr ctx(EVP_MD_CTX_new());
+        EVP_PKEY_CTX* pctx = nullptr;
+        return ctx &&
+               EVP_DigestSignInit_ex(ctx.get(), &pctx, Digest::openssl_name, nullptr, nullptr, pkey,
+                                     nullptr) == 1 &&
+               EVP_PKEY_CTX_set_rsa_padding(pctx, RSA_PKCS1_PADDING) == 1 &&
+               EVP_DigestSign(ctx.get(), sig, &len,
+                              reinterpret_cast<const unsigned char*>(data.data()),
+                              data.size()) == 1;
+    }
+    /// 1 when valid, 0 or negative when not; `init_failed` when no context could be set up.
+    static int digest_verify(EVP_PKEY* pkey, std::string_view data, const unsigned char* sig,
+                             std::size_t len, bool& init_failed) noexcept
+    {
+        detail::evp_md_ctx_ptr ctx(EVP_MD_CTX_new());
+        EVP_PKEY_CTX* pctx = nullptr;
+        init_failed = !ctx ||
+                      EVP_DigestVerifyInit_ex(ctx.get(), &pctx, Digest::openssl_name, nullptr,
+                                              nullptr, pkey, nullptr) != 1 ||
+                      EVP_PKEY_CTX_set_rsa_padding(pctx, RSA_PKCS1_PADDING) != 1;
+        if (init_failed) return -1;
+        return EVP_DigestVerify(ctx.get(), sig, len,
+                                reinterpret_cast<const unsigned char*>(data.data()), data.size());
+    }
+
     static std::error_code refusal_or_failure()
     {
         const bool refused = detail::last_error_is_policy_refusal();
@@ -340,6 +540,8 @@ private:
 
     private_key private_;
     public_key public_;
+    mutable detail::rsa_context_pool sign_contexts_;
+    mutable detail::rsa_context_pool verify_contexts_;
 };
 
 using rsa_sha1 = rsa_signer<detail::sha1_digest, signature_method::rsa_sha1>;

@@ -10,13 +10,17 @@
 #include <openssl/err.h>
 #include <openssl/evp.h>
 #include <openssl/provider.h>
+#include <openssl/rsa.h>
 
 #include <array>
+#include <atomic>
+#include <cstdint>
 #include <map>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <system_error>
+#include <thread>
 #include <type_traits>
 #include <utility>
 #include <vector>
@@ -476,6 +480,222 @@ TEST_CASE("RSA signatures have the key's size and verify with its public half")
     }
 }
 
+// The prepared RSA contexts (rsa_signer keeps them per signer, shared by concurrent const calls):
+// same bytes as a plain EVP_DigestSign, per-thread use, copies and moves, RSA-PSS keys.
+
+namespace {
+
+// The reference: RSASSA-PKCS1-v1_5 with a fresh EVP_MD_CTX and EVP_DigestSign, as oauth1 signed
+// before it prepared contexts, base64 by OpenSSL's encoder. Empty on failure.
+std::string reference_rsa_sign(const oauth1::private_key& key, const char* digest,
+                               std::string_view data)
+{
+    EVP_MD_CTX* ctx = EVP_MD_CTX_new();
+    EVP_PKEY_CTX* pctx = nullptr;
+    unsigned char sig[1024];
+    std::size_t len = sizeof sig;
+    const bool ok =
+        ctx != nullptr &&
+        EVP_DigestSignInit_ex(ctx, &pctx, digest, nullptr, nullptr, key.native_handle(), nullptr) ==
+            1 &&
+        EVP_PKEY_CTX_set_rsa_padding(pctx, RSA_PKCS1_PADDING) == 1 &&
+        EVP_DigestSign(ctx, sig, &len, reinterpret_cast<const unsigned char*>(data.data()),
+                       data.size()) == 1;
+    EVP_MD_CTX_free(ctx);
+    if (!ok) return {};
+    std::string b64(4 * ((len + 2) / 3) + 1, '\0');
+    b64.resize(static_cast<std::size_t>(
+        EVP_EncodeBlock(reinterpret_cast<unsigned char*>(b64.data()), sig, static_cast<int>(len))));
+    return b64;
+}
+
+// Deterministic base-string-like texts of many lengths (0 to ~1,200 bytes).
+std::vector<std::string> generated_base_strings(std::size_t count)
+{
+    constexpr std::string_view alphabet =
+        "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~%&=";
+    std::vector<std::string> out;
+    std::uint32_t x = 12345;
+    for (std::size_t i = 0; i < count; ++i) {
+        x = x * 1664525U + 1013904223U;
+        const std::size_t len = i < 2 ? i : (x >> 8) % 1200;
+        std::string s = "POST&https%3A%2F%2Fapi.example.com%2F" + std::to_string(i) + "&";
+        s.resize(len);
+        for (std::size_t j = std::min<std::size_t>(len, 40); j < len; ++j) {
+            x = x * 1664525U + 1013904223U;
+            s[j] = alphabet[(x >> 16) % alphabet.size()];
+        }
+        out.push_back(std::move(s));
+    }
+    return out;
+}
+
+template <class Signer>
+void check_against_reference(const oauth1::private_key& key, const char* digest)
+{
+    const Signer s(key);
+    // NOLINTNEXTLINE(performance-unnecessary-copy-initialization): the copy is what is tested
+    const Signer copy = s;
+    const std::vector<std::string> bases = generated_base_strings(40);
+    for (std::size_t i = 0; i < bases.size(); ++i) {
+        const std::string& base = bases[i];
+        CAPTURE(i);
+        CAPTURE(base.size());
+        const std::string expected = reference_rsa_sign(key, digest, base);
+        REQUIRE(!expected.empty());
+        // First use prepares the context, later uses reuse it; the copy has its own.
+        CHECK(sign_ok(s, base) == expected);
+        CHECK(sign_ok(s, base) == expected);
+        CHECK(sign_ok(copy, base) == expected);
+        CHECK(verify_quiet(s, base, expected));
+        CHECK_FALSE(verify_quiet(s, base + "x", expected));
+        CHECK(verify_quiet(copy, base, expected));
+    }
+    CHECK(ERR_peek_error() == 0);
+}
+
+} // namespace
+
+TEST_CASE("RSA signatures equal a plain EVP_DigestSign byte for byte")
+{
+    for (const char* file : {"bench_rsa1024.pem", "bench_rsa2048.pem"}) {
+        CAPTURE(file);
+        const oauth1::private_key key = oauth1::load_private_key_file(keys_dir + file);
+        REQUIRE(key.is_rsa());
+        check_against_reference<oauth1::rsa_sha1>(key, "SHA1");
+        check_against_reference<oauth1::rsa_sha256>(key, "SHA256");
+        check_against_reference<oauth1::rsa_sha512>(key, "SHA512");
+    }
+}
+
+TEST_CASE("one RSA signer shared by several threads signs and verifies correctly")
+{
+    const oauth1::private_key key = oauth1::load_private_key_file(keys_dir + "bench_rsa1024.pem");
+    const oauth1::rsa_sha1 shared(key);
+    const oauth1::any_signer shared_any = oauth1::rsa_sha256(key);
+    // Long texts too: hashing them takes as long as the RSA operation, so two calls sharing one
+    // digest context would produce wrong signatures.
+    std::vector<std::string> bases = generated_base_strings(8);
+    for (char c : {'a', 'b', 'c', 'd'}) bases.push_back(std::string(100000, c) + bases[1]);
+    std::vector<std::string> expected1;
+    std::vector<std::string> expected256;
+    for (const std::string& b : bases) {
+        expected1.push_back(reference_rsa_sign(key, "SHA1", b));
+        expected256.push_back(reference_rsa_sign(key, "SHA256", b));
+    }
+
+    // More threads than the signer keeps contexts for: some calls prepare their own.
+    constexpr int threads = 3 * static_cast<int>(oauth1::detail::rsa_context_pool::slots);
+    constexpr int rounds = 12;
+    std::atomic<int> good{0};
+    std::atomic<int> bad{0};
+    std::vector<std::thread> pool;
+    pool.reserve(threads);
+    for (int t = 0; t < threads; ++t) {
+        pool.emplace_back([&, t] {
+            std::string out;
+            std::error_code ec;
+            for (int r = 0; r < rounds; ++r) {
+                const std::size_t i = static_cast<std::size_t>(t + r) % bases.size();
+                out.clear();
+                shared.sign(bases[i], out, ec);
+                bool ok = !ec && out == expected1[i];
+                ok = ok && shared.verify(bases[i], out, ec) && !ec;
+                ok = ok && !shared.verify(bases[(i + 1) % bases.size()], out, ec) && !ec;
+                out.clear();
+                shared_any.sign(bases[i], out, ec);
+                ok = ok && !ec && out == expected256[i];
+                ok = ok && shared_any.verify(bases[i], out, ec) && !ec;
+                ok = ok && ERR_peek_error() == 0;
+                (ok ? good : bad).fetch_add(1, std::memory_order_relaxed);
+            }
+        });
+    }
+    for (std::thread& th : pool) th.join();
+    CHECK(bad.load() == 0);
+    CHECK(good.load() == threads * rounds);
+    // And the signer still works on this thread afterwards.
+    CHECK(sign_ok(shared, bases[3]) == expected1[3]);
+}
+
+TEST_CASE("copies and moves of an RSA signer sign with their own key")
+{
+    const oauth1::private_key k1024 = oauth1::load_private_key_file(keys_dir + "bench_rsa1024.pem");
+    const oauth1::private_key k2048 = oauth1::load_private_key_file(keys_dir + "bench_rsa2048.pem");
+    const std::string sig1024 = reference_rsa_sign(k1024, "SHA256", rfc_base);
+    const std::string sig2048 = reference_rsa_sign(k2048, "SHA256", rfc_base);
+    REQUIRE(!sig1024.empty());
+    REQUIRE(sig1024 != sig2048);
+
+    oauth1::rsa_sha256 a(k1024);
+    CHECK(sign_ok(a, rfc_base) == sig1024); // a has prepared contexts now
+    CHECK(verify_quiet(a, rfc_base, sig1024));
+
+    // Assignment replaces the key: contexts prepared for the old key must not be reused.
+    oauth1::rsa_sha256 b(k2048);
+    CHECK(sign_ok(b, rfc_base) == sig2048);
+    CHECK(verify_quiet(b, rfc_base, sig2048));
+    b = a;
+    CHECK(sign_ok(b, rfc_base) == sig1024);
+    CHECK(verify_quiet(b, rfc_base, sig1024));
+    CHECK_FALSE(verify_quiet(b, rfc_base, sig2048));
+
+    oauth1::rsa_sha256 c(k2048);
+    CHECK(sign_ok(c, rfc_base) == sig2048);
+    CHECK(verify_quiet(c, rfc_base, sig2048));
+    c = std::move(b);
+    CHECK(sign_ok(c, rfc_base) == sig1024);
+    CHECK(verify_quiet(c, rfc_base, sig1024));
+    CHECK_FALSE(verify_quiet(c, rfc_base, sig2048));
+
+    // Copy and move construction.
+    const oauth1::rsa_sha256 d = a; // NOLINT(performance-unnecessary-copy-initialization)
+    CHECK(sign_ok(d, rfc_base) == sig1024);
+    oauth1::rsa_sha256 e(k2048);
+    CHECK(sign_ok(e, rfc_base) == sig2048);
+    const oauth1::rsa_sha256 f = std::move(e);
+    CHECK(sign_ok(f, rfc_base) == sig2048);
+    CHECK(verify_quiet(f, rfc_base, sig2048));
+    // A moved-from signer has no key, as before.
+    std::error_code ec;
+    CHECK(sign(e, rfc_base, ec).empty()); // NOLINT(bugprone-use-after-move)
+    CHECK(ec == oauth1::errc::key_required);
+    CHECK(sign_ok(a, rfc_base) == sig1024);
+}
+
+TEST_CASE("RSA-PSS keys are refused as not RSA, for signing and verifying")
+{
+    // is_rsa() is EVP_PKEY_is_a("RSA"), which an RSASSA-PSS key (its own key type) is not.
+    const oauth1::detail::evp_pkey_ctx_ptr gen(
+        EVP_PKEY_CTX_new_from_name(nullptr, "RSA-PSS", nullptr));
+    EVP_PKEY* raw = nullptr;
+    REQUIRE(gen);
+    REQUIRE(EVP_PKEY_keygen_init(gen.get()) == 1);
+    REQUIRE(EVP_PKEY_CTX_set_rsa_keygen_bits(gen.get(), 1024) == 1);
+    REQUIRE(EVP_PKEY_generate(gen.get(), &raw) == 1);
+    const oauth1::private_key pss{oauth1::detail::evp_pkey_ptr(raw)};
+    CHECK(pss.bits() == 1024);
+    CHECK_FALSE(pss.is_rsa());
+    const oauth1::public_key pss_pub = pss.public_part();
+    CHECK_FALSE(pss_pub.is_rsa());
+
+    std::error_code ec;
+    std::string out = "unchanged";
+    oauth1::rsa_sha1(pss).sign(rfc_base, out, ec);
+    CHECK(ec == oauth1::errc::key_not_rsa);
+    oauth1::rsa_sha256(pss).sign(rfc_base, out, ec);
+    CHECK(ec == oauth1::errc::key_not_rsa);
+    oauth1::rsa_sha512(pss).sign(rfc_base, out, ec);
+    CHECK(ec == oauth1::errc::key_not_rsa);
+    CHECK(out == "unchanged");
+    CHECK_FALSE(verify(oauth1::rsa_sha256(pss_pub), rfc_base,
+                       rfc_signature(oauth1::signature_method::rsa_sha256), ec));
+    CHECK(ec == oauth1::errc::key_not_rsa);
+    CHECK_FALSE(oauth1::any_signer::make(oauth1::signature_method::rsa_sha1, "cs", pss, ec));
+    CHECK(ec == oauth1::errc::key_not_rsa);
+    CHECK(ERR_peek_error() == 0);
+}
+
 // ---------------------------------------------------------------------------------------------
 // any_signer.
 
@@ -566,12 +786,16 @@ TEST_CASE("any_signer::make errors")
 // provider re-exporting the default provider's algorithms except the SHA-1 digest. RSA signature
 // code then cannot obtain SHA-1 and reports "invalid digest" / "digest not allowed" -- the same
 // provider errors the RHEL policy and the FIPS provider produce. SHA-256 and SHA-512 still work.
+// The same provider can instead hide the RSA signature's sign and verify functions (keeping
+// EVP_DigestSign's): a provider whose keys sign only through EVP_DigestSign.
 
 namespace {
 
-class sha1_refusing_context {
+class restricted_context {
 public:
-    sha1_refusing_context()
+    enum class restriction { no_sha1, no_rsa_sign_verify };
+
+    explicit restricted_context(restriction what = restriction::no_sha1) : what_(what)
     {
         instance_ = this;
         ctx_ = OSSL_LIB_CTX_new();
@@ -585,9 +809,9 @@ public:
         previous_ = OSSL_LIB_CTX_set0_default(ctx_);
         active_ = previous_ != nullptr;
     }
-    sha1_refusing_context(const sha1_refusing_context&) = delete;
-    sha1_refusing_context& operator=(const sha1_refusing_context&) = delete;
-    ~sha1_refusing_context()
+    restricted_context(const restricted_context&) = delete;
+    restricted_context& operator=(const restricted_context&) = delete;
+    ~restricted_context()
     {
         if (active_) OSSL_LIB_CTX_set0_default(previous_);
         if (outer_ != nullptr) OSSL_PROVIDER_unload(outer_);
@@ -617,7 +841,7 @@ private:
     static const OSSL_ALGORITHM* query(void* /*provctx*/, int op, int* no_cache)
     {
         *no_cache = 0;
-        sha1_refusing_context& self = *instance_;
+        restricted_context& self = *instance_;
         auto it = self.tables_.find(op);
         if (it == self.tables_.end()) {
             int inner_no_cache = 0;
@@ -625,15 +849,39 @@ private:
                 OSSL_PROVIDER_query_operation(self.inner_, op, &inner_no_cache);
             std::vector<OSSL_ALGORITHM> table;
             for (; src != nullptr && src->algorithm_names != nullptr; ++src) {
-                if (op == OSSL_OP_DIGEST && is_sha1(src->algorithm_names)) continue;
+                if (self.what_ == restriction::no_sha1 && op == OSSL_OP_DIGEST &&
+                    is_sha1(src->algorithm_names))
+                    continue;
                 OSSL_ALGORITHM a = *src;
                 a.property_definition = "provider=oauth1-test-no-sha1";
+                if (self.what_ == restriction::no_rsa_sign_verify && op == OSSL_OP_SIGNATURE &&
+                    std::string_view(src->algorithm_names).substr(0, 4) == "RSA:")
+                    a.implementation = self.without_sign_verify(src->implementation);
                 table.push_back(a);
             }
             table.push_back(OSSL_ALGORITHM{nullptr, nullptr, nullptr, nullptr});
             it = self.tables_.emplace(op, std::move(table)).first;
         }
         return it->second.data();
+    }
+
+    // The dispatch table minus EVP_PKEY_sign/verify's functions (EVP_DigestSign's stay).
+    const OSSL_DISPATCH* without_sign_verify(const OSSL_DISPATCH* fns)
+    {
+        std::vector<OSSL_DISPATCH> kept;
+        for (; fns->function_id != 0; ++fns) {
+            switch (fns->function_id) {
+            case OSSL_FUNC_SIGNATURE_SIGN_INIT:
+            case OSSL_FUNC_SIGNATURE_SIGN:
+            case OSSL_FUNC_SIGNATURE_VERIFY_INIT:
+            case OSSL_FUNC_SIGNATURE_VERIFY:
+            case OSSL_FUNC_SIGNATURE_VERIFY_RECOVER_INIT:
+            case OSSL_FUNC_SIGNATURE_VERIFY_RECOVER: break;
+            default: kept.push_back(*fns);
+            }
+        }
+        kept.push_back(OSSL_DISPATCH{0, nullptr});
+        return dispatches_.emplace_back(std::move(kept)).data();
     }
 
     static int init(const OSSL_CORE_HANDLE* /*handle*/, const OSSL_DISPATCH* /*in*/,
@@ -649,13 +897,15 @@ private:
         return 1;
     }
 
-    static inline sha1_refusing_context* instance_ = nullptr;
+    static inline restricted_context* instance_ = nullptr;
+    restriction what_;
     OSSL_LIB_CTX* ctx_ = nullptr;
     OSSL_LIB_CTX* previous_ = nullptr;
     OSSL_PROVIDER* inner_ = nullptr;
     OSSL_PROVIDER* outer_ = nullptr;
     bool active_ = false;
     std::map<int, std::vector<OSSL_ALGORITHM>> tables_;
+    std::vector<std::vector<OSSL_DISPATCH>> dispatches_;
 };
 
 } // namespace
@@ -669,7 +919,7 @@ TEST_CASE("a crypto policy refusing SHA-1 signatures gives errc::crypto_policy_r
     const std::string sig1(rfc_signature(oauth1::signature_method::rsa_sha1));
     std::error_code ec;
     {
-        const sha1_refusing_context policy;
+        const restricted_context policy;
         REQUIRE_MESSAGE(policy.active(), "could not set up the SHA-1-refusing OpenSSL context");
 
         std::string out = "unchanged";
@@ -701,4 +951,82 @@ TEST_CASE("a crypto policy refusing SHA-1 signatures gives errc::crypto_policy_r
     // Back in the normal context SHA-1 signs again.
     CHECK(sign(s1, rfc_base, ec) == sig1);
     CHECK(!ec);
+}
+
+TEST_CASE("prepared RSA contexts do not bypass a thread's own library context")
+{
+    // Both signers prepare their contexts here, in the global library context.
+    const oauth1::rsa_sha1 s1(oauthlib_key());
+    const oauth1::rsa_sha256 s256(oauthlib_key());
+    const std::string sig1(rfc_signature(oauth1::signature_method::rsa_sha1));
+    const std::string sig256(rfc_signature(oauth1::signature_method::rsa_sha256));
+    // Made here but first used in the thread's own context below.
+    const oauth1::rsa_sha256 fresh(oauthlib_key());
+    std::error_code ec;
+    CHECK(sign(s1, rfc_base, ec) == sig1);
+    CHECK(verify(s1, rfc_base, sig1, ec));
+    CHECK(sign(s256, rfc_base, ec) == sig256);
+    {
+        const restricted_context policy;
+        REQUIRE_MESSAGE(policy.active(), "could not set up the SHA-1-refusing OpenSSL context");
+        // The SHA-1 contexts prepared before are not used: the thread's context refuses SHA-1.
+        std::string out = "unchanged";
+        s1.sign(rfc_base, out, ec);
+        CHECK(ec == oauth1::errc::crypto_policy_refused);
+        CHECK(out == "unchanged");
+        CHECK_FALSE(verify(s1, rfc_base, sig1, ec));
+        CHECK(ec == oauth1::errc::crypto_policy_refused);
+        CHECK(ERR_peek_error() == 0);
+        CHECK(sign(s256, rfc_base, ec) == sig256);
+        CHECK(!ec);
+        CHECK(verify(s256, rfc_base, sig256, ec));
+
+        // A signer first used in this context keeps nothing made in it (it is freed below).
+        CHECK(sign(fresh, rfc_base, ec) == sig256);
+        CHECK(verify(fresh, rfc_base, sig256, ec));
+    }
+    // Back in the global context: everything signs and verifies, SHA-1 included.
+    CHECK(sign(fresh, rfc_base, ec) == sig256);
+    CHECK(!ec);
+    CHECK(verify(fresh, rfc_base, sig256, ec));
+    CHECK(sign(s1, rfc_base, ec) == sig1);
+    CHECK(!ec);
+    CHECK(verify(s1, rfc_base, sig1, ec));
+    CHECK(sign(s256, rfc_base, ec) == sig256);
+}
+
+TEST_CASE("keys that a provider signs only through EVP_DigestSign still sign and verify")
+{
+    const oauth1::rsa_sha1 s1(oauthlib_key());
+    const oauth1::rsa_sha256 s256(oauthlib_key());
+    const std::string sig1(rfc_signature(oauth1::signature_method::rsa_sha1));
+    const std::string sig256(rfc_signature(oauth1::signature_method::rsa_sha256));
+    std::error_code ec;
+    CHECK(sign(s256, rfc_base, ec) == sig256); // prepared in the global context
+    {
+        const restricted_context provider(restricted_context::restriction::no_rsa_sign_verify);
+        REQUIRE_MESSAGE(provider.active(), "could not set up the restricted OpenSSL context");
+        // Control: here no context can be prepared for EVP_PKEY_sign / EVP_PKEY_verify.
+        const oauth1::detail::evp_pkey_ctx_ptr pctx(
+            EVP_PKEY_CTX_new_from_pkey(nullptr, oauthlib_key().native_handle(), nullptr));
+        REQUIRE(pctx);
+        CHECK(EVP_PKEY_sign_init(pctx.get()) != 1);
+        CHECK(EVP_PKEY_verify_init(pctx.get()) != 1);
+        ERR_clear_error();
+
+        // The one-shot EVP_DigestSign path takes over, with the same bytes and no error left.
+        CHECK(sign(s1, rfc_base, ec) == sig1);
+        CHECK(!ec);
+        CHECK(sign(s256, rfc_base, ec) == sig256);
+        CHECK(!ec);
+        CHECK(verify(s1, rfc_base, sig1, ec));
+        CHECK(!ec);
+        CHECK(verify(s256, rfc_base, sig256, ec));
+        CHECK(!ec);
+        CHECK_FALSE(verify(s256, std::string(rfc_base) + "x", sig256, ec));
+        CHECK(!ec);
+        CHECK(ERR_peek_error() == 0);
+    }
+    CHECK(sign(s1, rfc_base, ec) == sig1);
+    CHECK(verify(s256, rfc_base, sig256, ec));
 }

@@ -8,6 +8,7 @@
 #define OAUTH1_DETAIL_OPENSSL_HPP
 
 #include <openssl/bio.h>
+#include <openssl/crypto.h>
 #include <openssl/decoder.h>
 #include <openssl/encoder.h>
 #include <openssl/err.h>
@@ -32,6 +33,9 @@ struct evp_pkey_deleter {
 };
 struct evp_pkey_ctx_deleter {
     void operator()(EVP_PKEY_CTX* p) const noexcept { EVP_PKEY_CTX_free(p); }
+};
+struct evp_md_deleter {
+    void operator()(EVP_MD* p) const noexcept { EVP_MD_free(p); }
 };
 struct evp_md_ctx_deleter {
     void operator()(EVP_MD_CTX* p) const noexcept { EVP_MD_CTX_free(p); }
@@ -61,6 +65,7 @@ struct openssl_free_deleter {
 
 using evp_pkey_ptr = std::unique_ptr<EVP_PKEY, evp_pkey_deleter>;
 using evp_pkey_ctx_ptr = std::unique_ptr<EVP_PKEY_CTX, evp_pkey_ctx_deleter>;
+using evp_md_ptr = std::unique_ptr<EVP_MD, evp_md_deleter>;
 using evp_md_ctx_ptr = std::unique_ptr<EVP_MD_CTX, evp_md_ctx_deleter>;
 using evp_mac_ptr = std::unique_ptr<EVP_MAC, evp_mac_deleter>;
 using evp_mac_ctx_ptr = std::unique_ptr<EVP_MAC_CTX, evp_mac_ctx_deleter>;
@@ -69,6 +74,15 @@ using x509_ptr = std::unique_ptr<X509, x509_deleter>;
 using ossl_decoder_ctx_ptr = std::unique_ptr<OSSL_DECODER_CTX, ossl_decoder_ctx_deleter>;
 using ossl_encoder_ctx_ptr = std::unique_ptr<OSSL_ENCODER_CTX, ossl_encoder_ctx_deleter>;
 using openssl_bytes_ptr = std::unique_ptr<unsigned char, openssl_free_deleter>;
+
+/// True when this thread uses OpenSSL's global default library context, i.e. it has not made
+/// another one its default with OSSL_LIB_CTX_set0_default (which, given null, changes nothing and
+/// returns the current one). Objects fetched in the global context stay valid until exit; a
+/// thread's own context may be freed at any time, so nothing made in it may be kept.
+inline bool using_global_libctx() noexcept
+{
+    return OSSL_LIB_CTX_set0_default(nullptr) == OSSL_LIB_CTX_get0_global_default();
+}
 
 /// Empties this thread's OpenSSL error queue. Call it on every exit path of a function that
 /// called OpenSSL, so a stale error is never reported by an unrelated later call.
