@@ -95,22 +95,6 @@ inline void form_append(const parameter_list& params, std::string& out)
     params.normalize_append(out);
 }
 
-namespace detail {
-/// '"', '\\', CR, LF and NUL: where a quoted-string's scan must stop.
-struct quoted_stop_table {
-    bool v[256];
-    constexpr quoted_stop_table() : v{}
-    {
-        v[static_cast<unsigned char>('"')] = true;
-        v[static_cast<unsigned char>('\\')] = true;
-        v[static_cast<unsigned char>('\r')] = true;
-        v[static_cast<unsigned char>('\n')] = true;
-        v[0] = true;
-    }
-};
-inline constexpr quoted_stop_table quoted_stop{};
-} // namespace detail
-
 /// A parsed Authorization header (RFC 5849 3.5.1).
 struct parsed_authorization {
     /// The realm, when the header had one (decoded from its quoted-string form).
@@ -151,7 +135,11 @@ inline void parse_authorization_header(std::string_view value, parsed_authorizat
         while (i < n && (detail::is_ows(value[i]) || value[i] == ',')) ++i;
         if (i >= n) break;
         const std::size_t name_begin = i;
-        while (i < n && value[i] != '=' && value[i] != ',' && !detail::is_ows(value[i])) ++i;
+        // A name ends at '=', ',' or whitespace; CR, LF or NUL in it refuses the header.
+        i += detail::find_first_of_bytes<'=', ',', ' ', '\t', '\r', '\n', '\0'>(value.data() + i,
+                                                                                value.data() + n);
+        if (i < n && (value[i] == '\r' || value[i] == '\n' || value[i] == '\0'))
+            return fail(errc::invalid_authorization_header);
         const std::string_view name = value.substr(name_begin, i - name_begin);
         while (i < n && detail::is_ows(value[i])) ++i;
         if (name.empty() || i >= n || value[i] != '=')
@@ -167,7 +155,8 @@ inline void parse_authorization_header(std::string_view value, parsed_authorizat
             bool has_escape = false;
             while (i < n) {
                 // Most values hold no '"' or '\\' before their end: skip to the next of either.
-                while (i < n && !detail::quoted_stop.v[static_cast<unsigned char>(value[i])]) ++i;
+                i += detail::find_first_of_bytes<'"', '\\', '\r', '\n', '\0'>(value.data() + i,
+                                                                              value.data() + n);
                 if (i >= n) break;
                 const char c = value[i++];
                 if (c == '"') {
@@ -199,9 +188,8 @@ inline void parse_authorization_header(std::string_view value, parsed_authorizat
         // After a value only whitespace and then ',' or the end may follow.
         while (i < n && detail::is_ows(value[i])) ++i;
         if (i < n && value[i] != ',') return fail(errc::invalid_authorization_header);
-        // (A quoted value was checked for CR, LF and NUL while it was scanned.)
-        if (detail::has_header_breaking_char(name) ||
-            (!quoted && detail::has_header_breaking_char(unquoted)))
+        // (The name and a quoted value were checked for CR, LF and NUL while they were scanned.)
+        if (!quoted && detail::has_header_breaking_char(unquoted))
             return fail(errc::invalid_authorization_header);
         if (name == "realm") {
             if (result.realm) return fail(errc::duplicate_protocol_parameter);

@@ -134,6 +134,34 @@ inline std::size_t unreserved_run(const char* p, const char* end) noexcept
     return static_cast<std::size_t>(p - begin);
 }
 
+/// Offset of the first byte in [p, end) equal to one of `Stops` (end - p when there is none).
+/// Sixteen bytes at a time with SSE2.
+template <char... Stops>
+inline std::size_t find_first_of_bytes(const char* p, const char* end) noexcept
+{
+    const char* const begin = p;
+#if defined(OAUTH1_DETAIL_SSE2)
+    while (end - p >= 16) {
+        const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p));
+        __m128i hit = _mm_setzero_si128();
+        ((hit = _mm_or_si128(hit, _mm_cmpeq_epi8(v, _mm_set1_epi8(Stops)))), ...);
+        const auto mask = static_cast<unsigned>(_mm_movemask_epi8(hit));
+        if (mask != 0) {
+#if defined(__GNUC__) || defined(__clang__)
+            return static_cast<std::size_t>(p - begin) + static_cast<unsigned>(__builtin_ctz(mask));
+#else
+            unsigned i = 0;
+            while (((mask >> i) & 1U) == 0) ++i;
+            return static_cast<std::size_t>(p - begin) + i;
+#endif
+        }
+        p += 16;
+    }
+#endif
+    while (p != end && ((*p != Stops) && ...)) ++p;
+    return static_cast<std::size_t>(p - begin);
+}
+
 /// Copies `n` bytes from `src` to `dst` (not overlapping) and returns dst + n. Runs of up to 32
 /// bytes (most parameter names and values) are copied inline with overlapping 8-byte moves
 /// instead of a call to memcpy.

@@ -418,6 +418,8 @@ private:
     /// Records the parameter whose encoded name is arena_[off, mid) and value [mid, end).
     void push(std::size_t off, std::size_t mid, std::size_t end, bool name_pct, bool value_pct)
     {
+        // The sort key: the name's first 8 bytes, big-endian, zero-padded (see sort()). Built
+        // byte by byte: an 8-byte load of bytes just written would stall store forwarding.
         const std::size_t n = mid - off < 8 ? mid - off : 8;
         const char* name = arena_.data() + off;
         std::uint64_t key = 0;

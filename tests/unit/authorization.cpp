@@ -328,6 +328,9 @@ TEST_CASE("parse rejects malformed headers")
               std::string_view("OAuth a=\"x\0y\"", 13), std::string_view("OAuth a=\"\\\r\""),
               std::string_view("OAuth a\r\nb=\"1\""), std::string_view("OAuth a\nb=\"1\""),
               std::string_view("OAuth a\0b=\"1\"", 13),
+              // past the first 16 bytes of a name or a value (the 16-byte scans)
+              std::string_view("OAuth oauth_consumer_key_long\r\n=\"1\""),
+              std::string_view("OAuth oauth_nonce=\"0123456789abcdefghij\rx\""),
               std::string_view("OAuth a=\"1\", realm=\"r\r\n\"")}) {
             check_rejected(h, errc::invalid_authorization_header);
         }

@@ -488,3 +488,41 @@ TEST_CASE("detail::copy_run copies exactly n bytes for every n from 0 to 64")
         CHECK(dst.substr(4 + n) == std::string(80 - 4 - n, '#'));
     }
 }
+
+TEST_CASE("detail::find_first_of_bytes finds the first stop byte at every position")
+{
+    std::size_t checked = 0;
+    for (std::size_t len = 0; len <= 40; ++len) {
+        const std::string plain(len, 'a');
+        CHECK(oauth1::detail::find_first_of_bytes<'"', '\\', '\r', '\n', '\0'>(
+                  plain.data(), plain.data() + len) == len);
+        for (std::size_t pos = 0; pos < len; ++pos) {
+            for (int b = 0; b < 256; ++b) {
+                std::string s = plain;
+                s[pos] = static_cast<char>(b);
+                const char c = s[pos];
+                const bool stop = c == '"' || c == '\\' || c == '\r' || c == '\n' || c == '\0';
+                const std::size_t got =
+                    oauth1::detail::find_first_of_bytes<'"', '\\', '\r', '\n', '\0'>(
+                        s.data(), s.data() + len);
+                if (got != (stop ? pos : len)) {
+                    INFO("len " << len << " pos " << pos << " byte " << b);
+                    CHECK(got == (stop ? pos : len));
+                }
+                ++checked;
+            }
+            // The first of two stop bytes is found.
+            if (pos + 1 < len) {
+                std::string two = plain;
+                two[pos] = '=';
+                two[len - 1] = ',';
+                CHECK(oauth1::detail::find_first_of_bytes<'=', ','>(two.data(), two.data() + len) ==
+                      pos);
+            }
+        }
+        // Nothing past `end` is looked at.
+        const std::string longer = plain + "\"";
+        CHECK(oauth1::detail::find_first_of_bytes<'"'>(longer.data(), longer.data() + len) == len);
+    }
+    CHECK(checked == 256 * (40 * 41 / 2));
+}
