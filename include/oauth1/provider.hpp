@@ -187,6 +187,12 @@ private:
     signature_method hmac_method_ = signature_method::plaintext;
     std::string hmac_consumer_secret_;
     std::string hmac_token_secret_;
+    // The RSA verifier (with its prepared OpenSSL contexts) of the last (method, public key),
+    // reused while they repeat. The signer holds a reference to the key, so its address cannot
+    // be reused by another key while it is cached.
+    std::optional<any_signer> rsa_;
+    signature_method rsa_method_ = signature_method::plaintext;
+    const void* rsa_key_ = nullptr;
 };
 
 namespace detail {
@@ -503,12 +509,18 @@ public:
                        "no RSA public key registered for this consumer");
                 return;
             }
-            if (m == signature_method::rsa_sha1)
-                valid = rsa_sha1(cc.rsa_key).verify(base, r.signature_, sig_ec);
-            else if (m == signature_method::rsa_sha256)
-                valid = rsa_sha256(cc.rsa_key).verify(base, r.signature_, sig_ec);
-            else
-                valid = rsa_sha512(cc.rsa_key).verify(base, r.signature_, sig_ec);
+            if (!r.rsa_ || r.rsa_method_ != m || r.rsa_key_ != cc.rsa_key.native_handle()) {
+                r.rsa_.reset();
+                if (m == signature_method::rsa_sha1)
+                    r.rsa_.emplace(rsa_sha1(cc.rsa_key));
+                else if (m == signature_method::rsa_sha256)
+                    r.rsa_.emplace(rsa_sha256(cc.rsa_key));
+                else
+                    r.rsa_.emplace(rsa_sha512(cc.rsa_key));
+                r.rsa_method_ = m;
+                r.rsa_key_ = cc.rsa_key.native_handle();
+            }
+            valid = r.rsa_->verify(base, r.signature_, sig_ec);
             break;
         }
         if (sig_ec == errc::crypto_policy_refused) {

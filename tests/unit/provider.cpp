@@ -947,6 +947,53 @@ TEST_CASE(
     CHECK(failed.problem->signature_base_string == s.base_string());
 }
 
+TEST_CASE("one verify_result reused across RSA consumers, keys and methods")
+{
+    // verify(req, opts, result, ec) keeps the last RSA verifier (and its prepared OpenSSL
+    // contexts) in the result while the method and the public key repeat; a change of either
+    // must never verify with the previous key.
+    const oauth1::private_key key_a =
+        oauth1::load_private_key_file(data_path("keys/bench_rsa1024.pem"));
+    const oauth1::private_key key_b =
+        oauth1::load_private_key_file(data_path("keys/bench_rsa2048.pem"));
+    directory d;
+    d.consumers["a"] = {"", key_a.public_part(), oauth1::method_set::all()};
+    d.consumers["b"] = {"", key_b.public_part(), oauth1::method_set::all()};
+    oauth1::memory_nonce_store store;
+    const std::uint64_t now = 1'700'000'000;
+    const test_verifier<> v(d.consumer_fn(), d.token_fn(), store, fixed_clock{now});
+    oauth1::verify_result r;
+    int nonce = 0;
+    const auto check = [&](const std::string& consumer, const oauth1::private_key& key,
+                           oauth1::signature_method m, std::optional<problem> expected) {
+        oauth1::client c(consumer, oauth1::any_signer::make(m, {}, key));
+        oauth1::sign_options o;
+        const std::string n = "nonce" + std::to_string(++nonce);
+        o.nonce = n;
+        o.timestamp = now;
+        const std::string url = "https://jira.example.com/rest/api/2/issue/JJ-2";
+        const auto s = c.sign({"GET", url}, o);
+        std::error_code ec;
+        v.verify({"GET", url, {}, {}, s.authorization()}, options(token_requirement::optional), r,
+                 ec);
+        CHECK_FALSE(ec);
+        INFO(consumer << " " << oauth1::to_string(m));
+        check_outcome(r, expected);
+    };
+    check("a", key_a, oauth1::signature_method::rsa_sha1, std::nullopt);
+    check("a", key_a, oauth1::signature_method::rsa_sha1, std::nullopt);
+    check("a", key_a, oauth1::signature_method::rsa_sha256, std::nullopt);
+    check("b", key_b, oauth1::signature_method::rsa_sha256, std::nullopt);
+    // Signed with a's key but sent as b right after b: b's key decides.
+    check("b", key_a, oauth1::signature_method::rsa_sha256, problem::signature_invalid);
+    check("a", key_a, oauth1::signature_method::rsa_sha512, std::nullopt);
+    check("a", key_b, oauth1::signature_method::rsa_sha512, problem::signature_invalid);
+    // b's key replaced by a's (a new public_key object): the new key decides.
+    d.consumers["b"].rsa_key = key_a.public_part();
+    check("b", key_a, oauth1::signature_method::rsa_sha1, std::nullopt);
+    check("b", key_b, oauth1::signature_method::rsa_sha1, problem::signature_invalid);
+}
+
 TEST_CASE("timestamps outside the window are refused with the acceptable range")
 {
     const vector_case vc = signing_vectors()[4]; // 5 protected resource
