@@ -464,25 +464,35 @@ public:
             ec = make_error_code(errc::key_not_rsa);
             return false;
         }
-        std::string raw;
-        raw.reserve(signature.size());
-        if (!detail::base64_decode_append(signature, raw)) {
+        // Decoded on the stack (16384-bit keys at most, as in sign()): no allocation. A longer
+        // signature cannot match any supported key, but its encoding is still checked.
+        unsigned char raw_sig[2048];
+        std::size_t raw_size = 0;
+        bool too_long = false;
+        if (!detail::base64_decode_each(signature, [&](unsigned char b) {
+                if (raw_size < sizeof raw_sig) {
+                    raw_sig[raw_size++] = b;
+                } else {
+                    too_long = true;
+                }
+            })) {
             ec = make_error_code(errc::invalid_signature_encoding);
             return false;
         }
-        const auto* sig = reinterpret_cast<const unsigned char*>(raw.data());
+        if (too_long) return false;
+        const unsigned char* const sig = raw_sig;
         int r = -1;
         {
             detail::rsa_context_pool::lease op(verify_contexts_, pkey, Digest::openssl_name,
                                                detail::rsa_pkcs1_context::operation::verify);
-            if (op.get() != nullptr) r = op.get()->verify(base_string, sig, raw.size());
+            if (op.get() != nullptr) r = op.get()->verify(base_string, sig, raw_size);
             if (r < 0) op.discard();
         }
         if (r < 0) {
             // No prepared context, or it failed (a mismatch is 0): the one-shot path decides.
             detail::clear_openssl_errors();
             bool init_failed = false;
-            r = digest_verify(pkey, base_string, sig, raw.size(), init_failed);
+            r = digest_verify(pkey, base_string, sig, raw_size, init_failed);
             if (init_failed) {
                 ec = refusal_or_failure();
                 return false;

@@ -455,6 +455,17 @@ TEST_CASE("RSA verify: invalid base64, wrong key, wrong digest")
     CHECK_FALSE(verify(s, rfc_base, changed, ec));
     CHECK(ec != oauth1::errc::invalid_signature_encoding);
 
+    // Longer than any supported key's signature (2,048 bytes decoded): false without an error,
+    // but its encoding is still checked to the end.
+    const std::string raw_long(3000, 'x');
+    std::string long_sig;
+    oauth1::detail::base64_append(reinterpret_cast<const unsigned char*>(raw_long.data()),
+                                  raw_long.size(), long_sig);
+    CHECK_FALSE(verify(s, rfc_base, long_sig, ec));
+    CHECK_FALSE(ec);
+    CHECK_FALSE(verify(s, rfc_base, long_sig + "!", ec));
+    CHECK(ec == oauth1::errc::invalid_signature_encoding);
+
     // Another key does not verify; another digest does not verify.
     const oauth1::rsa_sha1 other(oauth1::load_public_key_file(keys_dir + "bench_rsa1024_pub.pem"));
     CHECK_FALSE(verify(other, rfc_base, good, ec));

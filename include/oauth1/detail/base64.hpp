@@ -65,9 +65,10 @@ inline int base64_value(char c) noexcept
 }
 
 /// Strict decoding: the standard alphabet, length a multiple of 4 after skipping ASCII whitespace
-/// when `skip_whitespace`, padding only at the end. Appends to `out`; returns false on bad input.
-inline bool base64_decode_append(std::string_view in, std::string& out,
-                                 bool skip_whitespace = false)
+/// when `skip_whitespace`, padding only at the end. Calls `sink(byte)` for each decoded byte, in
+/// order; returns false on bad input (after the bytes before the fault).
+template <class Sink>
+bool base64_decode_each(std::string_view in, Sink&& sink, bool skip_whitespace = false)
 {
     std::uint32_t acc = 0;
     int bits = 0;
@@ -88,12 +89,20 @@ inline bool base64_decode_append(std::string_view in, std::string& out,
         bits += 6;
         if (bits >= 8) {
             bits -= 8;
-            out.push_back(static_cast<char>((acc >> bits) & 0xFFU));
+            sink(static_cast<unsigned char>((acc >> bits) & 0xFFU));
         }
     }
     if (count % 4 != 0) return false;
     // Non-zero leftover bits mean a non-canonical encoding.
     return (acc & ((1U << bits) - 1U)) == 0;
+}
+
+/// As base64_decode_each, appending the bytes to `out`.
+inline bool base64_decode_append(std::string_view in, std::string& out,
+                                 bool skip_whitespace = false)
+{
+    return base64_decode_each(
+        in, [&out](unsigned char b) { out.push_back(static_cast<char>(b)); }, skip_whitespace);
 }
 
 } // namespace oauth1::detail
