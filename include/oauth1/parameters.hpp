@@ -310,6 +310,26 @@ public:
         return n;
     }
 
+    /// The first encoded name that starts with `prefix` and occurs more than once (the first
+    /// occurrence, in list order); empty when there is none.
+    std::string_view first_repeated_name(std::string_view prefix) const noexcept
+    {
+        const char* const a = arena_.data();
+        for (std::size_t i = 0; i < entries_.size(); ++i) {
+            const entry& x = entries_[i];
+            if (x.name_size < prefix.size() ||
+                (!prefix.empty() && std::memcmp(a + x.offset, prefix.data(), prefix.size()) != 0))
+                continue;
+            for (std::size_t j = i + 1; j < entries_.size(); ++j) {
+                const entry& y = entries_[j];
+                if (y.key == x.key && y.name_size == x.name_size &&
+                    (x.name_size == 0 || std::memcmp(a + y.offset, a + x.offset, x.name_size) == 0))
+                    return {a + x.offset, x.name_size};
+            }
+        }
+        return {};
+    }
+
     /// Sets `value` to the (encoded) value of the first parameter named `encoded_name`; returns
     /// false, leaving `value` alone, when there is none.
     bool find(std::string_view encoded_name, std::string_view& value) const noexcept

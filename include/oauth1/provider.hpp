@@ -42,6 +42,7 @@
 #include <system_error>
 #include <type_traits>
 #include <utility>
+#include <variant>
 #include <vector>
 
 namespace oauth1 {
@@ -183,7 +184,9 @@ private:
     std::string body_hash_;
     // The HMAC key schedule of the last (method, consumer secret, token secret), reused while
     // they repeat (requests of one client in a row).
-    std::optional<any_signer> hmac_;
+    // Only the HMAC signers: the verification of an HMAC request then does not carry the RSA
+    // verifier's code and stack frame (any_signer's visit would).
+    std::variant<std::monostate, hmac_sha1, hmac_sha256, hmac_sha512> hmac_;
     signature_method hmac_method_ = signature_method::plaintext;
     std::string hmac_consumer_secret_;
     std::string hmac_token_secret_;
@@ -345,12 +348,11 @@ public:
         const parameter_list no_parameters;
         if (sources == 0) source = &no_parameters;
         // Duplicated protocol parameters are ambiguous: refuse them.
-        for (const parameter_view p : *source) {
-            if (detail::starts_with_oauth(p.name) && source->count(p.name) > 1) {
-                refuse(problem::parameter_rejected, "protocol parameter repeated")
-                    .parameters_rejected.emplace_back(p.name);
-                return;
-            }
+        const std::string_view repeated = source->first_repeated_name("oauth_");
+        if (!repeated.empty()) {
+            refuse(problem::parameter_rejected, "protocol parameter repeated")
+                .parameters_rejected.emplace_back(repeated);
+            return;
         }
         const auto get = [source](std::string_view name, std::string& out) {
             std::string_view enc;
@@ -483,20 +485,28 @@ public:
         case signature_method::hmac_sha1:
         case signature_method::hmac_sha256:
         case signature_method::hmac_sha512:
-            if (!r.hmac_ || r.hmac_method_ != m || r.hmac_consumer_secret_ != cc.secret ||
-                r.hmac_token_secret_ != token_secret) {
-                r.hmac_.reset();
+            if (r.hmac_.index() == 0 || r.hmac_method_ != m ||
+                r.hmac_consumer_secret_ != cc.secret || r.hmac_token_secret_ != token_secret) {
+                r.hmac_ = std::monostate{};
                 if (m == signature_method::hmac_sha1)
-                    r.hmac_.emplace(hmac_sha1(cc.secret, token_secret));
+                    r.hmac_.emplace<hmac_sha1>(cc.secret, token_secret);
                 else if (m == signature_method::hmac_sha256)
-                    r.hmac_.emplace(hmac_sha256(cc.secret, token_secret));
+                    r.hmac_.emplace<hmac_sha256>(cc.secret, token_secret);
                 else
-                    r.hmac_.emplace(hmac_sha512(cc.secret, token_secret));
+                    r.hmac_.emplace<hmac_sha512>(cc.secret, token_secret);
                 r.hmac_method_ = m;
                 r.hmac_consumer_secret_.assign(cc.secret);
                 r.hmac_token_secret_.assign(token_secret);
             }
-            valid = r.hmac_->verify(base, r.signature_, sig_ec);
+            valid = std::visit(
+                [&](const auto& signer) {
+                    if constexpr (std::is_same_v<std::decay_t<decltype(signer)>, std::monostate>) {
+                        return false; // not reached: set just above
+                    } else {
+                        return signer.verify(base, r.signature_, sig_ec);
+                    }
+                },
+                r.hmac_);
             break;
         case signature_method::plaintext:
             valid = plaintext(cc.secret, token_secret).verify(base, r.signature_, sig_ec);

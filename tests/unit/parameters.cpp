@@ -400,3 +400,26 @@ TEST_CASE("erase removes every parameter of an encoded name and keeps the others
     CHECK(list.erase("a%20b") == 1);
     CHECK(list.normalized() == "a=1&b=2&c=4");
 }
+
+TEST_CASE("parameter_list::first_repeated_name finds the first repeated name with a prefix")
+{
+    oauth1::parameter_list p;
+    CHECK(p.first_repeated_name("oauth_").empty());
+    p.add("oauth_nonce", "1");
+    p.add("a", "x");
+    p.add("a", "y"); // repeated, but without the prefix
+    p.add("oauth_token", "t");
+    p.add("oauth_nonce_", "2"); // a longer name with the same first 8 bytes is another name
+    CHECK(p.first_repeated_name("oauth_").empty());
+    CHECK(p.first_repeated_name("") == "a");
+    p.add("oauth_token", "u");
+    CHECK(p.first_repeated_name("oauth_") == "oauth_token");
+    p.add("oauth_nonce", "3");
+    // The first occurrence in list order wins.
+    CHECK(p.first_repeated_name("oauth_") == "oauth_nonce");
+    // Names are compared encoded: "oauth_x y" and "oauth_x%20y" are the same parameter.
+    oauth1::parameter_list q;
+    q.add("oauth_x y", "1");
+    q.add_encoded("oauth_x%20y", "2");
+    CHECK(q.first_repeated_name("oauth_") == "oauth_x%20y");
+}
