@@ -919,10 +919,6 @@ private:
     std::vector<std::vector<OSSL_DISPATCH>> dispatches_;
 };
 
-} // namespace
-
-namespace {
-
 /// Under a SHA-1-refusing library context: signing with `s1` is refused as the policy's doing (not
 /// a plain failure) and writes nothing, verifying `sig1` is refused the same way (not a plain
 /// mismatch), and OpenSSL's error queue is drained, not left for an unrelated later call.
