@@ -85,6 +85,20 @@ struct uri_char_table {
 };
 inline constexpr uri_char_table uri_chars{};
 
+#if defined(OAUTH1_DETAIL_SSE2)
+/// Index of the lowest set bit of `mask` (not 0): the first matching byte of a 16-byte movemask.
+inline unsigned lowest_set_bit(unsigned mask) noexcept
+{
+#if defined(__GNUC__) || defined(__clang__)
+    return static_cast<unsigned>(__builtin_ctz(mask));
+#else
+    unsigned i = 0;
+    while (((mask >> i) & 1U) == 0) ++i;
+    return i;
+#endif
+}
+#endif
+
 /// Length of the run of unreserved characters at the start of [p, end), up to the first byte that
 /// is not unreserved (or `end`). Sixteen bytes at a time with SSE2, four at a time otherwise.
 inline std::size_t unreserved_run(const char* p, const char* end) noexcept
@@ -113,14 +127,8 @@ inline std::size_t unreserved_run(const char* p, const char* end) noexcept
         const auto ok = static_cast<unsigned>(
             _mm_movemask_epi8(_mm_or_si128(_mm_or_si128(alpha, digit), mark)));
         if (ok != 0xFFFFU) {
-            const unsigned bad = ~ok & 0xFFFFU; // the first byte that is not unreserved
-#if defined(__GNUC__) || defined(__clang__)
-            const auto i = static_cast<unsigned>(__builtin_ctz(bad));
-#else
-            unsigned i = 0;
-            while (((bad >> i) & 1U) == 0) ++i;
-#endif
-            return static_cast<std::size_t>(p - begin) + i;
+            // The first byte that is not unreserved.
+            return static_cast<std::size_t>(p - begin) + lowest_set_bit(~ok & 0xFFFFU);
         }
         p += 16;
     }
@@ -146,15 +154,7 @@ inline std::size_t find_first_of_bytes(const char* p, const char* end) noexcept
         __m128i hit = _mm_setzero_si128();
         ((hit = _mm_or_si128(hit, _mm_cmpeq_epi8(v, _mm_set1_epi8(Stops)))), ...);
         const auto mask = static_cast<unsigned>(_mm_movemask_epi8(hit));
-        if (mask != 0) {
-#if defined(__GNUC__) || defined(__clang__)
-            return static_cast<std::size_t>(p - begin) + static_cast<unsigned>(__builtin_ctz(mask));
-#else
-            unsigned i = 0;
-            while (((mask >> i) & 1U) == 0) ++i;
-            return static_cast<std::size_t>(p - begin) + i;
-#endif
-        }
+        if (mask != 0) return static_cast<std::size_t>(p - begin) + lowest_set_bit(mask);
         p += 16;
     }
 #endif

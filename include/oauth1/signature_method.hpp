@@ -480,19 +480,18 @@ public:
             return false;
         }
         if (too_long) return false;
-        const unsigned char* const sig = raw_sig;
         int r = -1;
         {
             detail::rsa_context_pool::lease op(verify_contexts_, pkey, Digest::openssl_name,
                                                detail::rsa_pkcs1_context::operation::verify);
-            if (op.get() != nullptr) r = op.get()->verify(base_string, sig, raw_size);
+            if (op.get() != nullptr) r = op.get()->verify(base_string, raw_sig, raw_size);
             if (r < 0) op.discard();
         }
         if (r < 0) {
             // No prepared context, or it failed (a mismatch is 0): the one-shot path decides.
             detail::clear_openssl_errors();
             bool init_failed = false;
-            r = digest_verify(pkey, base_string, sig, raw_size, init_failed);
+            r = digest_verify(pkey, base_string, raw_sig, raw_size, init_failed);
             if (init_failed) {
                 ec = refusal_or_failure();
                 return false;
