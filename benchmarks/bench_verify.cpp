@@ -30,6 +30,7 @@
 #include <cstdint>
 #include <cstdio>
 #include <exception>
+#include <map>
 #include <memory>
 #include <optional>
 #include <stdexcept>
@@ -150,7 +151,7 @@ std::shared_ptr<const verify_setup> hmac_setup(const workload& w)
     auto s = std::make_shared<verify_setup>();
     s->consumer.secret = consumer_secret;
     s->consumer.methods = {oauth1::signature_method::hmac_sha1};
-    s->token_record.secret = token_secret;
+    s->token_record = {std::string(consumer_key), std::string(token_secret)};
     oauth1::basic_client<oauth1::hmac_sha1> client{std::string(consumer_key),
                                                    oauth1::hmac_sha1(consumer_secret)};
     client.set_token(token, token_secret);
@@ -164,14 +165,96 @@ std::shared_ptr<const verify_setup> rsa_setup(const workload& w, const char* key
     auto s = std::make_shared<verify_setup>();
     s->consumer.rsa_key = key.public_part();
     s->consumer.methods = {oauth1::signature_method::rsa_sha1};
-    s->token_record.secret = token_secret;
+    s->token_record = {std::string(consumer_key), std::string(token_secret)};
     oauth1::basic_client<oauth1::rsa_sha1> client{std::string(consumer_key), oauth1::rsa_sha1(key)};
     client.set_token(token, token_secret);
     s->authorizations = sign_pool(client, w, std::size_t{1} << 12);
     return s;
 }
 
+// ---------------------------------------------------------------------------------------------
+// Scaling with the request's size (issue 11): verify_scale/<n>/HMAC-SHA1/oauth1 verifies one
+// correctly signed form POST whose body carries the protocol parameters and n more parameters
+// named oauth_zz0000000.. (all sharing their first 8 bytes: the input that made the old duplicate
+// check quadratic), with the limits raised to admit it. The nonce store accepts every nonce
+// (one request is verified again and again; replay protection is not what is measured here),
+// so each iteration runs every step of verify(). report.py prints the time per decade of n.
+
+struct accept_all_nonces {
+    bool insert(std::string_view, std::string_view, std::uint64_t, std::string_view,
+                std::uint64_t, std::error_code& ec) const noexcept
+    {
+        ec.clear();
+        return true;
+    }
+};
+
+using scale_verifier =
+    oauth1::verifier<consumer_lookup, token_lookup, accept_all_nonces, fixed_clock>;
+
+struct scale_setup {
+    oauth1::consumer_credentials consumer;
+    oauth1::token_credentials token_record;
+    std::string body;
+};
+
+void bench_verify_scale(benchmark::State& state, std::size_t n)
+{
+    static std::map<std::size_t, std::shared_ptr<const scale_setup>> cache;
+    std::shared_ptr<const scale_setup>& s = cache[n];
+    const std::string url = "https://jira.example.com/rest/api/2/issue";
+    if (!s) {
+        auto built = std::make_shared<scale_setup>();
+        built->consumer.secret = consumer_secret;
+        built->consumer.methods = {oauth1::signature_method::hmac_sha1};
+        built->token_record = {std::string(consumer_key), std::string(token_secret)};
+        std::string form;
+        char name[] = "oauth_zz0000000";
+        for (std::size_t i = 0; i < n; ++i) {
+            std::size_t v = i;
+            for (std::size_t k = sizeof name - 2; k >= 8; --k, v /= 10)
+                name[k] = static_cast<char>('0' + v % 10);
+            if (!form.empty()) form += '&';
+            form += name;
+            form += "=1";
+        }
+        oauth1::basic_client<oauth1::hmac_sha1> client{std::string(consumer_key),
+                                                       oauth1::hmac_sha1(consumer_secret)};
+        client.set_token(token, token_secret);
+        oauth1::sign_options o;
+        o.nonce = "nonce-0000000001";
+        o.timestamp = timestamp;
+        const oauth1::signed_request sr =
+            client.sign({"POST", url, "application/x-www-form-urlencoded", form}, o);
+        built->body = sr.form_with_protocol_parameters(form);
+        s = built;
+    }
+    oauth1::verify_options opts;
+    opts.limits.max_parameters = n + 100;
+    opts.limits.max_body_bytes = s->body.size();
+    accept_all_nonces nonces;
+    const scale_verifier v(consumer_lookup{&s->consumer}, token_lookup{&s->token_record}, nonces);
+    oauth1::verify_result r;
+    std::error_code ec;
+    bool refused = false;
+    const alloc_snapshot before = allocations();
+    for (auto _ : state) {
+        v.verify({"POST", url, "application/x-www-form-urlencoded", s->body, {}}, opts, r, ec);
+        refused |= !r.ok();
+        benchmark::DoNotOptimize(r.consumer_key.data());
+    }
+    finish(state, before);
+    state.counters["parameters"] = static_cast<double>(n);
+    if (refused) state.SkipWithError(("refused: " + r.problem->summary()).c_str());
+}
+
 const bool registered = [] {
+    for (const std::size_t n : {std::size_t{1000}, std::size_t{10000}, std::size_t{100000}}) {
+        benchmark::RegisterBenchmark(
+            ("verify_scale/" + std::to_string(n) + "/HMAC-SHA1/oauth1").c_str(),
+            [n](benchmark::State& st) { bench_verify_scale(st, n); })
+            ->Unit(benchmark::kMicrosecond);
+    }
     register_row("W2", "HMAC-SHA1", [](const workload& w) { return hmac_setup(w); });
     register_row("W1-1024", "RSA-SHA1",
                  [](const workload& w) { return rsa_setup(w, "keys/bench_rsa1024.pem"); });

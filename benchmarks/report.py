@@ -272,6 +272,32 @@ def verify_table(results):
     return lines
 
 
+def verify_scale_table(results):
+    """Verification time against the number of parameters (verify_scale/<n>/<method>/oauth1),
+    with the growth per decade of n (linear: 10x; n log n: a little more; quadratic: 100x)."""
+    rows = sorted(((int(n.split("/")[1]), n) for n in results
+                   if n.startswith("verify_scale/") and n.count("/") == 3), key=lambda x: x[0])
+    if not rows:
+        return []
+    lines = ["| parameters | verify time (us) | x per 10x parameters | allocs/op |",
+             "|---:|---:|---:|---:|"]
+    prev = None
+    for n, name in rows:
+        r = results[name]
+        if r.get("error_occurred"):
+            lines.append(f"| {n:,} | error: {r.get('error_message', '')} | | |")
+            prev = None
+            continue
+        unit = r.get("time_unit", "ns")
+        us = r.get("cpu_time", 0) * {"ns": 1e-3, "us": 1, "ms": 1e3, "s": 1e6}.get(unit, 1)
+        growth = "-"
+        if prev and prev[0] * 10 == n and prev[1] > 0:
+            growth = f"{us / prev[1]:.1f}x"
+        lines.append(f"| {n:,} | {us:,.0f} | {growth} | {fmt_count(r.get('allocs/op'))} |")
+        prev = (n, us)
+    return lines
+
+
 def component_table(results):
     names = sorted(n for n in results if n.startswith("component/"))
     if not names:
@@ -366,6 +392,10 @@ def main():
     if verifs:
         out += ["", "Verification (oauth1::verifier, in-memory nonce store) vs signing the same "
                 "request, per second:", ""] + verifs
+    vscale = verify_scale_table(results)
+    if vscale:
+        out += ["", "Verification against request size (form POST, n parameters named "
+                "oauth_zz0000000.., limits raised; target: at most 12x per 10x):", ""] + vscale
     scaling = scaling_table(results)
     if scaling:
         out += ["", "Thread scaling (each thread its own basic_client<hmac_sha1> and signed_request;"

@@ -12,6 +12,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 
 int main(int argc, char** argv)
 try {
@@ -28,10 +29,17 @@ try {
         const auto it = consumer_table.find(k);
         return it == consumer_table.end() ? nullptr : &it->second;
     };
-    auto tokens = [](std::string_view,
-                     std::string_view token) -> std::optional<oauth1::token_credentials> {
-        if (token != "nnch734d00sl2jdk") return std::nullopt;
-        return oauth1::token_credentials{"pfkkdhi9sl3r4s00"};
+    // Tokens are looked up by (consumer, token) and each record names the consumer it was issued
+    // to: the verifier refuses another consumer's token (with RSA the token secret signs nothing,
+    // so this is what keeps one consumer from using another's access token).
+    std::map<std::pair<std::string, std::string>, oauth1::token_credentials, std::less<>>
+        token_table;
+    for (const char* consumer : {"hmac-consumer", "OauthKey"})
+        token_table[{consumer, "nnch734d00sl2jdk"}] = {consumer, "pfkkdhi9sl3r4s00"};
+    auto tokens = [&](std::string_view consumer,
+                      std::string_view token) -> const oauth1::token_credentials* {
+        const auto it = token_table.find(std::make_pair(std::string(consumer), std::string(token)));
+        return it == token_table.end() ? nullptr : &it->second;
     };
     oauth1::memory_nonce_store nonces; // or oauth1::redis_nonce_store for many machines
     const oauth1::verifier verify(consumers, tokens, nonces);

@@ -41,6 +41,16 @@ inline void quoted_string_append(std::string_view s, std::string& out)
     out.push_back('"');
 }
 
+/// "realm" in any case: auth-param names are case-insensitive (RFC 7235 §2.1).
+constexpr bool is_realm_name(std::string_view name) noexcept
+{
+    constexpr std::string_view realm = "realm";
+    if (name.size() != realm.size()) return false;
+    for (std::size_t i = 0; i < realm.size(); ++i)
+        if ((name[i] | 0x20) != realm[i]) return false;
+    return true;
+}
+
 constexpr bool is_ows(char c) noexcept
 {
     return c == ' ' || c == '\t';
@@ -191,7 +201,7 @@ inline void parse_authorization_header(std::string_view value, parsed_authorizat
         // (The name and a quoted value were checked for CR, LF and NUL while they were scanned.)
         if (!quoted && detail::has_header_breaking_char(unquoted))
             return fail(errc::invalid_authorization_header);
-        if (name == "realm") {
+        if (detail::is_realm_name(name)) {
             if (result.realm) return fail(errc::duplicate_protocol_parameter);
             result.realm.emplace(unquoted);
             continue;

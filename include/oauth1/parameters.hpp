@@ -271,9 +271,15 @@ public:
         pct_ += other.pct_;
     }
 
-    /// Sorts by encoded name, then by encoded value (byte order), as 3.4.1.3.2 requires.
+    /// Sorts by encoded name, then by encoded value (byte order), as RFC 5849 §3.4.1.3.2
+    /// requires. A natural merge sort: O(n log n) comparisons whatever the order of the input
+    /// (a provider sorts untrusted input), O(n) when it consists of a few sorted runs (lists
+    /// sorted one by one and then appended), and no allocation once its working memory has grown
+    /// to the list's size.
     void sort()
     {
+        const std::size_t n = entries_.size();
+        if (n < 2) return;
         const char* a = arena_.data();
         // Each entry carries the first 8 bytes of its name as a big-endian number (zero-padded:
         // encoded names hold no NUL byte), so most comparisons are one integer comparison.
@@ -286,8 +292,57 @@ public:
             return std::string_view(a + x.offset + x.name_size, x.value_size) <
                    std::string_view(a + y.offset + y.name_size, y.value_size);
         };
-        if (!std::is_sorted(entries_.begin(), entries_.end(), less))
-            std::sort(entries_.begin(), entries_.end(), less);
+        // Runs: maximal non-descending stretches, short ones extended by insertion to min_run.
+        constexpr std::size_t min_run = 16;
+        entry* e = entries_.data();
+        runs_.clear();
+        for (std::size_t i = 0; i < n;) {
+            std::size_t j = i + 1;
+            while (j < n && !less(e[j], e[j - 1])) ++j;
+            if (j - i < min_run && j < n) {
+                const std::size_t end = n - i < min_run ? n : i + min_run;
+                for (; j < end; ++j) {
+                    const entry x = e[j];
+                    std::size_t m = j;
+                    for (; m > i && less(x, e[m - 1]); --m) e[m] = e[m - 1];
+                    e[m] = x;
+                }
+                while (j < n && !less(e[j], e[j - 1])) ++j;
+            }
+            runs_.push_back(i);
+            i = j;
+        }
+        runs_.push_back(n);
+        if (runs_.size() == 2) return;
+        // Merge neighbouring runs pairwise, back and forth between the list and scratch_.
+        merge_scratch_.resize(n);
+        entry* src = e;
+        entry* dst = merge_scratch_.data();
+        while (runs_.size() > 2) {
+            const std::size_t k = runs_.size() - 1; // number of runs
+            std::size_t w = 0;
+            std::size_t r = 0;
+            for (; r + 2 <= k; r += 2) {
+                const std::size_t b = runs_[r];
+                const std::size_t m = runs_[r + 1];
+                const std::size_t end = runs_[r + 2];
+                std::size_t x = b;
+                std::size_t y = m;
+                std::size_t o = b;
+                while (x < m && y < end) dst[o++] = less(src[y], src[x]) ? src[y++] : src[x++];
+                while (x < m) dst[o++] = src[x++];
+                while (y < end) dst[o++] = src[y++];
+                runs_[w++] = b;
+            }
+            if (r < k) { // an odd run out: carried over as it is
+                for (std::size_t x = runs_[r]; x < n; ++x) dst[x] = src[x];
+                runs_[w++] = runs_[r];
+            }
+            runs_[w++] = n;
+            runs_.resize(w);
+            std::swap(src, dst);
+        }
+        if (src != e) std::copy(src, src + n, e);
     }
 
     /// Removes every parameter named `encoded_name`; returns how many were removed.
@@ -310,24 +365,62 @@ public:
         return n;
     }
 
-    /// The first encoded name that starts with `prefix` and occurs more than once (the first
-    /// occurrence, in list order); empty when there is none.
-    std::string_view first_repeated_name(std::string_view prefix) const noexcept
+    /// The first encoded name that starts with `prefix` and occurs more than once (of the repeated
+    /// names, the one whose first occurrence comes first in list order); empty when there is none.
+    /// O(n log n) in the number of parameters whatever their names (a provider calls it on
+    /// untrusted input before authentication); `scratch` is working memory, reused across calls.
+    std::string_view first_repeated_name(std::string_view prefix,
+                                         std::vector<std::size_t>& scratch) const
     {
         const char* const a = arena_.data();
-        for (std::size_t i = 0; i < entries_.size(); ++i) {
-            const entry& x = entries_[i];
-            if (x.name_size < prefix.size() ||
-                (!prefix.empty() && std::memcmp(a + x.offset, prefix.data(), prefix.size()) != 0))
-                continue;
-            for (std::size_t j = i + 1; j < entries_.size(); ++j) {
-                const entry& y = entries_[j];
-                if (y.key == x.key && y.name_size == x.name_size &&
-                    (x.name_size == 0 || std::memcmp(a + y.offset, a + x.offset, x.name_size) == 0))
-                    return {a + x.offset, x.name_size};
-            }
+        const auto prefixed = [&](const entry& e) {
+            return e.name_size >= prefix.size() &&
+                   (prefix.empty() || std::memcmp(a + e.offset, prefix.data(), prefix.size()) == 0);
+        };
+        const auto same_name = [a](const entry& x, const entry& y) {
+            return x.key == y.key && x.name_size == y.name_size &&
+                   std::memcmp(a + x.offset, a + y.offset, x.name_size) == 0;
+        };
+        if (sorted_by_name()) { // after sort(): repeats are neighbours, found in one pass
+            for (std::size_t i = 1; i < entries_.size(); ++i)
+                if (prefixed(entries_[i]) && same_name(entries_[i], entries_[i - 1]))
+                    return {a + entries_[i].offset, entries_[i].name_size};
+            return {};
         }
-        return {};
+        scratch.clear();
+        for (std::size_t i = 0; i < entries_.size(); ++i) {
+            const entry& e = entries_[i];
+            if (e.name_size >= prefix.size() &&
+                (prefix.empty() || std::memcmp(a + e.offset, prefix.data(), prefix.size()) == 0))
+                scratch.push_back(i);
+        }
+        if (scratch.size() < 2) return {};
+        const auto name_of = [this, a](std::size_t i) {
+            const entry& e = entries_[i];
+            return std::string_view(a + e.offset, e.name_size);
+        };
+        // By (name, position): equal names become neighbours, each run in list order.
+        std::sort(scratch.begin(), scratch.end(), [&](std::size_t x, std::size_t y) {
+            const entry& ex = entries_[x];
+            const entry& ey = entries_[y];
+            if (ex.key != ey.key) return ex.key < ey.key;
+            const int c = name_of(x).compare(name_of(y));
+            return c != 0 ? c < 0 : x < y;
+        });
+        std::size_t best = entries_.size();
+        for (std::size_t k = 1; k < scratch.size(); ++k) {
+            if (scratch[k - 1] < best && entries_[scratch[k]].key == entries_[scratch[k - 1]].key &&
+                name_of(scratch[k]) == name_of(scratch[k - 1]))
+                best = scratch[k - 1]; // the first of its run: the run is in list order
+        }
+        return best == entries_.size() ? std::string_view() : name_of(best);
+    }
+
+    /// As above, with its own working memory (allocates when more than one name has the prefix).
+    std::string_view first_repeated_name(std::string_view prefix) const
+    {
+        std::vector<std::size_t> scratch;
+        return first_repeated_name(prefix, scratch);
     }
 
     /// Sets `value` to the (encoded) value of the first parameter named `encoded_name`; returns
@@ -448,8 +541,29 @@ private:
         entries_.push_back(entry{off, mid - off, end - mid, key, name_pct, value_pct});
     }
 
+    /// Whether the entries are in non-descending name order (one linear pass).
+    bool sorted_by_name() const noexcept
+    {
+        const char* const a = arena_.data();
+        for (std::size_t i = 1; i < entries_.size(); ++i) {
+            const entry& x = entries_[i - 1];
+            const entry& y = entries_[i];
+            if (x.key != y.key) {
+                if (x.key > y.key) return false;
+                continue;
+            }
+            if (std::string_view(a + x.offset, x.name_size) >
+                std::string_view(a + y.offset, y.name_size))
+                return false;
+        }
+        return true;
+    }
+
     detail::raw_buffer arena_;
     std::vector<entry> entries_;
+    // Working memory of sort(), kept for the next call.
+    std::vector<std::size_t> runs_;
+    std::vector<entry> merge_scratch_;
     std::size_t pct_ = 0; ///< '%' written to the arena (an upper bound after erase())
 };
 

@@ -5,6 +5,7 @@
 #include <doctest/doctest.h>
 
 #include "support/vector_file.hpp"
+#include "support/xorshift.hpp"
 
 #include <cstddef>
 #include <fstream>
@@ -422,4 +423,68 @@ TEST_CASE("parameter_list::first_repeated_name finds the first repeated name wit
     q.add("oauth_x y", "1");
     q.add_encoded("oauth_x%20y", "2");
     CHECK(q.first_repeated_name("oauth_") == "oauth_x%20y");
+}
+
+TEST_CASE("parameter_list::first_repeated_name is O(n log n) on names sharing a long prefix")
+{
+    // Hostile input before authentication: names that all share the 8-byte sort key and most of
+    // their bytes. The pairwise scan this replaced needed n^2/2 name comparisons here (about
+    // 5 * 10^11: hours, so CTest's time limit fails it); sorting needs about n log n.
+    constexpr std::size_t n = 1'000'000;
+    oauth1::parameter_list p;
+    p.reserve(n + 1, 16 * (n + 1));
+    char name[] = "oauth_zz0000000";
+    for (std::size_t i = 0; i < n; ++i) {
+        std::size_t v = i;
+        for (std::size_t k = sizeof name - 2; k >= 8; --k, v /= 10)
+            name[k] = static_cast<char>('0' + v % 10);
+        p.add_encoded(std::string_view(name, sizeof name - 1), "v");
+    }
+    std::vector<std::size_t> scratch;
+    CHECK(p.first_repeated_name("oauth_", scratch).empty());
+    p.add_encoded("oauth_zz0500000", "again");
+    CHECK(p.first_repeated_name("oauth_", scratch) == "oauth_zz0500000");
+    CHECK(p.first_repeated_name("oauth_zz05") == "oauth_zz0500000");
+    CHECK(p.first_repeated_name("oauth_zz06").empty());
+}
+
+TEST_CASE("parameter_list::sort agrees with std::sort on every shape of input")
+{
+    // The natural merge sort (runs, insertion-extended short runs, pairwise merges back and forth)
+    // against a plain sort of (name, value) pairs: random, sorted, reversed, a few sorted runs
+    // appended (as the verifier appends its three places), many equal names, and sizes around
+    // the run length.
+    oauth1_test::xorshift32 rng(12345);
+    for (int round = 0; round < 400; ++round) {
+        const std::size_t n = round < 100 ? static_cast<std::size_t>(round) : rng() % 3000;
+        const int shape = round % 5;
+        std::vector<std::pair<std::string, std::string>> plain;
+        for (std::size_t i = 0; i < n; ++i) {
+            const std::uint32_t v = shape == 4 ? rng() % 4 : rng() % 100000;
+            plain.emplace_back("n" + std::to_string(v % 997), std::to_string(rng() % 50));
+        }
+        if (shape == 1) std::sort(plain.begin(), plain.end());
+        if (shape == 2) std::sort(plain.rbegin(), plain.rend());
+        if (shape == 3) { // three sorted runs
+            const auto third = static_cast<std::ptrdiff_t>(n / 3);
+            std::sort(plain.begin(), plain.begin() + third);
+            std::sort(plain.begin() + third, plain.begin() + 2 * third);
+            std::sort(plain.begin() + 2 * third, plain.end());
+        }
+        oauth1::parameter_list list;
+        for (const auto& p : plain) list.add(p.first, p.second);
+        list.sort();
+        std::sort(plain.begin(), plain.end());
+        CAPTURE(round);
+        REQUIRE(list.size() == plain.size());
+        bool same = true;
+        for (std::size_t i = 0; i < n; ++i)
+            same = same && list[i].name == plain[i].first && list[i].value == plain[i].second;
+        CHECK(same);
+        // Sorted, repeated names are found by the one-pass path and agree with the general one.
+        std::string expect;
+        for (std::size_t i = 1; i < n && expect.empty(); ++i)
+            if (plain[i].first == plain[i - 1].first) expect = plain[i].first;
+        CHECK(list.first_repeated_name("n") == expect);
+    }
 }

@@ -119,6 +119,9 @@ oauth1::verify_options options(token_requirement t, bool keep_base_string = fals
     o.token = t;
     o.keep_base_string = keep_base_string;
     o.timestamp_window = window;
+    // The public vectors include PLAINTEXT requests to http:// URLs: accepted here so that they
+    // check the signature; the https-only default has its own tests.
+    o.allow_plaintext_over_http = true;
     return o;
 }
 
@@ -459,15 +462,15 @@ const directory& vector_directory()
             std::string(rfc_consumer_secret),
             oauth1::load_public_key_file(data_path("keys/oauthlib_pub.pem")),
             oauth1::method_set::all()};
-        r.tokens[{std::string(rfc_consumer_key), std::string(rfc_token)}] = {
+        r.tokens[{std::string(rfc_consumer_key), std::string(rfc_token)}] = {std::string(rfc_consumer_key),
             std::string(rfc_token_secret), oauth1::token_kind::access, oauth1::token_state::valid};
         r.consumers["dpf43f3p2l4k3l03"] = {
             "kd94hf93k423kf44",
             oauth1::public_key_from_certificate(read_file(data_path("keys/wiki_cert.pem"))),
             oauth1::method_set::all()};
-        r.tokens[{"dpf43f3p2l4k3l03", "hh5s93j4hdidpola"}] = {
+        r.tokens[{"dpf43f3p2l4k3l03", "hh5s93j4hdidpola"}] = {"dpf43f3p2l4k3l03",
             "hdhd0244k9j7ao03", oauth1::token_kind::request, oauth1::token_state::valid};
-        r.tokens[{"dpf43f3p2l4k3l03", "nnch734d00sl2jdk"}] = {
+        r.tokens[{"dpf43f3p2l4k3l03", "nnch734d00sl2jdk"}] = {"dpf43f3p2l4k3l03",
             "pfkkdhi9sl3r4s00", oauth1::token_kind::access, oauth1::token_state::valid};
         return r;
     }();
@@ -624,7 +627,7 @@ TEST_CASE("every [request] record of tests/data/vectors/signatures.txt verifies"
                 : oauth1::public_key{},
             oauth1::method_set::all()};
         if (!get("token").empty())
-            d.tokens[{get("consumer_key"), get("token")}] = {
+            d.tokens[{get("consumer_key"), get("token")}] = {get("consumer_key"),
                 get("token_secret"),
                 requirement == token_requirement::request ? oauth1::token_kind::request
                                                           : oauth1::token_kind::access,
@@ -926,7 +929,7 @@ TEST_CASE(
         c.sign({"post", url, "application/x-www-form-urlencoded; charset=UTF-8", body}, o);
     directory d;
     d.consumers["ck"] = {"cs", {}, oauth1::method_set::all()};
-    d.tokens[{"ck", "tok"}] = {"ts", oauth1::token_kind::access, oauth1::token_state::valid};
+    d.tokens[{"ck", "tok"}] = {"ck", "ts", oauth1::token_kind::access, oauth1::token_state::valid};
     const oauth1::incoming_request req{
         "post", url, "application/x-www-form-urlencoded; charset=UTF-8", body, s.authorization()};
     const oauth1::verify_result kept =
@@ -1092,7 +1095,7 @@ TEST_CASE("missing protocol parameters are reported by name")
             const bool required =
                 n == "oauth_consumer_key" || n == "oauth_signature_method" ||
                 n == "oauth_signature" ||
-                ((n == "oauth_timestamp" || n == "oauth_nonce") && !vc.plaintext) ||
+                n == "oauth_timestamp" || n == "oauth_nonce" ||
                 (n == "oauth_token" && (vc.requirement == token_requirement::access ||
                                         vc.requirement == token_requirement::request)) ||
                 (n == "oauth_callback" && vc.requirement == token_requirement::none) ||
@@ -1101,8 +1104,8 @@ TEST_CASE("missing protocol parameters are reported by name")
                 check_outcome(r, problem::parameter_absent);
                 CHECK(r.problem->parameters_absent == strings{n});
             } else {
-                // Optional parameters (oauth_version; PLAINTEXT's timestamp and nonce) may be left
-                // out, but they were signed.
+                // Optional parameters (oauth_version) may be left out, but they were signed
+                // (PLAINTEXT signs nothing of the request).
                 check_outcome(r, vc.plaintext ? std::nullopt
                                               : std::optional<problem>(problem::signature_invalid));
             }
@@ -1113,9 +1116,7 @@ TEST_CASE("missing protocol parameters are reported by name")
         w.erase("oauth_consumer_key");
         const oauth1::verify_result r = verify_vector(vc, w);
         check_outcome(r, problem::parameter_absent);
-        CHECK(r.problem->parameters_absent == (vc.plaintext
-                                                   ? strings{"oauth_consumer_key"}
-                                                   : strings{"oauth_consumer_key", "oauth_nonce"}));
+        CHECK(r.problem->parameters_absent == strings{"oauth_consumer_key", "oauth_nonce"});
     }
 }
 
@@ -1329,7 +1330,7 @@ TEST_CASE("token states and kinds")
         CHECK(oauth1::www_authenticate(*r.problem, "JIRA") ==
               R"(OAuth realm="JIRA", oauth_problem="token_rejected")");
         // A token of another consumer is unknown to this one.
-        d.tokens[{"someone-else", "nnch734d00sl2jdk"}] = {
+        d.tokens[{"someone-else", "nnch734d00sl2jdk"}] = {"someone-else",
             "pfkkdhi9sl3r4s00", oauth1::token_kind::access, oauth1::token_state::valid};
         check_outcome(verify_vector(resource, resource.request, transport::header, &d),
                       problem::token_rejected);
@@ -1393,7 +1394,7 @@ TEST_CASE("oauth_body_hash: checked against the body when present")
         oauth1::load_private_key_file(data_path("keys/oauthlib_key.pem"));
     directory d;
     d.consumers["ck"] = {"cs", rsa.public_part(), oauth1::method_set::all()};
-    d.tokens[{"ck", "tok"}] = {"ts", oauth1::token_kind::access, oauth1::token_state::valid};
+    d.tokens[{"ck", "tok"}] = {"ck", "ts", oauth1::token_kind::access, oauth1::token_state::valid};
     const std::string url = "https://jira.example.com/rest/api/2/issue";
     const std::string json =
         R"({"fields":{"project":{"key":"JJ"},"summary":"caf\u00e9","issuetype":{"name":"Bug"}}})";
@@ -1464,31 +1465,23 @@ TEST_CASE("oauth_body_hash: checked against the body when present")
     }
 }
 
-TEST_CASE("PLAINTEXT without oauth_nonce and oauth_timestamp is accepted (RFC 5849 3.1)")
+TEST_CASE("PLAINTEXT without oauth_nonce and oauth_timestamp is refused (replayable for ever)")
 {
-    const vector_case plain = signing_vectors()[1];
-    wire_request w = plain.request;
-    w.erase("oauth_nonce");
-    w.erase("oauth_timestamp");
-    oauth1::memory_nonce_store store;
-    // Any clock: there is no timestamp to compare.
-    const test_verifier<> v(vector_directory().consumer_fn(), vector_directory().token_fn(), store,
-                            fixed_clock{2'000'000'000});
-    const oauth1::verify_result r = v.verify(build(w).view(), options(plain.requirement));
-    check_outcome(r, std::nullopt);
-    CHECK(r.timestamp == 0);
-    CHECK(r.nonce.empty());
-    REQUIRE(r.method.has_value());
-    CHECK(*r.method == oauth1::signature_method::plaintext);
-    CHECK(store.size() == 0); // nothing to remember
-    // Every other method needs both.
-    const vector_case hmac = signing_vectors()[0];
-    wire_request h = hmac.request;
-    h.erase("oauth_nonce");
-    h.erase("oauth_timestamp");
-    const oauth1::verify_result rh = verify_vector(hmac, h);
-    check_outcome(rh, problem::parameter_absent);
-    CHECK(rh.problem->parameters_absent == strings{"oauth_timestamp", "oauth_nonce"});
+    // RFC 5849 §3.1 lets PLAINTEXT omit both, but such a request could be replayed for ever: the
+    // verifier requires them for every method.
+    for (const vector_case& vc : {signing_vectors()[1], signing_vectors()[0]}) {
+        CAPTURE(vc.id);
+        wire_request w = vc.request;
+        w.erase("oauth_nonce");
+        w.erase("oauth_timestamp");
+        oauth1::memory_nonce_store store;
+        const test_verifier<> v(vector_directory().consumer_fn(), vector_directory().token_fn(),
+                                store, fixed_clock{2'000'000'000});
+        const oauth1::verify_result r = v.verify(build(w).view(), options(vc.requirement));
+        check_outcome(r, problem::parameter_absent);
+        CHECK(r.problem->parameters_absent == strings{"oauth_timestamp", "oauth_nonce"});
+        CHECK(store.size() == 0);
+    }
 }
 
 TEST_CASE("transmission: the same signed request via header, query and form body")
@@ -1497,7 +1490,7 @@ TEST_CASE("transmission: the same signed request via header, query and form body
         oauth1::load_private_key_file(data_path("keys/oauthlib_key.pem"));
     directory d;
     d.consumers["consumer key"] = {"consumer&secret", rsa.public_part(), oauth1::method_set::all()};
-    d.tokens[{"consumer key", "to ken"}] = {"token secret%", oauth1::token_kind::access,
+    d.tokens[{"consumer key", "to ken"}] = {"consumer key", "token secret%", oauth1::token_kind::access,
                                             oauth1::token_state::valid};
     const std::uint64_t now = 1'700'000'123;
     for (const oauth1::signature_method m :
@@ -1714,7 +1707,7 @@ TEST_CASE("8 threads verifying the same 2,000 requests accept each nonce exactly
     const std::uint64_t now = 1'700'000'000;
     directory d;
     d.consumers["ck"] = {"cs", {}, oauth1::method_set::all()};
-    d.tokens[{"ck", "tok"}] = {"ts", oauth1::token_kind::access, oauth1::token_state::valid};
+    d.tokens[{"ck", "tok"}] = {"ck", "ts", oauth1::token_kind::access, oauth1::token_state::valid};
     oauth1::client c("ck", oauth1::hmac_sha1("cs"));
     c.set_token("tok", "ts");
     std::vector<built_request> reqs;
@@ -1908,7 +1901,7 @@ TEST_CASE("oauthlib signs, oauth1 verifies (HMAC-SHA1/256/512, RSA-SHA1/256/512,
         directory d;
         d.consumers[f[5]] = {f[6], rsa_pub, oauth1::method_set::all()};
         if (!f[7].empty())
-            d.tokens[{f[5], f[7]}] = {f[8],
+            d.tokens[{f[5], f[7]}] = {f[5], f[8],
                                       requirement == token_requirement::request
                                           ? oauth1::token_kind::request
                                           : oauth1::token_kind::access,
@@ -2181,7 +2174,7 @@ TEST_CASE("oauth1 signs, oauthlib's SignatureOnlyEndpoint verifies (HMAC, RSA, P
         d.consumers[g.consumer_key] = {g.consumer_secret, rsa.public_part(),
                                        oauth1::method_set::all()};
         if (!g.token.empty())
-            d.tokens[{g.consumer_key, g.token}] = {g.token_secret, oauth1::token_kind::access,
+            d.tokens[{g.consumer_key, g.token}] = {g.consumer_key, g.token_secret, oauth1::token_kind::access,
                                                    oauth1::token_state::valid};
         oauth1::memory_nonce_store store;
         const oauth1::verifier v(d.consumer_fn(), d.token_fn(), store); // system_clock

@@ -174,7 +174,7 @@ TEST_CASE("sign(): the signature verifies at a provider (RFC 5849 1.2 credential
         [&](std::string_view k) { return k == "dpf43f3p2l4k3l03" ? &consumer : nullptr; },
         [](std::string_view, std::string_view t) -> std::optional<oauth1::token_credentials> {
             if (t != "nnch734d00sl2jdk") return std::nullopt;
-            return oauth1::token_credentials{"pfkkdhi9sl3r4s00"};
+            return oauth1::token_credentials{"dpf43f3p2l4k3l03", "pfkkdhi9sl3r4s00"};
         },
         nonces);
     const auto ok = v.verify({req.verb, req.url, "", "", req.headers["Authorization"]});

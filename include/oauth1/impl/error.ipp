@@ -64,6 +64,15 @@ OAUTH1_DECL std::string error_category_impl::message(int ev) const
         return "the temporary-credential response lacks oauth_callback_confirmed=true";
     case errc::body_hash_not_allowed:
         return "oauth_body_hash is not used with form-encoded bodies or PLAINTEXT";
+    case errc::response_too_large:
+        return "the server's answer is larger than the transport's response limit";
+    case errc::nonce_quota_exceeded:
+        return "this consumer's share of the nonce store is full of unexpired entries; request "
+               "refused (fail closed)";
+    case errc::key_policy_violation:
+        return "RSA key outside the key policy (modulus size, public exponent or modulus form)";
+    case errc::request_too_large:
+        return "request larger than the configured limit (header, parameter count or body)";
     }
     return "unknown oauth1 error";
 }
