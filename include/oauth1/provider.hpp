@@ -194,6 +194,8 @@ struct verify_result {
     std::string callback;
     std::string verifier;
     std::string nonce;
+    /// The oauth_signature as received (decoded; not a secret).
+    std::string signature;
     std::uint64_t timestamp = 0;
     std::optional<signature_method> method;
     std::optional<std::string> realm;
@@ -216,7 +218,6 @@ struct verify_result {
 private:
     template <class, class, class, class>
     friend class verifier;
-    friend struct verify_result_access;
 
     /// Back to the empty state, keeping every buffer's memory (and the cached signer) for the
     /// next verification.
@@ -228,6 +229,7 @@ private:
         callback.clear();
         verifier.clear();
         nonce.clear();
+        signature.clear();
         timestamp = 0;
         method.reset();
         realm.reset();
@@ -248,7 +250,6 @@ private:
     std::string base_;
     std::string version_;
     std::string method_name_;
-    std::string signature_;
     std::string timestamp_text_;
     std::string body_hash_;
     // One signer cache for every method: the signer of the last (method, secrets) or (method,
@@ -528,7 +529,7 @@ private:
         }
         const bool has_key = p.get(field_consumer_key, r.consumer_key);
         const bool has_method = p.get(field_signature_method, r.method_name_);
-        const bool has_sig = p.get(field_signature, r.signature_);
+        const bool has_sig = p.get(field_signature, r.signature);
         // Timestamp and nonce are required for every method (§3.1 lets PLAINTEXT omit them,
         // but a request without them could be replayed for ever).
         const bool has_ts = p.get(field_timestamp, r.timestamp_text_);
@@ -711,7 +712,7 @@ private:
 
         std::error_code sig_ec;
         const any_signer* signer = cached_signer(p);
-        const bool valid = signer != nullptr && signer->verify(r.base_, r.signature_, sig_ec);
+        const bool valid = signer != nullptr && signer->verify(r.base_, r.signature, sig_ec);
         if (sig_ec == errc::crypto_policy_refused) {
             p.refuse(problem::signature_method_rejected,
                      "the provider's crypto policy refuses this signature method");
