@@ -10,8 +10,10 @@
 // Everything OAuth is oauth1's: jira_endpoints(), request_temporary_credentials(),
 // authorization_url(), request_token_credentials(), send_signed(), and step_failure::describe()
 // for errors. This file only reads and writes config.properties and picks the HTTP client.
+// Text from the server or from a file is printed through terminal_safe() (output.hpp).
 #include "config.hpp"
 #include "options.hpp"
+#include "output.hpp"
 #include "properties.hpp"
 
 #include <oauth1/adapters/curl.hpp>
@@ -39,6 +41,8 @@
 #include <string_view>
 #include <system_error>
 #include <utility>
+
+#include <unistd.h>
 
 namespace {
 
@@ -160,8 +164,9 @@ void save_config(const std::string& path, const properties& config)
     const auto perms = std::filesystem::status(path, ec).permissions();
     using std::filesystem::perms;
     if (!ec && (perms & (perms::group_all | perms::others_all)) != perms::none)
-        std::cerr << "jira-oauth: warning: other users may read " << path
-                  << ", which holds your private key and token secrets: chmod 600 " << path << '\n';
+        print_error(std::cerr, "warning: other users may read " + path +
+                                   ", which holds your private key and token secrets: chmod 600 " +
+                                   path);
 }
 
 /// The consumer, from the settings: consumer key + signer (RSA-SHA1 with the private key, as
@@ -190,36 +195,11 @@ oauth1::client make_client(const settings& s, const std::string& path)
     return oauth1::client(s.consumer_key, std::move(*signer));
 }
 
-/// A failed step as one paragraph: oauth1's explanation (the provider's oauth_problem, advice,
-/// the difference of base strings), plus what the HTTP client said, what an identical base
-/// string means, and a hint for SHA-1 refusals. Never a secret: step_failure holds none, and
-/// the transports' messages hold no headers.
+/// Ends the command with a failed step's explanation (failure_message(), printed by main()
+/// through print_error()).
 [[noreturn]] void fail(const oauth1::step_failure& f, const any_transport& http, const settings& s)
 {
-    std::string msg = f.describe();
-    const bool echoed = f.problem && !f.problem->signature_base_string.empty();
-    if (echoed && f.problem->code == oauth1::problem::signature_invalid &&
-        f.base_string_difference.empty()) {
-        // JIRA echoes the base string it verified: when it is ours, describe() says the key
-        // differs; name the key in this program's terms.
-        msg += "\nthat is: ";
-        msg += oauth1::is_rsa(oauth1::parse_signature_method(s.signature_method)
-                                  .value_or(oauth1::signature_method::rsa_sha1))
-                   ? "the public key registered for consumer '" + s.consumer_key +
-                         "' (JIRA: the application link's Incoming Authentication) is not the "
-                         "public half of private_key (jira_publickey.pem made with it by "
-                         "'jira-oauth keygen')"
-                   : "consumer_secret (or the token secret) is not the provider's";
-    }
-    if (f.error == oauth1::errc::transport_failed) {
-        const std::string why = http.last_error();
-        if (!why.empty()) msg += " (" + why + ")";
-        msg += "; check jira_home and that the server is reachable";
-    } else if (f.error == oauth1::errc::crypto_policy_refused) {
-        msg += ": pass --signature-method RSA-SHA256 (or put signature_method=RSA-SHA256 in "
-               "config.properties) if the server accepts it";
-    }
-    throw command_failed(msg);
+    throw command_failed(failure_message(f, http.last_error(), s));
 }
 
 // ---- the commands ---------------------------------------------------------------------------
@@ -266,9 +246,9 @@ int request_token(session& ss)
     ss.config.set(key::request_token_secret, temp.secret);
     ss.save();
 
-    std::cout << "Token:          " << temp.token << '\n'
-              << "Token secret:   " << temp.secret << '\n'
-              << "Retrieved request token. go to " << url << " to authorize it.\n";
+    std::cout << "Token:          " << terminal_safe(temp.token) << '\n'
+              << "Token secret:   " << terminal_safe(temp.secret) << '\n'
+              << "Retrieved request token. go to " << terminal_safe(url) << " to authorize it.\n";
     return exit_ok;
 }
 
@@ -288,7 +268,7 @@ int access_token(session& ss)
     ss.config.set(key::access_token_secret, access.secret);
     ss.save();
 
-    std::cout << "Access token:  " << access.token << '\n';
+    std::cout << "Access token:  " << terminal_safe(access.token) << '\n';
     return exit_ok;
 }
 
@@ -325,8 +305,7 @@ int request(session& ss)
         oauth1::send_signed(ss.http, ss.client, std::move(req), so, failure, ec);
     if (ec) fail(failure, ss.http, ss.s);
 
-    std::cout << res.body;
-    if (!res.body.empty() && res.body.back() != '\n') std::cout << '\n';
+    print_body(std::cout, res.body, ::isatty(STDOUT_FILENO) == 1);
     return exit_ok;
 }
 
@@ -404,10 +383,11 @@ int run(const options& o)
     }
 }
 
+/// Messages quote the server and config.properties: print_error() makes them terminal-safe.
 int report(const std::string& message, int status)
 {
     std::cout.flush();
-    std::cerr << "jira-oauth: " << message << '\n';
+    print_error(std::cerr, message);
     return status;
 }
 

@@ -26,6 +26,7 @@
 #include <oauth1/request_traits.hpp>
 #include <oauth1/transport.hpp>
 
+#include <algorithm>
 #include <charconv>
 #include <cstddef>
 #include <cstdint>
@@ -100,8 +101,12 @@ struct step_failure {
     std::string base_string;
     /// When the provider echoed its base string: where it differs from ours (empty: same).
     std::string base_string_difference;
-    /// The start of the answer's body (at most 1000 bytes), for anything else.
+    /// The start of the answer's body (at most 1000 bytes), for anything else. For a refused
+    /// token answer the value of oauth_token_secret is replaced by "[redacted]".
     std::string body_excerpt;
+    /// Why an answer that arrived was refused (e.g. "the answer repeats oauth_token"); names
+    /// parameters, never their values. Empty otherwise.
+    std::string detail;
 
     void clear() { *this = step_failure{}; }
 
@@ -176,6 +181,17 @@ inline std::string step_failure::describe() const
                 s += static_cast<char>(a[0] >= 'a' && a[0] <= 'z' ? a[0] - 'a' + 'A' : a[0]);
                 s += a.substr(1);
             }
+        }
+    } else if (status && error && error != make_error_code(errc::http_status)) {
+        // An answer arrived (2xx) but is not what the step needs.
+        s += error.message();
+        if (!detail.empty()) s += ": " + detail;
+        s += " (HTTP " + std::to_string(status) + ")";
+        if (!body_excerpt.empty()) {
+            std::string line = body_excerpt.substr(0, 200);
+            for (char& c : line)
+                if (c == '\r' || c == '\n' || c == '\t') c = ' ';
+            s += "; the answer begins: " + line;
         }
     } else if (status) {
         s += "the provider answered HTTP " + std::to_string(status);
@@ -322,90 +338,174 @@ http_response signed_exchange(Transport& t, const basic_client<Signer, Clock, No
 
 namespace detail {
 
-/// Splits a token answer (2.1, 2.3): oauth_token and oauth_token_secret, exactly once each, the
-/// token not empty and neither holding CR, LF or NUL, into `token` and `secret`; every other
-/// pair goes to `other(name, value)`, which returns false to reject the answer.
+/// A parameter name for a message: at most 64 bytes of it.
+inline std::string name_for_message(std::string_view n)
+{
+    constexpr std::size_t max = 64;
+    if (n.size() <= max) return std::string(n);
+    return std::string(n.substr(0, max)) + "...";
+}
+
+/// Why a token answer is refused, or nothing.
+struct answer_error {
+    errc code{};
+    std::string message; ///< names parameters, never values
+    explicit operator bool() const noexcept { return code != errc{}; }
+};
+
+/// The first protocol parameter (name starting "oauth_") that `pairs` holds more than once, or
+/// "": O(n log n), whatever the answer's size.
+inline std::string_view first_repeated_protocol_name(
+    const std::vector<std::pair<std::string, std::string>>& pairs)
+{
+    std::vector<std::string_view> names;
+    for (const auto& p : pairs)
+        if (p.first.compare(0, 6, "oauth_") == 0) names.emplace_back(p.first);
+    std::sort(names.begin(), names.end());
+    const auto it = std::adjacent_find(names.begin(), names.end());
+    return it == names.end() ? std::string_view{} : *it;
+}
+
+/// Splits a token answer (2.1, 2.3) into `token` and `secret`: oauth_token and
+/// oauth_token_secret, the token not empty and neither holding CR, LF or NUL; no protocol
+/// parameter (oauth_*) may appear twice - a repeated one is refused rather than read as its
+/// first or last value, since the two would mean different things (oauth_callback_confirmed
+/// false then true, two tokens). Every other pair goes to `other(name, value)`, which returns
+/// an empty string to accept it or the reason to refuse the answer.
 template <class Other>
-bool parse_token_answer(std::string_view body, std::string& token, std::string& secret,
-                        Other&& other)
+answer_error parse_token_answer(std::string_view body, std::string& token, std::string& secret,
+                                Other&& other)
 {
     std::vector<std::pair<std::string, std::string>> pairs;
-    if (!parse_form_pairs(body, pairs)) return false;
-    int tokens = 0;
-    int secrets = 0;
-    bool ok = true;
+    if (!parse_form_pairs(body, pairs))
+        return {errc::invalid_token_response,
+                "the answer is not form-encoded (a malformed %-escape)"};
+    const std::string_view repeated = first_repeated_protocol_name(pairs);
+    if (!repeated.empty())
+        return {errc::invalid_token_response,
+                "the answer repeats " + name_for_message(repeated)};
+    bool has_token = false;
+    bool has_secret = false;
     for (auto& [n, v] : pairs) {
         if (n == "oauth_token") {
             token = std::move(v);
-            ++tokens;
+            has_token = true;
         } else if (n == "oauth_token_secret") {
             secret = std::move(v);
-            ++secrets;
+            has_secret = true;
         } else {
-            ok = other(std::move(n), std::move(v)) && ok;
+            std::string why = other(std::move(n), std::move(v));
+            if (!why.empty()) return {errc::invalid_token_response, std::move(why)};
         }
     }
-    return ok && tokens == 1 && secrets == 1 && !token.empty() &&
-           !has_header_breaking_char(token) && !has_header_breaking_char(secret);
+    if (!has_token) return {errc::invalid_token_response, "the answer has no oauth_token"};
+    if (!has_secret) return {errc::invalid_token_response, "the answer has no oauth_token_secret"};
+    if (token.empty()) return {errc::invalid_token_response, "oauth_token is empty"};
+    if (has_header_breaking_char(token))
+        return {errc::invalid_token_response, "oauth_token holds CR, LF or NUL"};
+    if (has_header_breaking_char(secret))
+        return {errc::invalid_token_response, "oauth_token_secret holds CR, LF or NUL"};
+    return {};
+}
+
+/// Sets `ec` (and `message`) from `e`; true when there was an error.
+inline bool report_answer_error(answer_error&& e, std::error_code& ec, std::string* message)
+{
+    if (!e) return false;
+    ec = make_error_code(e.code);
+    if (message) *message = std::move(e.message);
+    return true;
+}
+
+/// The start of a refused answer's body for step_failure::body_excerpt: at most 1000 bytes,
+/// the value of any oauth_token_secret pair replaced by "[redacted]" (a malformed answer may
+/// still carry a real secret, and the excerpt ends up in messages and logs).
+inline std::string redacted_excerpt(std::string_view body)
+{
+    const std::string_view head = body.substr(0, 1000);
+    std::string out;
+    out.reserve(head.size());
+    std::size_t pos = 0;
+    while (pos <= head.size()) {
+        std::size_t amp = head.find('&', pos);
+        if (amp == std::string_view::npos) amp = head.size();
+        const std::string_view pair = head.substr(pos, amp - pos);
+        const std::size_t eq = pair.find('=');
+        std::error_code dec;
+        const std::string name =
+            eq == std::string_view::npos ? std::string() : form_decode(pair.substr(0, eq), dec);
+        if (eq != std::string_view::npos && !dec && name == "oauth_token_secret") {
+            out.append(pair.substr(0, eq + 1)).append("[redacted]");
+        } else {
+            out.append(pair);
+        }
+        if (amp < head.size()) out.push_back('&');
+        pos = amp + 1;
+    }
+    return out;
 }
 
 } // namespace detail
 
-/// Parses a Temporary Credentials answer (2.1): oauth_token, oauth_token_secret and
-/// oauth_callback_confirmed=true. Errors: errc::invalid_token_response (missing or repeated
-/// token/secret, malformed encoding), errc::callback_not_confirmed.
-inline temporary_credentials parse_temporary_credentials(std::string_view body, std::error_code& ec)
+/// Parses a Temporary Credentials answer (RFC 5849 §2.1): oauth_token, oauth_token_secret and
+/// oauth_callback_confirmed=true, each exactly once. Errors: errc::invalid_token_response
+/// (missing token or secret, an empty token, CR/LF/NUL in either, any oauth_* parameter
+/// repeated - oauth_callback_confirmed included -, malformed encoding),
+/// errc::callback_not_confirmed (oauth_callback_confirmed absent or not "true"). `message`,
+/// when given, receives the reason, naming the parameter (never a value).
+inline temporary_credentials parse_temporary_credentials(std::string_view body, std::error_code& ec,
+                                                         std::string* message = nullptr)
 {
     ec.clear();
+    if (message) message->clear();
     temporary_credentials out;
     std::optional<std::string> confirmed;
-    const bool ok =
+    detail::answer_error e =
         detail::parse_token_answer(body, out.token, out.secret, [&](std::string n, std::string v) {
             if (n == "oauth_callback_confirmed")
                 confirmed = std::move(v);
             else
                 out.extra.emplace_back(std::move(n), std::move(v));
-            return true;
+            return std::string();
         });
-    if (!ok) {
-        ec = make_error_code(errc::invalid_token_response);
-        return {};
+    if (!e && !(confirmed && *confirmed == "true")) {
+        e = {errc::callback_not_confirmed,
+             confirmed ? "oauth_callback_confirmed is not \"true\""
+                       : "the answer has no oauth_callback_confirmed"};
     }
-    out.callback_confirmed = confirmed && *confirmed == "true";
-    if (!out.callback_confirmed) {
-        ec = make_error_code(errc::callback_not_confirmed);
-        return {};
-    }
+    if (detail::report_answer_error(std::move(e), ec, message)) return {};
+    out.callback_confirmed = true;
     return out;
 }
 
-/// Parses a Token Credentials answer (2.3): oauth_token and oauth_token_secret, and the
-/// optional oauth_expires_in, oauth_authorization_expires_in, oauth_session_handle.
-/// Errors: errc::invalid_token_response.
-inline access_credentials parse_token_credentials(std::string_view body, std::error_code& ec)
+/// Parses a Token Credentials answer (RFC 5849 §2.3): oauth_token and oauth_token_secret, and
+/// the optional oauth_expires_in, oauth_authorization_expires_in (decimal seconds) and
+/// oauth_session_handle, each at most once. Errors: errc::invalid_token_response (as for
+/// parse_temporary_credentials, or an expiry that is not a number); `message`, when given,
+/// receives the reason, naming the parameter (never a value).
+inline access_credentials parse_token_credentials(std::string_view body, std::error_code& ec,
+                                                  std::string* message = nullptr)
 {
     ec.clear();
+    if (message) message->clear();
     access_credentials out;
-    const bool ok = detail::parse_token_answer(
-        body, out.token, out.secret, [&out](std::string n, std::string v) {
+    detail::answer_error e = detail::parse_token_answer(
+        body, out.token, out.secret, [&out](std::string n, std::string v) -> std::string {
             if (n == "oauth_expires_in") {
                 out.expires_in = detail::parse_seconds(v);
-                return out.expires_in.has_value();
-            }
-            if (n == "oauth_authorization_expires_in") {
+                if (!out.expires_in) return "oauth_expires_in is not a number of seconds";
+            } else if (n == "oauth_authorization_expires_in") {
                 out.authorization_expires_in = detail::parse_seconds(v);
-                return out.authorization_expires_in.has_value();
-            }
-            if (n == "oauth_session_handle")
+                if (!out.authorization_expires_in)
+                    return "oauth_authorization_expires_in is not a number of seconds";
+            } else if (n == "oauth_session_handle") {
                 out.session_handle = std::move(v);
-            else
+            } else {
                 out.extra.emplace_back(std::move(n), std::move(v));
-            return true;
+            }
+            return {};
         });
-    if (!ok) {
-        ec = make_error_code(errc::invalid_token_response);
-        return {};
-    }
+    if (detail::report_answer_error(std::move(e), ec, message)) return {};
     return out;
 }
 
@@ -526,11 +626,11 @@ request_temporary_credentials(Transport& t, basic_client<Signer, Clock, Nonce>& 
     so.extra = o.extra;
     const http_response res = detail::signed_exchange(t, c, req, so, failure, ec);
     if (ec) return {};
-    temporary_credentials tc = parse_temporary_credentials(res.body, ec);
+    temporary_credentials tc = parse_temporary_credentials(res.body, ec, &failure.detail);
     if (ec) {
         failure.error = ec;
         failure.status = res.status;
-        failure.body_excerpt = res.body.substr(0, 1000);
+        failure.body_excerpt = detail::redacted_excerpt(res.body);
     }
     return tc;
 }
@@ -583,12 +683,12 @@ access_credentials request_token_credentials(Transport& t, basic_client<Signer, 
         c.clear_token();
         return {};
     }
-    access_credentials ac = parse_token_credentials(res.body, ec);
+    access_credentials ac = parse_token_credentials(res.body, ec, &failure.detail);
     if (ec) {
         c.clear_token();
         failure.error = ec;
         failure.status = res.status;
-        failure.body_excerpt = res.body.substr(0, 1000);
+        failure.body_excerpt = detail::redacted_excerpt(res.body);
         return {};
     }
     c.set_token(ac.token, ac.secret);

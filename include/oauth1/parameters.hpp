@@ -366,7 +366,9 @@ public:
     }
 
     /// The first encoded name that starts with `prefix` and occurs more than once (of the repeated
-    /// names, the one whose first occurrence comes first in list order); empty when there is none.
+    /// names, the one whose first occurrence comes first in list order; once sort() has run,
+    /// that is the smallest repeated name); empty when there is none (so a repeated empty name
+    /// is not reported: a provider asks with the prefix "oauth_").
     /// O(n log n) in the number of parameters whatever their names (a provider calls it on
     /// untrusted input before authentication); `scratch` is working memory, reused across calls.
     std::string_view first_repeated_name(std::string_view prefix,

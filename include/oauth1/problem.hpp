@@ -11,6 +11,7 @@
 #include <oauth1/error.hpp>
 #include <oauth1/parameters.hpp>
 
+#include <algorithm>
 #include <charconv>
 #include <cstddef>
 #include <cstdint>
@@ -342,9 +343,94 @@ parse_problem_response(std::string_view body, std::string_view www_authenticate_
     return r;
 }
 
-/// Explains where two signature base strings differ, part by part (method, URI, then each
-/// parameter), for "signature_invalid" answers that echo the provider's base string. Returns an
+/// The most parameters explain_base_string_difference() lists, both sides together; the rest
+/// are counted ("... and 123 more parameters only in theirs").
+inline constexpr std::size_t base_string_difference_max_listed = 16;
+/// The longest text (method, URI, parameter) it quotes whole; a longer one is cut to its first
+/// 100 bytes (at a UTF-8 boundary) and its size: "abc... (1048576 bytes)".
+inline constexpr std::size_t base_string_difference_max_quoted = 120;
+/// What its output never exceeds, in bytes, whatever the inputs (4 KiB). By construction it
+/// stays below 3.3 KB: a quoted text takes at most 132 bytes (100 + "... (N bytes)"), so 16
+/// parameter lines take at most 16 x 159, the method and URI lines 291 and 288, the two count
+/// lines 60 each.
+inline constexpr std::size_t base_string_difference_max_bytes = 4096;
+
+namespace detail {
+
+/// `s` whole, or when longer than base_string_difference_max_quoted, its first 100 bytes (not
+/// splitting a UTF-8 sequence) and its size.
+inline std::string quoted_excerpt(std::string_view s)
+{
+    if (s.size() <= base_string_difference_max_quoted) return std::string(s);
+    std::size_t cut = 100;
+    // Back to the start of a UTF-8 sequence (at most 3 continuation bytes).
+    while (cut > 97 && (static_cast<unsigned char>(s[cut]) & 0xC0U) == 0x80U) --cut;
+    return std::string(s.substr(0, cut)) + "... (" + std::to_string(s.size()) + " bytes)";
+}
+
+/// The '&'-separated items of `s` (empty ones skipped), as views into it.
+inline std::vector<std::string_view> split_parameters(std::string_view s)
+{
+    std::vector<std::string_view> v;
+    std::size_t pos = 0;
+    while (pos <= s.size()) {
+        std::size_t amp = s.find('&', pos);
+        if (amp == std::string_view::npos) amp = s.size();
+        if (amp > pos) v.push_back(s.substr(pos, amp - pos));
+        pos = amp + 1;
+    }
+    return v;
+}
+
+/// Marks, in `a_matched` and `b_matched`, the items of `a` and `b` that the other side also
+/// has, as multisets: within a run of equal items, the first k of each side are matched, where
+/// k is the smaller count. O((|a| + |b|) log(|a| + |b|)): both sides are sorted (by value, then
+/// position) and merged, never compared pairwise.
+inline void match_multisets(const std::vector<std::string_view>& a,
+                            const std::vector<std::string_view>& b, std::vector<bool>& a_matched,
+                            std::vector<bool>& b_matched)
+{
+    using item = std::pair<std::string_view, std::size_t>;
+    const auto sorted = [](const std::vector<std::string_view>& v) {
+        std::vector<item> s;
+        s.reserve(v.size());
+        for (std::size_t i = 0; i < v.size(); ++i) s.emplace_back(v[i], i);
+        // Parameters of a base string are normally sorted already (RFC 5849 §3.4.1.3.2).
+        if (!std::is_sorted(s.begin(), s.end())) std::sort(s.begin(), s.end());
+        return s;
+    };
+    const std::vector<item> sa = sorted(a);
+    const std::vector<item> sb = sorted(b);
+    a_matched.assign(a.size(), false);
+    b_matched.assign(b.size(), false);
+    std::size_t i = 0;
+    std::size_t j = 0;
+    while (i < sa.size() && j < sb.size()) {
+        const int c = sa[i].first.compare(sb[j].first);
+        if (c < 0) {
+            ++i;
+        } else if (c > 0) {
+            ++j;
+        } else {
+            a_matched[sa[i++].second] = true;
+            b_matched[sb[j++].second] = true;
+        }
+    }
+}
+
+} // namespace detail
+
+/// Explains where two signature base strings (RFC 5849 §3.4.1.1) differ, part by part: method,
+/// URI, then the parameters that only one side has (compared as multisets of decoded
+/// "name=value" items, so "a=1&a=1" and "a=1" differ by one "a=1"), each side's listed in its
+/// own order; for "signature_invalid" answers that echo the provider's base string. Returns an
 /// empty string when they are equal.
+///
+/// Bounded for hostile input (the provider's base string is foreign): O(n log n) time in the
+/// number of parameters, at most base_string_difference_max_listed parameters listed (then
+/// "... and K more parameters only in ours/theirs"), each quoted text cut past
+/// base_string_difference_max_quoted bytes, and the whole output at most
+/// base_string_difference_max_bytes (4 KiB).
 inline std::string explain_base_string_difference(std::string_view ours, std::string_view theirs)
 {
     if (ours == theirs) return {};
@@ -365,48 +451,51 @@ inline std::string explain_base_string_difference(std::string_view ours, std::st
         std::string d = percent_decode(s, ec);
         return ec ? std::string(s) : d;
     };
+    using detail::quoted_excerpt;
     if (o[0] != t[0])
-        out += "method: ours '" + std::string(o[0]) + "', theirs '" + std::string(t[0]) + "'\n";
-    if (o[1] != t[1]) out += "URI: ours '" + decoded(o[1]) + "', theirs '" + decoded(t[1]) + "'\n";
+        out += "method: ours '" + quoted_excerpt(o[0]) + "', theirs '" + quoted_excerpt(t[0]) +
+               "'\n";
+    if (o[1] != t[1])
+        out += "URI: ours '" + quoted_excerpt(decoded(o[1])) + "', theirs '" +
+               quoted_excerpt(decoded(t[1])) + "'\n";
     if (o[2] != t[2]) {
-        const auto params = [&decoded](std::string_view enc) {
-            std::vector<std::string> v;
-            const std::string s = decoded(enc);
-            std::size_t pos = 0;
-            while (pos <= s.size()) {
-                std::size_t amp = s.find('&', pos);
-                if (amp == std::string::npos) amp = s.size();
-                if (amp > pos) v.push_back(s.substr(pos, amp - pos));
-                pos = amp + 1;
-            }
-            return v;
+        const std::string ours_params = decoded(o[2]);
+        const std::string theirs_params = decoded(t[2]);
+        const std::vector<std::string_view> po = detail::split_parameters(ours_params);
+        const std::vector<std::string_view> pt = detail::split_parameters(theirs_params);
+        std::vector<bool> po_matched;
+        std::vector<bool> pt_matched;
+        detail::match_multisets(po, pt, po_matched, pt_matched);
+        const auto unmatched = [](const std::vector<bool>& m) {
+            return static_cast<std::size_t>(std::count(m.begin(), m.end(), false));
         };
-        const std::vector<std::string> po = params(o[2]);
-        const std::vector<std::string> pt = params(t[2]);
-        // Compared as multisets: each parameter of ours is matched with one equal, unmatched
-        // parameter of theirs, so "a=1&a=1" and "a=1" differ by one "a=1".
-        std::vector<bool> matched(pt.size(), false);
-        bool differ = false;
-        for (const std::string& p : po) {
-            bool found = false;
-            for (std::size_t k = 0; k < pt.size() && !found; ++k) {
-                if (!matched[k] && pt[k] == p) {
-                    matched[k] = true;
-                    found = true;
-                }
+        const std::size_t only_ours = unmatched(po_matched);
+        const std::size_t only_theirs = unmatched(pt_matched);
+        // Share the listing budget: half each, and what one side does not use goes to the other.
+        constexpr std::size_t budget = base_string_difference_max_listed;
+        std::size_t list_ours = std::min(only_ours, budget / 2);
+        std::size_t list_theirs = std::min(only_theirs, budget / 2);
+        list_ours += std::min(only_ours - list_ours, budget - list_ours - list_theirs);
+        list_theirs += std::min(only_theirs - list_theirs, budget - list_ours - list_theirs);
+        const auto list = [&out](const char* side, const std::vector<std::string_view>& p,
+                                 const std::vector<bool>& matched, std::size_t listed,
+                                 std::size_t total) {
+            std::size_t n = 0;
+            for (std::size_t k = 0; k < p.size() && n < listed; ++k) {
+                if (matched[k]) continue;
+                out += "parameter only in ";
+                out += side;
+                out += ": " + quoted_excerpt(p[k]) + "\n";
+                ++n;
             }
-            if (!found) {
-                out += "parameter only in ours: " + p + "\n";
-                differ = true;
-            }
-        }
-        for (std::size_t k = 0; k < pt.size(); ++k) {
-            if (!matched[k]) {
-                out += "parameter only in theirs: " + pt[k] + "\n";
-                differ = true;
-            }
-        }
-        if (!differ && po != pt) out += "parameters: same set, different order\n";
+            if (total > listed)
+                out += "... and " + std::to_string(total - listed) + " more parameters only in " +
+                       side + "\n";
+        };
+        list("ours", po, po_matched, list_ours, only_ours);
+        list("theirs", pt, pt_matched, list_theirs, only_theirs);
+        if (only_ours == 0 && only_theirs == 0 && po != pt)
+            out += "parameters: same set, different order\n";
     }
     if (out.empty()) out = "base strings differ in separators\n";
     return out;

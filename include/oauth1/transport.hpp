@@ -10,6 +10,12 @@
 // answer. It sets `ec` (e.g. errc::transport_failed) only when no HTTP answer was received; a
 // 4xx/5xx answer is a response, not an error. The adapters provide ready transports
 // (oauth1::curl::transport, oauth1::beast::transport, oauth1::httplib::transport).
+//
+// Bounded answers: a transport buffers at most a limit of response body bytes. The adapters'
+// transport_options all have the same member for it, `max_response_body_bytes` (default
+// default_max_response_body_bytes, 8 MiB); a body larger than that is not read further and the
+// call fails with errc::response_too_large (the limit counts the body as delivered: after
+// chunked decoding, and after decompression where the client decompresses).
 // http_request also has request_traits, so oauth1::sign(http_request&, client) works.
 #ifndef OAUTH1_TRANSPORT_HPP
 #define OAUTH1_TRANSPORT_HPP
@@ -17,6 +23,7 @@
 #include <oauth1/base_string.hpp>
 #include <oauth1/request_traits.hpp>
 
+#include <cstddef>
 #include <string>
 #include <string_view>
 #include <system_error>
@@ -25,6 +32,12 @@
 #include <vector>
 
 namespace oauth1 {
+
+/// The default of every transport's `transport_options::max_response_body_bytes`: 8 MiB, far
+/// above any token answer or problem report (a few hundred bytes) and any single JIRA REST
+/// answer a client of the flow usually reads, yet a bound on what a hostile or broken server
+/// can make the client buffer. Raise it for large downloads; SIZE_MAX means no limit.
+inline constexpr std::size_t default_max_response_body_bytes = std::size_t{8} << 20;
 
 /// One HTTP header field.
 struct http_header {

@@ -966,7 +966,9 @@ private:
         auto tokens = [](std::string_view,
                          std::string_view t) -> std::optional<oauth1::token_credentials> {
             if (t != oauth1_test::access_token) return std::nullopt;
-            return oauth1::token_credentials{oauth1_test::access_token_secret};
+            // Issued to the one consumer this server knows.
+            return oauth1::token_credentials{oauth1_test::hmac_consumer_key,
+                                             oauth1_test::access_token_secret};
         };
         const oauth1::verifier v(consumers, tokens, nonces_);
         oauth1::verify_options opts;

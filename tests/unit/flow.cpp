@@ -13,6 +13,7 @@
 
 #include <doctest/doctest.h>
 
+#include <initializer_list>
 #include <map>
 #include <optional>
 #include <stdexcept>
@@ -63,9 +64,14 @@ public:
 
 private:
     struct temp_token {
+        std::string consumer_key; ///< the consumer it was issued to
         std::string secret;
         std::string verifier;
         bool used = false;
+    };
+    struct access_token_record {
+        std::string consumer_key;
+        std::string secret;
     };
 
     template <class F>
@@ -116,7 +122,7 @@ private:
             });
         if (!r) return refuse(r);
         const std::string token = "rt" + std::to_string(++counter_);
-        temp_[token] = {"rs/" + std::to_string(counter_) + "+=", {}, false};
+        temp_[token] = {r.consumer_key, "rs/" + std::to_string(counter_) + "+=", {}, false};
         return form("oauth_token=" + token + "&oauth_token_secret=" +
                     oauth1::percent_encode(temp_[token].secret) + "&oauth_callback_confirmed=true");
     }
@@ -127,7 +133,8 @@ private:
                              std::string_view t) -> std::optional<oauth1::token_credentials> {
             const auto it = temp_.find(std::string(t));
             if (it == temp_.end()) return std::nullopt;
-            return oauth1::token_credentials{it->second.secret, oauth1::token_kind::request,
+            return oauth1::token_credentials{it->second.consumer_key, it->second.secret,
+                                             oauth1::token_kind::request,
                                              it->second.used ? oauth1::token_state::used
                                                              : oauth1::token_state::valid};
         };
@@ -143,9 +150,9 @@ private:
         }
         t.used = true;
         const std::string token = "at" + std::to_string(++counter_);
-        access_[token] = "as&" + std::to_string(counter_);
+        access_[token] = {r.consumer_key, "as&" + std::to_string(counter_)};
         return form("oauth_token=" + token +
-                    "&oauth_token_secret=" + oauth1::percent_encode(access_[token]) +
+                    "&oauth_token_secret=" + oauth1::percent_encode(access_[token].secret) +
                     "&oauth_expires_in=157680000&oauth_session_handle=sh" +
                     std::to_string(counter_) + "&oauth_authorization_expires_in=157680000");
     }
@@ -156,7 +163,7 @@ private:
                              std::string_view t) -> std::optional<oauth1::token_credentials> {
             const auto it = access_.find(std::string(t));
             if (it == access_.end()) return std::nullopt;
-            return oauth1::token_credentials{it->second};
+            return oauth1::token_credentials{it->second.consumer_key, it->second.secret};
         };
         const auto r = verify(req, oauth1::token_requirement::access, tokens);
         if (!r) return refuse(r);
@@ -172,7 +179,7 @@ private:
     oauth1::service_endpoints endpoints_;
     std::map<std::string, oauth1::consumer_credentials> consumers_;
     std::map<std::string, temp_token> temp_;
-    std::map<std::string, std::string> access_;
+    std::map<std::string, access_token_record> access_;
     oauth1::memory_nonce_store nonces_;
     int counter_ = 0;
 };
@@ -366,12 +373,19 @@ TEST_CASE("transport failures and answers that are not token responses")
     (void)oauth1::request_temporary_credentials(html, c, "http://127.0.0.1:1/rt", {}, f, ec);
     CHECK(ec == oauth1::errc::invalid_token_response);
     CHECK(f.status == 200);
+    CHECK(f.detail == "the answer has no oauth_token");
+    CHECK(f.describe().find("the answer has no oauth_token (HTTP 200); the answer begins: "
+                            "<html>login</html>") != std::string::npos);
 
     auto unconfirmed = [](const oauth1::http_request&) {
         return oauth1::http_response{200, {}, "oauth_token=a&oauth_token_secret=b"};
     };
     (void)oauth1::request_temporary_credentials(unconfirmed, c, "http://127.0.0.1:1/rt", {}, f, ec);
     CHECK(ec == oauth1::errc::callback_not_confirmed);
+    CHECK(f.detail == "the answer has no oauth_callback_confirmed");
+    // The secret of a refused answer is in neither the message nor the excerpt.
+    CHECK(f.body_excerpt == "oauth_token=a&oauth_token_secret=[redacted]");
+    CHECK(f.describe().find("oauth_token_secret=[redacted]") != std::string::npos);
 
     auto boom = [](const oauth1::http_request&) -> oauth1::http_response {
         throw std::runtime_error("socket closed");
@@ -492,4 +506,138 @@ TEST_CASE("authorization_url and parse_callback")
     CHECK(ec == oauth1::errc::duplicate_protocol_parameter);
     (void)oauth1::parse_callback("oauth_token=t&oauth_verifier=%g0", ec);
     CHECK(ec == oauth1::errc::invalid_percent_encoding);
+}
+
+TEST_CASE("token answers that repeat a protocol parameter are refused, naming it")
+{
+    std::error_code ec;
+    std::string why;
+    const std::string ok_temp = "oauth_token=t&oauth_token_secret=s3cret&";
+    // oauth_callback_confirmed false then true: neither the first nor the last value is read.
+    for (const std::string confirmed :
+         {"oauth_callback_confirmed=false&oauth_callback_confirmed=true",
+          "oauth_callback_confirmed=true&oauth_callback_confirmed=false",
+          "oauth_callback_confirmed=true&oauth_callback_confirmed=true",
+          "oauth_callback_confirmed=true&oauth%5Fcallback_confirmed=true"}) {
+        CAPTURE(confirmed);
+        const auto t = oauth1::parse_temporary_credentials(ok_temp + confirmed, ec, &why);
+        CHECK(ec == oauth1::errc::invalid_token_response);
+        CHECK(why == "the answer repeats oauth_callback_confirmed");
+        CHECK_FALSE(t.callback_confirmed);
+        CHECK(t.token.empty());
+    }
+    struct repeated_case {
+        const char* body;
+        const char* name;
+    };
+    for (const repeated_case& c : std::initializer_list<repeated_case>{
+             {"oauth_token=t&oauth_token=u&oauth_token_secret=s3cret&oauth_callback_confirmed=true",
+              "oauth_token"},
+             {"oauth_token=t&oauth_token_secret=s3cret&oauth_token_secret=s3cret&oauth_callback_"
+              "confirmed=true",
+              "oauth_token_secret"},
+             {"oauth_token=t&oauth_token_secret=s3cret&oauth_callback_confirmed=true&oauth_x=1&"
+              "oauth_x=1",
+              "oauth_x"}}) {
+        CAPTURE(c.body);
+        (void)oauth1::parse_temporary_credentials(c.body, ec, &why);
+        CHECK(ec == oauth1::errc::invalid_token_response);
+        CHECK(why == std::string("the answer repeats ") + c.name);
+        CHECK(why.find("s3cret") == std::string::npos);
+    }
+    for (const repeated_case& c : std::initializer_list<repeated_case>{
+             {"oauth_token=t&oauth_token_secret=s3cret&oauth%5Ftoken=u", "oauth_token"},
+             {"oauth_token_secret=s3cret&oauth_token=t&oauth_token_secret=other",
+              "oauth_token_secret"},
+             {"oauth_token=t&oauth_token_secret=s3cret&oauth_expires_in=1&oauth_expires_in=2",
+              "oauth_expires_in"},
+             {"oauth_token=t&oauth_token_secret=s3cret&oauth_authorization_expires_in=1&"
+              "oauth_authorization_expires_in=1",
+              "oauth_authorization_expires_in"},
+             {"oauth_token=t&oauth_token_secret=s3cret&oauth_session_handle=a&oauth_session_"
+              "handle=b",
+              "oauth_session_handle"}}) {
+        CAPTURE(c.body);
+        const auto a = oauth1::parse_token_credentials(c.body, ec, &why);
+        CHECK(ec == oauth1::errc::invalid_token_response);
+        CHECK(why == std::string("the answer repeats ") + c.name);
+        CHECK(why.find("s3cret") == std::string::npos);
+        CHECK(a.token.empty());
+        CHECK(a.secret.empty());
+    }
+    // A long repeated name is cut in the message.
+    const std::string long_name = "oauth_" + std::string(1000, 'n');
+    (void)oauth1::parse_token_credentials("oauth_token=t&oauth_token_secret=s&" + long_name +
+                                              "=1&" + long_name + "=2",
+                                          ec, &why);
+    CHECK(ec == oauth1::errc::invalid_token_response);
+    CHECK(why == "the answer repeats " + long_name.substr(0, 64) + "...");
+
+    // Names that are not protocol parameters may repeat (they are the provider's own).
+    auto t = oauth1::parse_temporary_credentials(
+        "oauth_token=t&oauth_token_secret=s&oauth_callback_confirmed=true&x=1&x=2", ec, &why);
+    CHECK_FALSE(ec);
+    CHECK(why.empty());
+    CHECK(t.extra.size() == 2);
+    const auto a = oauth1::parse_token_credentials("oauth_token=t&oauth_token_secret=s&x=1&x=1",
+                                                   ec, &why);
+    CHECK_FALSE(ec);
+    CHECK(a.extra.size() == 2);
+
+    // Other reasons are named too, never with a value.
+    (void)oauth1::parse_token_credentials("oauth_token=t&oauth_token_secret=s&oauth_expires_in=x",
+                                          ec, &why);
+    CHECK(why == "oauth_expires_in is not a number of seconds");
+    (void)oauth1::parse_token_credentials("oauth_token=t", ec, &why);
+    CHECK(why == "the answer has no oauth_token_secret");
+    (void)oauth1::parse_token_credentials("oauth_token=&oauth_token_secret=s", ec, &why);
+    CHECK(why == "oauth_token is empty");
+    (void)oauth1::parse_token_credentials("oauth_token=t%0A&oauth_token_secret=s", ec, &why);
+    CHECK(why == "oauth_token holds CR, LF or NUL");
+    (void)oauth1::parse_token_credentials("oauth_token=t&oauth_token_secret=%zz", ec, &why);
+    CHECK(why == "the answer is not form-encoded (a malformed %-escape)");
+    (void)oauth1::parse_temporary_credentials(
+        "oauth_token=t&oauth_token_secret=s&oauth_callback_confirmed=TRUE", ec, &why);
+    CHECK(ec == oauth1::errc::callback_not_confirmed);
+    CHECK(why == "oauth_callback_confirmed is not \"true\"");
+}
+
+TEST_CASE("the flow refuses a repeated oauth_callback_confirmed and says which parameter")
+{
+    oauth1::client c("hmac-consumer", oauth1::hmac_sha1("kd94hf93k423kf44"));
+    auto twice = [](const oauth1::http_request&) {
+        return oauth1::http_response{200,
+                                     {},
+                                     "oauth_token=t&oauth_token_secret=s3cret&oauth_callback_"
+                                     "confirmed=false&oauth_callback_confirmed=true"};
+    };
+    oauth1::step_failure f;
+    std::error_code ec;
+    const auto temp =
+        oauth1::request_temporary_credentials(twice, c, "http://127.0.0.1:1/rt", {}, f, ec);
+    CHECK(ec == oauth1::errc::invalid_token_response);
+    CHECK(temp.token.empty());
+    CHECK(f.detail == "the answer repeats oauth_callback_confirmed");
+    const std::string d = f.describe();
+    CHECK(d.find("the answer repeats oauth_callback_confirmed") != std::string::npos);
+    CHECK(d.find("s3cret") == std::string::npos);
+    CHECK(f.body_excerpt.find("s3cret") == std::string::npos);
+    CHECK_THROWS_AS(oauth1::request_temporary_credentials(twice, c, "http://127.0.0.1:1/rt"),
+                    oauth1::flow_error);
+
+    // The access-token step too: a repeated oauth_token leaves the client without a token.
+    auto two_tokens = [](const oauth1::http_request&) {
+        return oauth1::http_response{
+            200, {}, "oauth_token=a&oauth_token_secret=s3cret&oauth_token=b"};
+    };
+    oauth1::temporary_credentials rt;
+    rt.token = "rt";
+    rt.secret = "rs";
+    const auto access = oauth1::request_token_credentials(two_tokens, c, "http://127.0.0.1:1/at",
+                                                          rt, "v", {}, f, ec);
+    CHECK(ec == oauth1::errc::invalid_token_response);
+    CHECK(access.token.empty());
+    CHECK(c.token().empty());
+    CHECK(f.detail == "the answer repeats oauth_token");
+    CHECK(f.describe().find("s3cret") == std::string::npos);
 }

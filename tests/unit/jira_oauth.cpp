@@ -1,9 +1,15 @@
 // Unit tests of jira-oauth's own code (examples/jira_oauth): the Java .properties reader and
-// writer, config.properties settings and placeholder file, and the command line.
+// writer, config.properties settings and placeholder file, the command line, and what it prints
+// (foreign text made terminal-safe).
 #include "../../examples/jira_oauth/properties.hpp"
 
 #include "../../examples/jira_oauth/config.hpp"
 #include "../../examples/jira_oauth/options.hpp"
+#include "../../examples/jira_oauth/output.hpp"
+
+#include <oauth1/error.hpp>
+#include <oauth1/flow.hpp>
+#include <oauth1/problem.hpp>
 
 #include <doctest/doctest.h>
 
@@ -16,6 +22,7 @@
 #include <fstream>
 #include <iterator>
 #include <optional>
+#include <sstream>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -582,5 +589,137 @@ TEST_SUITE("jira_oauth command line")
             CAPTURE(s);
             CHECK(text.find(s) != std::string::npos);
         }
+    }
+}
+
+TEST_SUITE("jira_oauth output")
+{
+    using jira_oauth::terminal_safe;
+    using jira_oauth::text_layout;
+
+    /// No byte a terminal acts on: C0 controls (but '\n' and '\t' when `lines`), DEL, and
+    /// nothing in 0x80..0xFF outside well-formed UTF-8 or as a C1 control (U+0080..U+009F).
+    bool inert(std::string_view s, bool lines)
+    {
+        for (std::size_t i = 0; i < s.size(); ++i) {
+            const auto b = static_cast<unsigned char>(s[i]);
+            if (b == 0x7F) return false;
+            if (b < 0x20 && !(lines && (b == '\n' || b == '\t'))) return false;
+            if (b == 0xC2 && i + 1 < s.size() && static_cast<unsigned char>(s[i + 1]) < 0xA0)
+                return false;
+            if (b >= 0x80 && b < 0xC2) {
+                // only as a continuation byte of a sequence begun before
+                if (i == 0 || static_cast<unsigned char>(s[i - 1]) < 0x80) return false;
+            }
+        }
+        return true;
+    }
+
+    TEST_CASE("terminal_safe: control bytes escaped, text kept")
+    {
+        CHECK(terminal_safe("plain ASCII token 0123 ~!@#$%^&*()") ==
+              "plain ASCII token 0123 ~!@#$%^&*()");
+        CHECK(terminal_safe("\x1b]0;evil\x07") == "\\x1b]0;evil\\x07");
+        CHECK(terminal_safe("\x1b[2J\x1b[H") == "\\x1b[2J\\x1b[H");
+        CHECK(terminal_safe("a\rb\nc\td") == "a\\rb\\nc\\td");
+        CHECK(terminal_safe(std::string_view("n\0ul\x7f", 5)) == "n\\x00ul\\x7f");
+        // UTF-8 text is kept; a C1 control written as UTF-8 (U+009B, CSI) and a raw C1 byte are
+        // not; neither are bytes that are not UTF-8, nor bidi overrides.
+        CHECK(terminal_safe("Gr\xC3\xBC\xC3\x9F" "e \xE2\x82\xAC \xF0\x9F\x94\x91") ==
+              "Gr\xC3\xBC\xC3\x9F" "e \xE2\x82\xAC \xF0\x9F\x94\x91");
+        CHECK(terminal_safe("\xC2\x9B" "31m") == "\\u{9b}31m");
+        CHECK(terminal_safe("\x9b" "31m") == "\\x9b31m");
+        CHECK(terminal_safe("\xC0\xAF \xED\xA0\x80 \xE2\x82") ==
+              "\\xc0\\xaf \\xed\\xa0\\x80 \\xe2\\x82");
+        CHECK(terminal_safe("abc\xE2\x80\xAE" "cba") == "abc\\u{202e}cba");
+        // Lines kept in multi-line layout; "\r\n" is a line break, a lone '\r' is not.
+        CHECK(terminal_safe("a\r\nb\n\tc\rd", text_layout::multi_line) == "a\nb\n\tc\\rd");
+        CHECK(terminal_safe("a\r\nb", text_layout::line) == "a\\r\\nb");
+        // Every byte value, alone and after a lead byte: nothing a terminal acts on gets through.
+        for (int b = 0; b < 256; ++b) {
+            CAPTURE(b);
+            const std::string one(1, static_cast<char>(b));
+            CHECK(inert(terminal_safe(one), false));
+            CHECK(inert(terminal_safe(one, text_layout::multi_line), true));
+            CHECK(inert(terminal_safe("\xC2" + one), false));
+        }
+    }
+
+    TEST_CASE("a provider's advice with an escape sequence and CR is printed escaped")
+    {
+        // What the provider sent back for requestToken: a problem with hostile advice.
+        oauth1::step_failure f;
+        f.step = "temporary credentials (request token)";
+        f.status = 401;
+        f.error = oauth1::make_error_code(oauth1::errc::oauth_problem);
+        oauth1::problem_report p(oauth1::problem::consumer_key_unknown);
+        p.advice = "\x1b]0;evil\x07" "fine\rall is well\x1b[2K";
+        f.problem = p;
+        jira_oauth::settings s;
+        const std::string message = jira_oauth::failure_message(f, "", s);
+        REQUIRE(message.find("\x1b]0;evil\x07") != std::string::npos); // raw until printed
+
+        std::ostringstream err;
+        jira_oauth::print_error(err, message);
+        const std::string printed = err.str();
+        CHECK(printed.rfind("jira-oauth: temporary credentials (request token) failed: ", 0) == 0);
+        CHECK(printed.find("\\x1b]0;evil\\x07fine\\rall is well\\x1b[2K") != std::string::npos);
+        CHECK(inert(printed, true));
+        CHECK(printed.back() == '\n');
+    }
+
+    TEST_CASE("an error page and a transport's message are printed escaped, lines kept")
+    {
+        oauth1::step_failure f;
+        f.step = "GET https://jira.example.com/rest/api/2/issue/JJ-2";
+        f.status = 500;
+        f.error = oauth1::make_error_code(oauth1::errc::http_status);
+        f.body_excerpt = "<h1>\x1b[31mError\x1b[0m</h1>\r\n";
+        jira_oauth::settings s;
+        std::ostringstream err;
+        jira_oauth::print_error(err, jira_oauth::failure_message(f, "", s));
+        CHECK(err.str().find("\\x1b[31mError\\x1b[0m") != std::string::npos);
+        CHECK(inert(err.str(), true));
+
+        f.status = 0;
+        f.error = oauth1::make_error_code(oauth1::errc::transport_failed);
+        std::ostringstream err2;
+        jira_oauth::print_error(err2,
+                                jira_oauth::failure_message(f, "connect: \x1b]8;;x\x1b\\", s));
+        CHECK(err2.str().find("(connect: \\x1b]8;;x\\x1b\\)") != std::string::npos);
+        CHECK(inert(err2.str(), true));
+
+        // A multi-line message (the base-string difference) keeps its lines.
+        std::ostringstream err3;
+        jira_oauth::print_error(err3, "failed\nURI: ours 'a', theirs 'b'");
+        CHECK(err3.str() == "jira-oauth: failed\nURI: ours 'a', theirs 'b'\n");
+    }
+
+    TEST_CASE("tokens and bodies: escaped on a terminal, bodies exact into a pipe or file")
+    {
+        // Tokens are printed on one line: an embedded line break cannot fake another line.
+        CHECK(terminal_safe("tok\nAccess token:  forged") == "tok\\nAccess token:  forged");
+
+        const std::string body = "{\"summary\":\"\x1b]0;evil\x07\"}\r\n{\"k\":\"\xC3\xA9\"}";
+        std::ostringstream tty;
+        jira_oauth::print_body(tty, body, true);
+        CHECK(tty.str() == "{\"summary\":\"\\x1b]0;evil\\x07\"}\n{\"k\":\"\xC3\xA9\"}\n");
+        std::ostringstream pipe;
+        jira_oauth::print_body(pipe, body, false);
+        CHECK(pipe.str() == body + "\n");
+        std::ostringstream empty;
+        jira_oauth::print_body(empty, "", true);
+        CHECK(empty.str().empty());
+    }
+
+    TEST_CASE("a response larger than the transport's limit is explained")
+    {
+        oauth1::step_failure f;
+        f.step = "GET https://jira.example.com/rest/api/2/search";
+        f.error = oauth1::make_error_code(oauth1::errc::response_too_large);
+        jira_oauth::settings s;
+        const std::string m = jira_oauth::failure_message(
+            f, "the response body is larger than 8388608 bytes", s);
+        CHECK(m.find("(the response body is larger than 8388608 bytes)") != std::string::npos);
     }
 }

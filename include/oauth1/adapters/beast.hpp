@@ -31,7 +31,8 @@
 // verification are set up for every connection). Each request uses a fresh connection that is
 // closed after the answer, so a request is never retried on a stale kept-alive connection (a retry
 // would repeat its nonce). TLS code is instantiated only when tls_transport is used: programs that
-// do not use it need libcrypto (as the core does) but not libssl.
+// do not use it need libcrypto (as the core does) but not libssl. A response body larger than
+// transport_options::max_response_body_bytes (default 8 MiB) is errc::response_too_large.
 //
 // Asynchronous: oauth1::beast::async_send_signed(stream, req, client, opts, token) signs, then
 // http::async_write + http::async_read on any connected Beast/Asio stream, completing with
@@ -59,6 +60,7 @@
 #include <boost/beast/core/stream_traits.hpp>
 #include <boost/beast/core/tcp_stream.hpp>
 #include <boost/beast/http/empty_body.hpp>
+#include <boost/beast/http/error.hpp>
 #include <boost/beast/http/message.hpp>
 #include <boost/beast/http/parser.hpp>
 #include <boost/beast/http/read.hpp>
@@ -300,8 +302,11 @@ struct transport_options {
     /// Deadline of one request: connect, TLS handshake, write and read (Beast's expires_after).
     /// Name resolution is the system resolver's (getaddrinfo cannot be interrupted).
     std::chrono::steady_clock::duration timeout = std::chrono::seconds(30);
-    /// Largest response body accepted, in bytes.
-    std::uint64_t body_limit = std::uint64_t{8} << 20;
+    /// Largest response body accepted, in bytes (Beast's parser body_limit: a Content-Length
+    /// above it is refused before the body is read, a chunked body when it grows past it); the
+    /// same member, with the same default, as the other adapters' transport_options. A larger
+    /// body fails the call with errc::response_too_large.
+    std::size_t max_response_body_bytes = default_max_response_body_bytes;
 };
 
 namespace detail {
@@ -441,7 +446,7 @@ const char* exchange(::boost::asio::io_context& ioc, Stream& stream, const endpo
         stream.set_verify_callback(net::ssl::host_name_verification(ep.host));
     }
     if (req.method() == http::verb::head) p.skip(true);
-    p.body_limit(opts.body_limit);
+    p.body_limit(static_cast<std::uint64_t>(opts.max_response_body_bytes));
     ::boost::beast::flat_buffer buffer;
     const char* step = nullptr;
     auto& tcp = ::boost::beast::get_lowest_layer(stream);
@@ -507,6 +512,13 @@ http_response send(const http_request& in, bool tls, const transport_options& op
     http::response_parser<http::string_body> parser;
     ::boost::system::error_code bec;
     const char* step = exchange(ioc, stream, ep, req, opts, parser, bec);
+    if (step != nullptr && bec == http::error::body_limit) {
+        why.assign("the response body from ").append(ep.host).append(":").append(ep.port);
+        why.append(" is larger than ").append(std::to_string(opts.max_response_body_bytes));
+        why.append(" bytes (transport_options::max_response_body_bytes)");
+        ec = make_error_code(errc::response_too_large);
+        return {};
+    }
     if (step != nullptr) {
         // Asio's message (e.g. "Connection refused"); the URL's path and query are not repeated.
         why.assign(step).append(" ").append(ep.host).append(":").append(ep.port).append(": ");
@@ -525,9 +537,11 @@ http_response send(const http_request& in, bool tls, const transport_options& op
 /// its authority, then the headers (a Host or Content-Type header must agree with the URL and
 /// `content_type`; Content-Length and Transfer-Encoding are computed from the body).
 /// A 4xx/5xx answer is a response. Errors: errc::transport_failed (no answer: last_error() holds
-/// the step and Asio's message), errc::request_not_sendable (an https URL, userinfo, a
-/// disagreeing Host or Content-Type header), errc::invalid_url, errc::invalid_method,
-/// errc::header_injection, errc::invalid_argument (a header name that is not a token).
+/// the step and Asio's message), errc::response_too_large (a body larger than
+/// transport_options::max_response_body_bytes), errc::request_not_sendable (an https URL,
+/// userinfo, a disagreeing Host or Content-Type header), errc::invalid_url,
+/// errc::invalid_method, errc::header_injection, errc::invalid_argument (a header name that is
+/// not a token).
 class transport {
 public:
     transport() = default;

@@ -65,7 +65,9 @@
 // Errors: the request could not be sent or no answer was read -> errc::transport_failed, with
 // curl's description in the `message` out-parameter or transport::last_error() (curl's messages
 // name the host and the failure, never header values: the Authorization header is not
-// reproduced anywhere). A 4xx/5xx answer is a response, not an error.
+// reproduced anywhere). A 4xx/5xx answer is a response, not an error. A response body larger
+// than transport_options::max_response_body_bytes (default 8 MiB) stops the transfer from the
+// write callback: errc::response_too_large, and nothing beyond the limit is buffered.
 //
 // libcurl's global state: the first easy_handle calls curl_global_init(CURL_GLOBAL_DEFAULT)
 // once per process, from a C++ function-local static, so concurrent first uses through oauth1
@@ -429,14 +431,21 @@ inline void prepare(const http_request& req, prepared_request& out, std::error_c
 
 /// Collects the response: the status and headers of the final response only (curl passes
 /// every response's header block, e.g. "100 Continue" or a proxy's CONNECT answer, to the
-/// header callback), and the body.
+/// header callback), and the body, at most `max_body` bytes of it: a larger body aborts the
+/// transfer from the write callback (curl then reports CURLE_WRITE_ERROR) with `too_large` set.
 struct response_sink {
     http_response* res;
+    std::size_t max_body = default_max_response_body_bytes;
+    bool too_large = false;
 
     static std::size_t on_body(char* data, std::size_t size, std::size_t n, void* self) noexcept
     {
         auto* s = static_cast<response_sink*>(self);
         const std::size_t len = size * n;
+        if (len > s->max_body - s->res->body.size()) { // body.size() <= max_body always
+            s->too_large = true;
+            return 0; // not `len`: curl stops the transfer
+        }
 #if defined(__cpp_exceptions) || defined(__EXCEPTIONS)
         try {
             s->res->body.append(data, len);
@@ -536,11 +545,15 @@ inline bool set(CURL* h, CURLoption o, const char* v) noexcept
 /// `easy` that perform() does not set (timeouts, TLS, proxy, ...) are used as they are; it
 /// leaves CURLOPT_PATH_AS_IS, CURLOPT_NOSIGNAL and CURLOPT_HTTPPROXYTUNNEL on and
 /// CURLOPT_FOLLOWLOCATION off, and clears every option that pointed into its own data.
+/// At most `max_body_bytes` of the response body are buffered (as delivered by curl: after
+/// chunked decoding; curl decompresses only when the handle has CURLOPT_ACCEPT_ENCODING).
 /// Errors: errc::transport_failed (nothing sent, or no answer read; `message` gets curl's
-/// description), errc::request_not_sendable (curl would send something else; nothing sent),
+/// description), errc::response_too_large (the body exceeds `max_body_bytes`; the transfer was
+/// stopped there), errc::request_not_sendable (curl would send something else; nothing sent),
 /// errc::invalid_url, errc::invalid_method, errc::header_injection, errc::invalid_argument.
 inline http_response perform(CURL* easy, const http_request& req, std::error_code& ec,
-                             std::string* message = nullptr)
+                             std::string* message = nullptr,
+                             std::size_t max_body_bytes = default_max_response_body_bytes)
 {
     ec.clear();
     if (message) message->clear();
@@ -553,7 +566,7 @@ inline http_response perform(CURL* easy, const http_request& req, std::error_cod
     detail::prepare(req, p, ec, message);
     if (ec) return res;
 
-    detail::response_sink sink{&res};
+    detail::response_sink sink{&res, max_body_bytes};
     char errbuf[CURL_ERROR_SIZE] = {};
     const detail::option_reset reset{easy};
     const bool head = req.method == "HEAD";
@@ -597,6 +610,14 @@ inline http_response perform(CURL* easy, const http_request& req, std::error_cod
         return res;
     }
     const CURLcode rc = curl_easy_perform(easy);
+    if (rc != CURLE_OK && sink.too_large) {
+        detail::fail(errc::response_too_large,
+                     "the response body is larger than " + std::to_string(max_body_bytes) +
+                         " bytes (transport_options::max_response_body_bytes); stopped reading",
+                     ec, message);
+        res = http_response{};
+        return res;
+    }
     if (rc != CURLE_OK) {
         std::string why = curl_easy_strerror(rc);
         if (errbuf[0] != '\0') {
@@ -645,7 +666,7 @@ http_response perform(CURL* easy, const basic_client<Signer, Clock, Nonce>& c, h
 }
 
 /// Options of a transport. Defaults: no timeouts, peer and host verification on, no proxy,
-/// no redirects followed.
+/// no redirects followed, response bodies up to 8 MiB.
 struct transport_options {
     /// Whole-transfer limit (CURLOPT_TIMEOUT_MS); 0: none.
     std::chrono::milliseconds timeout{0};
@@ -670,6 +691,10 @@ struct transport_options {
     bool follow_redirects = false;
     /// The most hops followed.
     int max_redirects = 5;
+    /// Largest response body buffered, in bytes (the same member, with the same default, as
+    /// the other adapters' transport_options); a larger one stops the transfer with
+    /// errc::response_too_large.
+    std::size_t max_response_body_bytes = default_max_response_body_bytes;
 };
 
 /// An oauth1 transport on libcurl: one easy handle, reused across calls (connections are kept
@@ -693,8 +718,10 @@ public:
     {}
 
     /// Sends `req` exactly as given (see perform()). A 4xx/5xx answer is a response; `ec` is
-    /// set when no answer was received (errc::transport_failed; last_error() says why) or the
-    /// request cannot be sent as given (errc::request_not_sendable, ...).
+    /// set when no answer was received (errc::transport_failed; last_error() says why), the
+    /// answer's body exceeds transport_options::max_response_body_bytes
+    /// (errc::response_too_large) or the request cannot be sent as given
+    /// (errc::request_not_sendable, ...).
     http_response operator()(const http_request& req, std::error_code& ec)
     {
         last_error_.clear();
@@ -709,7 +736,7 @@ public:
                          &last_error_);
             return {};
         }
-        return perform(handle_.get(), req, ec, &last_error_);
+        return perform(handle_.get(), req, ec, &last_error_, opts_.max_response_body_bytes);
     }
 
     /// Throwing form: oauth1::error with last_error() in what().

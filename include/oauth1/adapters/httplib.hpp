@@ -84,6 +84,7 @@
 
 #include <chrono>
 #include <cstddef>
+#include <cstdint>
 #include <cstdlib>
 #include <memory>
 #include <string>
@@ -434,6 +435,10 @@ struct transport_options {
     std::string ca_cert_dir{};
     /// https: check the server's certificate chain and host name (switch off only in tests).
     bool verify_server_certificate = true;
+    /// Largest response body buffered, in bytes, counted after cpp-httplib's chunked decoding
+    /// and decompression (the same member, with the same default, as the other adapters'
+    /// transport_options); a larger one stops the read with errc::response_too_large.
+    std::size_t max_response_body_bytes = default_max_response_body_bytes;
 };
 
 /// An oauth1 transport (see transport.hpp) over cpp-httplib: sends an http_request exactly as
@@ -447,11 +452,15 @@ struct transport_options {
 /// so); certificates are verified against transport_options' CA file/directory or OpenSSL's
 /// defaults. The response body is decompressed when the server sent Content-Encoding gzip/br;
 /// response header values arrive percent-decoded by cpp-httplib before 0.44 (see the top).
+/// The body is received through a content receiver that keeps at most
+/// transport_options::max_response_body_bytes (decompressed) and stops the read at the first
+/// byte beyond them: errc::response_too_large, and nothing more is buffered.
 ///
 /// Errors: errc::invalid_url, errc::request_not_sendable (userinfo in the URL, a target that
 /// cannot go on the request line as it is, a header name that is not a token or a value with
 /// CR/LF/NUL, a Host header other than the URL's, a Content-Type header other than
-/// `content_type`, a Content-Length other than the body's size, Transfer-Encoding), and
+/// `content_type`, a Content-Length other than the body's size, Transfer-Encoding),
+/// errc::response_too_large (see above), and
 /// errc::transport_failed when no answer was received (the three-argument form also says why,
 /// e.g. "cpp-httplib: Connection (2) for GET http://127.0.0.1:1" - scheme, host and port only,
 /// never the query or headers).
@@ -511,7 +520,30 @@ public:
         cli->set_read_timeout(options_.read_timeout);
         cli->set_write_timeout(options_.write_timeout);
 
+        // The body goes through this receiver, not into Response::body: it keeps at most the
+        // limit and cancels the read at the first byte beyond (httplib then returns no
+        // response, Error::Canceled).
+        std::string body;
+        bool too_large = false;
+        const std::size_t limit = options_.max_response_body_bytes;
+        hr.content_receiver = [&body, &too_large, limit](const char* data, std::size_t len,
+                                                         std::uint64_t /*offset*/,
+                                                         std::uint64_t /*length*/) {
+            if (len > limit - body.size()) {
+                too_large = true;
+                return false;
+            }
+            body.append(data, len);
+            return true;
+        };
         ::httplib::Result res = cli->send(hr);
+        if (too_large) {
+            ec = make_error_code(errc::response_too_large);
+            what = "cpp-httplib: the response body is larger than " + std::to_string(limit) +
+                   " bytes (transport_options::max_response_body_bytes) for " + hr.method + " " +
+                   origin_of(p);
+            return out;
+        }
         if (!res) {
             ec = make_error_code(errc::transport_failed);
             what = "cpp-httplib: " + ::httplib::to_string(res.error()) + " (" +
@@ -522,7 +554,7 @@ public:
         out.status = res->status;
         out.headers.reserve(res->headers.size());
         for (const auto& [name, value] : res->headers) out.headers.push_back({name, value});
-        out.body = std::move(res->body);
+        out.body = std::move(body);
         return out;
     }
 
