@@ -9,11 +9,25 @@
 //   POST /plugins/servlet/oauth/access-token    token credentials (2.3)
 //   GET|PUT|DELETE /rest/api/{2|latest}/issue/{key}, POST /rest/api/{2|latest}/issue,
 //   GET  /rest/api/{2|latest}/myself             protected resources (3), signed with an access
-//   token POST /admin/revoke                           NOT JIRA: revokes an access token (tests)
+//                                                token
+//   GET|POST /admin/revoke                       NOT JIRA: a page and its form that revoke an
+//                                                access token (tests; loopback peers only)
 //
 // Every OAuth failure is answered as JIRA does: 401, `WWW-Authenticate: OAuth realm="...",
 // oauth_problem="..."` and a form body `oauth_problem=...` (with the provider's
 // oauth_signature_base_string for signature_invalid).
+//
+// Hostile input (see oauth1's httplib_server.hpp): requests are verified as addressed to the
+// provider's own origin (http://127.0.0.1:<port>, never the client's Host header); bodies are
+// screened before cpp-httplib reads them (oauth1::httplib::harden_server: no compressed or
+// chunked bodies, Content-Length at most options::max_body_bytes; no multi-range requests),
+// and the verifier parses at most the request_limits of authenticate(). The authorize and
+// revoke forms carry a per-page anti-CSRF token (atl_token, as JIRA names it: random, bound to
+// the token the page is about, compared in constant time; a POST without it is refused with
+// 403) and are answered only to a Host naming this provider (no DNS rebinding). A request
+// token whose exchange was tried with options::max_verifier_attempts wrong oauth_verifier
+// values is rejected for good. PLAINTEXT, which sends the secrets, is refused over http (the
+// only scheme jira-provider serves), even for a consumer that lists it.
 //
 //   jira_provider::provider p(jira_provider::load_consumers_file("consumers.properties"), {});
 //   const int port = p.start();   // 127.0.0.1, kernel-chosen port; p.stop() or ~provider() ends it
@@ -52,6 +66,7 @@
 #include <openssl/crypto.h>
 #include <openssl/rand.h>
 
+#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <cstddef>
@@ -105,6 +120,12 @@ struct options {
     bool auto_approve = false;
     /// realm of WWW-Authenticate; empty: the base URL, as JIRA does.
     std::string realm;
+    /// Largest request body accepted, bytes (larger ones are refused with 413 before they are
+    /// read); also the verifier's limit for the bodies it parses or hashes.
+    std::size_t max_body_bytes = 1024 * 1024;
+    /// Wrong oauth_verifier values tried on one request token before it is rejected for good
+    /// (token_rejected, even with the right verifier afterwards). 0 counts as 1.
+    unsigned max_verifier_attempts = 5;
     /// Receives one line per request (method, path, status, problem) when set. Never secrets,
     /// signatures, token values or Authorization headers.
     std::function<void(const std::string&)> log;
@@ -759,7 +780,14 @@ public:
                 "jira_provider: cannot listen on " + host + ":" +
                 (port == 0 ? std::string("<any port>") : std::to_string(port)));
         port_ = bound;
-        base_url_ = "http://" + host + ":" + std::to_string(port_);
+        const std::string port_text = std::to_string(port_);
+        authority_ =
+            (host.find(':') != std::string::npos ? "[" + host + "]" : host) + ":" + port_text;
+        base_url_ = "http://" + authority_;
+        // Requests are verified as addressed to this origin, whatever their Host header says.
+        origin_.emplace("http", authority_);
+        own_hosts_ = {authority_, "localhost:" + port_text, "127.0.0.1:" + port_text,
+                      "[::1]:" + port_text};
         realm_ = opts_.realm.empty() ? base_url_ : opts_.realm;
         thread_ = std::thread([this] { server_.listen_after_bind(); });
         for (int i = 0; i < 2000 && !server_.is_running(); ++i)
@@ -805,10 +833,15 @@ private:
         std::uint64_t expires = 0;
         bool used = false;    // request token exchanged
         bool revoked = false; // access token revoked
+        // The anti-CSRF token of this token's page (authorize or revoke): 32 characters from
+        // RAND_bytes, shown only on that page.
+        std::string page_token;
         // request tokens only:
         std::string callback;
         decision state = decision::pending;
         std::string verifier;
+        unsigned wrong_verifiers = 0;
+        bool rejected = false; // too many wrong verifiers
     };
 
     struct issue {
@@ -837,12 +870,11 @@ private:
         {
             const std::uint64_t now = self->now();
             const std::lock_guard<std::mutex> lock(self->mutex_);
+            (void)consumer_key; // the verifier refuses a token issued to another consumer
             const auto it = self->tokens_.find(token);
-            // A token issued to another consumer is unknown to this one.
-            if (it == self->tokens_.end() || it->second.consumer_key != consumer_key)
-                return std::nullopt;
+            if (it == self->tokens_.end() || it->second.rejected) return std::nullopt;
             const token_entry& t = it->second;
-            oauth1::token_credentials c{t.secret, t.kind, oauth1::token_state::valid};
+            oauth1::token_credentials c(t.consumer_key, t.secret, t.kind);
             if (t.revoked)
                 c.state = oauth1::token_state::revoked;
             else if (t.used)
@@ -888,8 +920,16 @@ private:
         vo.token = token;
         vo.timestamp_window = opts_.timestamp_window;
         vo.keep_base_string = true;
+        // JIRA's requests are small: an Authorization header of a few hundred bytes, a handful
+        // of parameters (cpp-httplib 0.11 already caps the request line and each header line at
+        // 8 KiB, and refuses form bodies over 8 KiB).
+        vo.limits.max_header_bytes = 8 * 1024;
+        vo.limits.max_url_bytes = 8 * 1024;
+        vo.limits.max_parameters = 100;
+        vo.limits.max_body_bytes = opts_.max_body_bytes;
+        vo.limits.max_nonce_bytes = 64;
         std::error_code ec;
-        oauth1::verify_result r = oauth1::httplib::verify(verifier_, req, vo, ec);
+        oauth1::verify_result r = oauth1::httplib::verify(verifier_, req, *origin_, vo, ec);
         if (ec) {
             res.status = 503;
             res.set_content("The provider cannot verify requests now: " + ec.message() + "\n",
@@ -966,6 +1006,7 @@ private:
         t.secret = detail::random_alnum(32);
         t.kind = oauth1::token_kind::request;
         t.callback = r->callback;
+        t.page_token = detail::random_alnum(32);
         const std::uint64_t now = this->now();
         t.expires = detail::add_saturated(now, opts_.request_token_lifetime);
         std::string token = detail::random_alnum(32);
@@ -1009,6 +1050,11 @@ private:
             problem_page(res, oauth1::problem::token_rejected, "The request token is unknown.");
             return false;
         }
+        if (it->second.rejected) {
+            problem_page(res, oauth1::problem::token_rejected,
+                         "The request token was rejected after too many wrong verifiers.");
+            return false;
+        }
         if (it->second.used || it->second.state != decision::pending) {
             problem_page(res, oauth1::problem::token_used,
                          "The request token has already been authorized or denied.");
@@ -1030,6 +1076,7 @@ private:
 
     void handle_authorize_get(const ::httplib::Request& req, ::httplib::Response& res)
     {
+        if (!own_host(req, res)) return;
         const std::string token = req.get_param_value("oauth_token");
         token_entry t;
         if (!authorizable(token, res, t)) return;
@@ -1049,6 +1096,9 @@ private:
                  "<input type=\"hidden\" name=\"oauth_token\" value=\"" +
                  detail::html_escape(token) +
                  "\">\n"
+                 "<input type=\"hidden\" name=\"atl_token\" value=\"" +
+                 detail::html_escape(t.page_token) +
+                 "\">\n"
                  "<button type=\"submit\" name=\"decision\" value=\"allow\">Allow</button>\n"
                  "<button type=\"submit\" name=\"decision\" value=\"deny\">Deny</button>\n"
                  "</form>\n");
@@ -1056,6 +1106,7 @@ private:
 
     void handle_authorize_post(const ::httplib::Request& req, ::httplib::Response& res)
     {
+        if (!own_host(req, res)) return;
         const std::string token = req.get_param_value("oauth_token");
         std::string choice = req.get_param_value("decision");
         // JIRA's own form posts approve=Allow or deny=Deny.
@@ -1069,6 +1120,7 @@ private:
         }
         token_entry t;
         if (!authorizable(token, res, t)) return;
+        if (!page_token_matches(t, req, res)) return;
         decide(token, choice != "deny", res);
     }
 
@@ -1120,6 +1172,7 @@ private:
         access.secret = access_secret;
         access.kind = oauth1::token_kind::access;
         access.expires = detail::add_saturated(now, opts_.access_token_lifetime);
+        access.page_token = detail::random_alnum(32);
         const std::string session = detail::random_alnum(32);
         {
             // Checked again under the lock: two exchanges of one token may race past verify().
@@ -1134,10 +1187,19 @@ private:
                               "the request token has not been authorized");
             if (t.state == decision::denied)
                 return refuse(res, oauth1::problem::permission_denied, "the user denied access");
+            if (t.rejected) return refuse(res, oauth1::problem::token_rejected);
             if (t.verifier.size() != r->verifier.size() ||
-                CRYPTO_memcmp(t.verifier.data(), r->verifier.data(), t.verifier.size()) != 0)
+                CRYPTO_memcmp(t.verifier.data(), r->verifier.data(), t.verifier.size()) != 0) {
+                // Six characters from 62 are guessable with enough tries: a few, then no more.
+                const unsigned limit = std::max(1U, opts_.max_verifier_attempts);
+                if (++t.wrong_verifiers < limit)
+                    return refuse(res, oauth1::problem::token_rejected,
+                                  "oauth_verifier does not match");
+                t.rejected = true;
                 return refuse(res, oauth1::problem::token_rejected,
-                              "oauth_verifier does not match");
+                              "oauth_verifier does not match; after " + std::to_string(limit) +
+                                  " wrong verifiers the request token is rejected");
+            }
             t.used = true;
             tokens_.insert_or_assign(access_token, std::move(access));
         }
@@ -1161,28 +1223,106 @@ private:
                addr == "::ffff:127.0.0.1";
     }
 
-    void handle_revoke(const ::httplib::Request& req, ::httplib::Response& res)
+    /// The admin pages answer loopback peers only.
+    bool loopback_peer(const ::httplib::Request& req, ::httplib::Response& res) const
     {
-        if (!is_loopback(req.remote_addr)) {
-            res.status = 403;
-            res.set_content("Loopback only\n", "text/plain");
-            return;
-        }
+        if (is_loopback(req.remote_addr)) return true;
+        detail::current_problem() = "not loopback";
+        res.status = 403;
+        res.set_content("Loopback only\n", "text/plain");
+        return false;
+    }
+
+    /// GET /admin/revoke?oauth_token=...: a page whose form revokes that access token.
+    void handle_revoke_page(const ::httplib::Request& req, ::httplib::Response& res)
+    {
+        if (!loopback_peer(req, res) || !own_host(req, res)) return;
         const std::string token = req.get_param_value("oauth_token");
-        if (token.empty()) {
-            res.status = 400;
-            res.set_content("Send the form oauth_token=<access token>\n", "text/plain");
-            return;
+        std::string page_token;
+        {
+            const std::lock_guard<std::mutex> lock(mutex_);
+            const auto it = tokens_.find(token);
+            if (it != tokens_.end() && it->second.kind == oauth1::token_kind::access &&
+                !it->second.revoked)
+                page_token = it->second.page_token;
         }
-        const std::lock_guard<std::mutex> lock(mutex_);
-        const auto it = tokens_.find(token);
-        if (it == tokens_.end() || it->second.kind != oauth1::token_kind::access) {
+        if (page_token.empty()) {
             res.status = 404;
             res.set_content("No such access token\n", "text/plain");
             return;
         }
-        it->second.revoked = true;
+        page(res, 200, "Revoke access token",
+             "<form method=\"post\" action=\"/admin/revoke\">\n"
+             "<input type=\"hidden\" name=\"oauth_token\" value=\"" +
+                 detail::html_escape(token) +
+                 "\">\n"
+                 "<input type=\"hidden\" name=\"atl_token\" value=\"" +
+                 detail::html_escape(page_token) +
+                 "\">\n"
+                 "<button type=\"submit\">Revoke</button>\n"
+                 "</form>\n");
+    }
+
+    /// POST /admin/revoke with oauth_token and the page's atl_token.
+    void handle_revoke(const ::httplib::Request& req, ::httplib::Response& res)
+    {
+        if (!loopback_peer(req, res) || !own_host(req, res)) return;
+        const std::string token = req.get_param_value("oauth_token");
+        if (token.empty()) {
+            res.status = 400;
+            res.set_content("Send the form of GET /admin/revoke?oauth_token=<access token>\n",
+                            "text/plain");
+            return;
+        }
+        token_entry copy;
+        {
+            const std::lock_guard<std::mutex> lock(mutex_);
+            const auto it = tokens_.find(token);
+            if (it == tokens_.end() || it->second.kind != oauth1::token_kind::access) {
+                res.status = 404;
+                res.set_content("No such access token\n", "text/plain");
+                return;
+            }
+            copy = it->second;
+        }
+        if (!page_token_matches(copy, req, res)) return;
+        const std::lock_guard<std::mutex> lock(mutex_);
+        const auto it = tokens_.find(token);
+        if (it != tokens_.end()) it->second.revoked = true;
         res.status = 204;
+    }
+
+    // ---- forms: own host, anti-CSRF token ----
+
+    /// The pages with forms answer only requests addressed to this provider by name: a page of
+    /// another site whose name resolves to 127.0.0.1 (DNS rebinding) must not read them.
+    bool own_host(const ::httplib::Request& req, ::httplib::Response& res) const
+    {
+        if (req.get_header_value_count("Host") == 1) {
+            const std::string host = req.get_header_value("Host");
+            for (const std::string& h : own_hosts_)
+                if (oauth1::detail::ascii_iequals(host, h)) return true;
+        }
+        detail::current_problem() = "not this host";
+        page(res, 421, "Misdirected Request",
+             "<p>Open this page at " + detail::html_escape(base_url_) + ".</p>\n");
+        return false;
+    }
+
+    /// The form's atl_token is the page token of `t` (constant time); otherwise answers 403.
+    bool page_token_matches(const token_entry& t, const ::httplib::Request& req,
+                            ::httplib::Response& res) const
+    {
+        const std::string sent =
+            req.get_param_value_count("atl_token") == 1 ? req.get_param_value("atl_token") : "";
+        if (!t.page_token.empty() && sent.size() == t.page_token.size() &&
+            CRYPTO_memcmp(sent.data(), t.page_token.data(), sent.size()) == 0)
+            return true;
+        detail::current_problem() = "bad atl_token";
+        page(res, 403, "Forbidden",
+             "<p>The form did not come from this provider's page (missing or wrong atl_token). "
+             "Open the page again and submit its form.</p>\n");
+        return false;
     }
 
     // ---- REST resources ----
@@ -1419,9 +1559,28 @@ private:
         server_.Post(issues_path, bind(&provider::handle_issue_create));
         server_.Get(R"(/rest/api/(?:2|latest)/myself)", bind(&provider::handle_myself));
 
+        server_.Get("/admin/revoke", bind(&provider::handle_revoke_page));
         server_.Post("/admin/revoke", bind(&provider::handle_revoke));
 
-        server_.set_payload_max_length(std::size_t{1} << 20);
+        // Bodies: no compressed or chunked ones, none over the limit, refused before they are
+        // read (cpp-httplib would inflate or buffer them without bound first).
+        const oauth1::httplib::server_limits limits{opts_.max_body_bytes};
+        oauth1::httplib::harden_server(server_, limits);
+        // And no multi-range requests: cpp-httplib 0.11 answers one with the whole body once per
+        // range, for any answer (a 401 too): 8 KiB of "Range: bytes=0-,0-,..." would fetch
+        // 800 KiB. JIRA's REST clients do not ask for ranges. (416 without a body: nothing
+        // for the ranges to repeat.)
+        server_.set_pre_routing_handler(
+            [limits](const ::httplib::Request& req, ::httplib::Response& res) {
+                using handled = ::httplib::Server::HandlerResponse;
+                if (oauth1::httplib::screen_request(req, res, limits) == handled::Handled)
+                    return handled::Handled;
+                if (req.ranges.size() > 1) {
+                    res.status = 416;
+                    return handled::Handled;
+                }
+                return handled::Unhandled;
+            });
         // Short keep-alive so that stop() returns promptly.
         server_.set_keep_alive_timeout(1);
         server_.set_logger([this](const ::httplib::Request& req, const ::httplib::Response& res) {
@@ -1461,7 +1620,10 @@ private:
     std::vector<issue> issues_;
     std::uint64_t next_number_ = 1;
     std::uint64_t next_id_ = 10000;
+    std::string authority_;
     std::string base_url_;
+    std::optional<oauth1::httplib::public_origin> origin_;
+    std::vector<std::string> own_hosts_;
     std::string realm_;
     int port_ = 0;
     ::httplib::Server server_;

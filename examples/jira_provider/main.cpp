@@ -48,7 +48,10 @@ Options:
 Endpoints: POST /plugins/servlet/oauth/request-token, GET|POST /plugins/servlet/oauth/authorize,
 POST /plugins/servlet/oauth/access-token, GET /rest/api/latest/issue/JJ-2,
 GET|PUT|DELETE /rest/api/2/issue/{key}, POST /rest/api/2/issue, GET /rest/api/2/myself,
-and (not JIRA, for tests) POST /admin/revoke with oauth_token=<access token>.
+and (not JIRA, for tests) GET /admin/revoke?oauth_token=<access token>, a page whose form
+revokes it. The authorize and revoke forms carry an anti-CSRF token (atl_token); request
+bodies larger than 1 MiB, compressed or chunked are refused; a request token is rejected after
+5 wrong oauth_verifier values.
 )";
 
 int usage_error(const std::string& message)

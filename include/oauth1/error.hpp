@@ -60,10 +60,11 @@ enum class errc {
     invalid_token_response, ///< a token answer lacks oauth_token/oauth_token_secret or is malformed
     callback_not_confirmed, ///< a temporary-credential answer lacks oauth_callback_confirmed=true
     // Bounds on hostile input (provider and client side).
-    response_too_large,    ///< a transport's answer exceeded transport_options' response limit
-    nonce_quota_exceeded,  ///< one consumer holds its whole share of the nonce store (fails closed)
-    key_policy_violation,  ///< an RSA key is outside the key policy (size, exponent, modulus)
-    request_too_large,     ///< a request exceeds a configured bound (header, parameters, body)
+    response_too_large,   ///< a transport's answer exceeded transport_options' response limit
+    nonce_quota_exceeded, ///< one consumer holds its whole share of the nonce store (fails closed)
+    key_policy_violation, ///< an RSA key is outside the key policy (size, exponent, modulus)
+    request_too_large,    ///< a request exceeds a configured bound (header, parameters, body)
+    nonce_store_misconfigured, ///< the nonce store could lose live nonces (e.g. Redis eviction)
 };
 
 namespace detail {

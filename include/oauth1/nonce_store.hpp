@@ -1,4 +1,4 @@
-// oauth1/nonce_store.hpp - replay protection for providers (RFC 5849 3.3: "the server ... MUST
+// oauth1/nonce_store.hpp - replay protection for providers (RFC 5849 §3.3: "the server ... MUST
 // verify that the nonce/timestamp/token combination has not been used before").
 //
 // A nonce store models:
@@ -8,19 +8,60 @@
 // so they expire at timestamp + window. A store that cannot answer sets `ec`; the verifier then
 // refuses the request (fails closed).
 //
-// memory_nonce_store is the in-process default: thread-safe, entries evicted by time, and bounded:
-// when full of unexpired entries it refuses new requests (errc::nonce_store_full) rather than
-// forgetting a nonce that could then be replayed.
+// memory_nonce_store is the in-process default: exact, thread-safe, entries evicted by time, and
+// bounded. Every bound fails closed: at a bound the store refuses the new combination (sets `ec`,
+// the verifier refuses the request) rather than forgetting a live nonce that could then be
+// replayed. The bounds (memory_nonce_store_options):
+//
+//   bound                   default              at the bound
+//   ----------------------  -------------------  ---------------------------------------------
+//   max_entries             1,000,000 entries    errc::nonce_store_full, for every consumer
+//   max_bytes               128 MiB of keys      errc::nonce_store_full, for every consumer
+//   max_per_consumer        max_entries / 4      errc::nonce_quota_exceeded, that consumer only
+//   max_bytes_per_consumer  max_bytes / 4        errc::nonce_quota_exceeded, that consumer only
+//
+// - Entries live until timestamp + window (saturating at 2^64 - 1), and only the entries of the
+//   last window or so are live, so max_entries is a bound on the request rate over one window
+//   (1,000,000 over 300 s: about 3,300 new requests per second, all consumers together).
+// - max_bytes bounds the bytes of the stored keys (bytes(): consumer key, token, timestamp and
+//   nonce of each entry with their length prefixes, plus each consumer key once). The default
+//   fits 1,000,000 entries of 128-byte keys (a 64-byte nonce, the verifier's default nonce limit,
+//   and a consumer key and token of about 25 bytes each), so it binds before max_entries only
+//   when keys are larger than usual. Each live entry also costs a fixed 100-200 bytes of
+//   hash-table slots, pool and heap (bounded by max_entries) and its key's heap block.
+// - The per-consumer quota keeps one consumer (a runaway client or a stolen key) from filling the
+//   store and locking every other consumer out. It is a fraction rather than a fixed number so it
+//   scales with the store: a quarter lets one busy consumer use a quarter of the capacity (about
+//   830 requests per second at the defaults), and at least four consumers at their quota are
+//   needed to fill the store. A provider with a single consumer should raise it to max_entries
+//   (and max_bytes_per_consumer to max_bytes): a quota as large as the store's bound is no quota,
+//   and that consumer then gets nonce_store_full at the bound. The per-consumer counters live in a
+//   table of their own, keyed like the entries, holding only consumers with live entries (so at
+//   most max_entries of them), and go away with a consumer's last entry.
+// - Hash flooding: the tables hash with SipHash-2-4 under a random 128-bit key drawn from
+//   OpenSSL's CSPRNG for each store, so a client cannot choose nonces that collide (with
+//   std::hash, which is unkeyed, it could, and every insert then walked one ever longer probe
+//   run under the store's mutex).
+// - Memory is given back as entries expire: a key string longer than kept_capacity (256 bytes)
+//   is freed when its entry is evicted (shorter ones are kept for reuse, so once the store is
+//   warm, inserting a normal-size combination allocates nothing); the hash tables shrink when
+//   less than an eighth full and the entry pool is compacted when three quarters of it is free.
+//   Eviction runs at each insert() and at expire(now).
 #ifndef OAUTH1_NONCE_STORE_HPP
 #define OAUTH1_NONCE_STORE_HPP
 
+#include <oauth1/detail/hash_index.hpp>
+#include <oauth1/detail/siphash.hpp>
 #include <oauth1/error.hpp>
+
+#include <openssl/crypto.h>
+#include <openssl/err.h>
+#include <openssl/rand.h>
 
 #include <algorithm>
 #include <charconv>
 #include <cstddef>
 #include <cstdint>
-#include <functional>
 #include <limits>
 #include <mutex>
 #include <string>
@@ -46,113 +87,203 @@ struct is_nonce_store<T,
 template <class T>
 inline constexpr bool is_nonce_store_v = is_nonce_store<T>::value;
 
-/// Thread-safe in-memory nonce store with time-based eviction and a hard bound on entries.
+/// The bounds of a memory_nonce_store (see the table at the top of nonce_store.hpp).
+struct memory_nonce_store_options {
+    /// Seconds an entry lives past its timestamp: use the verifier's timestamp window (the
+    /// verifier refuses to work with a store whose window is shorter than its own).
+    std::uint64_t window = 300;
+    /// Live entries, all consumers together; beyond: errc::nonce_store_full. At most 2^32 - 1.
+    std::size_t max_entries = 1'000'000;
+    /// Bytes of live keys (see bytes()), all consumers together; beyond: nonce_store_full.
+    std::size_t max_bytes = std::size_t{128} * 1024 * 1024;
+    /// Live entries of one consumer key; beyond: errc::nonce_quota_exceeded for that consumer.
+    /// 0 (the default): max_entries / 4, at least 1. max_entries or more: no quota.
+    std::size_t max_per_consumer = 0;
+    /// Bytes of live keys of one consumer key; beyond: errc::nonce_quota_exceeded.
+    /// 0 (the default): max_bytes / 4. max_bytes or more: no quota.
+    std::size_t max_bytes_per_consumer = 0;
+};
+
+/// A snapshot of a memory_nonce_store, for monitoring (and tests).
+struct memory_nonce_store_stats {
+    std::size_t entries = 0;        ///< live entries (size())
+    std::size_t consumers = 0;      ///< consumer keys with live entries
+    std::size_t bytes = 0;          ///< bytes of live keys (bytes())
+    std::size_t capacity = 0;       ///< bytes of string storage held, live and pooled
+    std::size_t pooled_entries = 0; ///< evicted entries kept for reuse
+    std::size_t table_slots = 0;    ///< slots of the entry and consumer hash tables
+    std::uint64_t inserts = 0;      ///< insert() calls since construction
+    std::uint64_t probes = 0;       ///< hash-table slots examined since construction
+};
+
+/// Thread-safe in-memory nonce store with time-based eviction and bounds on entries, bytes and
+/// each consumer's share (RFC 5849 §3.3).
 ///
 /// Exact: every entry keeps its whole key (consumer key, token, timestamp and nonce, each
-/// length-prefixed), so two different combinations never collide. Open addressing over a
-/// power-of-two table of (hash, entry) slots; entries live in a pool whose strings are reused
-/// after eviction, and a min-heap on expiry evicts them. Once the table has grown to the working
-/// set, inserting allocates nothing.
+/// length-prefixed), so two different combinations never collide. Entries live in a pool whose
+/// strings are reused after eviction, indexed by an open-addressing table (detail::hash_index)
+/// under a keyed hash (detail::siphash24); a min-heap on expiry evicts them. Not copyable.
 class memory_nonce_store {
 public:
-    /// `window`: seconds an entry lives past its timestamp (use the verifier's timestamp window).
-    /// `max_entries`: bound on live entries; beyond it inserts fail with errc::nonce_store_full.
-    explicit memory_nonce_store(std::uint64_t window = 300, std::size_t max_entries = 1'000'000)
-        : window_(window), max_entries_(max_entries)
+    /// Key strings up to this capacity are kept for reuse when their entry is evicted; longer
+    /// ones are freed, so a burst of large keys does not stay resident.
+    static constexpr std::size_t kept_capacity = 256;
+
+    /// The default bounds (memory_nonce_store_options{}).
+    memory_nonce_store() : memory_nonce_store(memory_nonce_store_options{}) {}
+
+    /// `window` and `max_entries` as in memory_nonce_store_options; the other bounds default
+    /// (the per-consumer quota is a quarter of max_entries).
+    explicit memory_nonce_store(std::uint64_t window, std::size_t max_entries = 1'000'000)
+        : memory_nonce_store(with(window, max_entries))
     {}
+
+    /// Throws oauth1::error(errc::crypto_failure) when OpenSSL's CSPRNG cannot give the hash
+    /// key.
+    explicit memory_nonce_store(const memory_nonce_store_options& opts) : opts_(resolve(opts))
+    {
+        unsigned char k[16];
+        if (RAND_bytes(k, static_cast<int>(sizeof k)) != 1) {
+            ERR_clear_error();
+            detail::throw_if(make_error_code(errc::crypto_failure),
+                             "memory_nonce_store: no random hash key from RAND_bytes");
+        }
+        hash_key_ = detail::siphash_key::from_bytes(k);
+        OPENSSL_cleanse(k, sizeof k);
+    }
 
     memory_nonce_store(const memory_nonce_store&) = delete;
     memory_nonce_store& operator=(const memory_nonce_store&) = delete;
 
-    /// Records (consumer_key, token, timestamp, nonce); true when it was new.
+    // The hash key is what keeps clients from choosing colliding nonces: not left in memory.
+    ~memory_nonce_store() { OPENSSL_cleanse(&hash_key_, sizeof hash_key_); }
+
+    /// Records (consumer_key, token, timestamp, nonce); true when it was new (RFC 5849 §3.3).
+    /// A replay is false without an error. At a bound: false with errc::nonce_store_full or
+    /// errc::nonce_quota_exceeded, and nothing recorded (fail closed). Entries expired before
+    /// `now` are evicted first.
     bool insert(std::string_view consumer_key, std::string_view token, std::uint64_t timestamp,
                 std::string_view nonce, std::uint64_t now, std::error_code& ec)
     {
         ec.clear();
         // Saturating: a timestamp near 2^64 must not wrap to an already expired entry.
         constexpr std::uint64_t max = std::numeric_limits<std::uint64_t>::max();
-        const std::uint64_t expiry = timestamp > max - window_ ? max : timestamp + window_;
+        const std::uint64_t expiry =
+            timestamp > max - opts_.window ? max : timestamp + opts_.window;
         const std::lock_guard<std::mutex> lock(mutex_);
-        // Each field is prefixed by its length: decoded protocol values may hold any byte, and two
-        // different combinations must never share a key (or a fresh request would be refused).
+        ++inserts_;
         std::string& key = scratch_;
         key.clear();
-        append_field(key, consumer_key);
-        append_field(key, token);
-        append_number(key, timestamp);
-        append_field(key, nonce);
-        const std::uint64_t h = std::hash<std::string_view>{}(key);
-
+        append_key(key, consumer_key, token, timestamp, nonce);
         evict(now);
-        if (slots_.empty()) rehash(16);
-        // Look the key up; remember the first reusable slot on the way.
-        const std::size_t mask = slots_.size() - 1;
-        std::size_t i = static_cast<std::size_t>(h) & mask;
-        std::size_t target = npos;
-        while (slots_[i].state != slot_empty) {
-            if (slots_[i].state == slot_used) {
-                if (slots_[i].hash == h && pool_[slots_[i].index].key == key) return false;
-            } else if (target == npos) {
-                target = i;
-            }
-            i = (i + 1) & mask;
-        }
-        if (live_ >= max_entries_) {
-            ec = make_error_code(errc::nonce_store_full);
-            return false;
-        }
-        if (target == npos) target = i;
-        // Keep at most half of the slots used or deleted, so probe sequences stay short.
-        if ((live_ + deleted_ + 1) * 2 > slots_.size()) {
-            rehash(live_ + 1 > slots_.size() / 4 ? slots_.size() * 2 : slots_.size());
-            target = free_slot(h);
-        }
-        std::size_t index;
-        if (!free_entries_.empty()) {
-            index = free_entries_.back();
-            free_entries_.pop_back();
-            pool_[index].key.assign(key); // reuses the evicted entry's memory
-        } else {
-            index = pool_.size();
-            pool_.push_back(pooled{key, 0});
-        }
-        pool_[index].hash = h;
-        if (slots_[target].state == slot_deleted) --deleted_;
-        slots_[target] = slot{h, index, slot_used};
-        ++live_;
-        // A min-heap on expiry: O(log n) whatever order timestamps arrive in (clients' clocks are
-        // skewed by up to the window either way).
-        expiries_.emplace_back(expiry, index);
-        std::push_heap(expiries_.begin(), expiries_.end(), later);
-        return true;
+        const outcome o = insert_locked(key, consumer_key, expiry);
+        if (key.capacity() > kept_capacity) std::string().swap(key);
+        if (o == outcome::full) ec = make_error_code(errc::nonce_store_full);
+        if (o == outcome::quota) ec = make_error_code(errc::nonce_quota_exceeded);
+        return o == outcome::fresh;
+    }
+
+    /// Evicts the entries that expired before `now` and gives their memory back (insert() does
+    /// this too; call it from a timer to release memory while no requests arrive).
+    void expire(std::uint64_t now)
+    {
+        const std::lock_guard<std::mutex> lock(mutex_);
+        evict(now);
     }
 
     /// Number of live entries (for monitoring and tests).
     std::size_t size() const
     {
         const std::lock_guard<std::mutex> lock(mutex_);
-        return live_;
+        return entries_.size();
     }
 
-    std::uint64_t window() const noexcept { return window_; }
-    std::size_t max_entries() const noexcept { return max_entries_; }
+    /// Bytes of the live keys, the quantity max_bytes bounds: entry_bytes() of each live entry
+    /// plus the key of each consumer with live entries (its per-consumer counter keeps a copy).
+    std::size_t bytes() const
+    {
+        const std::lock_guard<std::mutex> lock(mutex_);
+        return bytes_;
+    }
+
+    /// Counters for monitoring: a probes / inserts ratio far above 2 would mean clustering.
+    memory_nonce_store_stats stats() const
+    {
+        const std::lock_guard<std::mutex> lock(mutex_);
+        memory_nonce_store_stats s;
+        s.entries = entries_.size();
+        s.consumers = consumers_.size();
+        s.bytes = bytes_;
+        s.capacity = scratch_.capacity();
+        for (const entry& e : pool_) s.capacity += e.key.capacity();
+        for (const consumer& c : cpool_) s.capacity += c.key.capacity();
+        s.pooled_entries = free_entries_.size();
+        s.table_slots = entries_.slot_count() + consumers_.slot_count();
+        s.inserts = inserts_;
+        s.probes = entries_.probes() + consumers_.probes();
+        return s;
+    }
+
+    /// Bytes one entry's key takes (its share of bytes(); the consumer key counts once more for
+    /// the consumer's first live entry).
+    static std::size_t entry_bytes(std::string_view consumer_key, std::string_view token,
+                                   std::uint64_t timestamp, std::string_view nonce)
+    {
+        std::string key;
+        append_key(key, consumer_key, token, timestamp, nonce);
+        return key.size();
+    }
+
+    /// This store's keyed hash of a combination: differs between stores, so nothing a client
+    /// learns about one store's table (or std::hash) predicts it. For tests and diagnostics;
+    /// never show it to clients.
+    std::uint64_t keyed_hash(std::string_view consumer_key, std::string_view token,
+                             std::uint64_t timestamp, std::string_view nonce) const
+    {
+        std::string key;
+        append_key(key, consumer_key, token, timestamp, nonce);
+        return detail::siphash24(hash_key_, key);
+    }
+
+    std::uint64_t window() const noexcept { return opts_.window; }
+    std::size_t max_entries() const noexcept { return opts_.max_entries; }
+    /// The bounds in force (the defaulted quotas resolved to numbers).
+    const memory_nonce_store_options& options() const noexcept { return opts_; }
 
 private:
-    static constexpr std::size_t npos = static_cast<std::size_t>(-1);
-    static constexpr unsigned char slot_empty = 0;
-    static constexpr unsigned char slot_used = 1;
-    static constexpr unsigned char slot_deleted = 2;
+    enum class outcome { fresh, seen, full, quota };
 
-    struct slot {
-        std::uint64_t hash;
-        std::size_t index; ///< into pool_
-        unsigned char state;
-    };
-    struct pooled {
+    struct entry {
         std::string key;
-        std::uint64_t hash;
+        std::uint64_t hash = 0;
+        std::uint32_t consumer = 0; ///< into cpool_
     };
-    using heap_entry = std::pair<std::uint64_t, std::size_t>; // (expiry, index into pool_)
+    struct consumer {
+        std::string key;
+        std::uint64_t hash = 0;
+        std::size_t entries = 0;
+        std::size_t bytes = 0; ///< its entries' keys and its own key once
+    };
+    using heap_entry = std::pair<std::uint64_t, std::uint32_t>; // (expiry, index into pool_)
+
+    static constexpr std::uint32_t none = detail::hash_index::none;
+
+    static memory_nonce_store_options with(std::uint64_t window, std::size_t max_entries)
+    {
+        memory_nonce_store_options o;
+        o.window = window;
+        o.max_entries = max_entries;
+        return o;
+    }
+
+    static memory_nonce_store_options resolve(memory_nonce_store_options o)
+    {
+        o.max_entries = std::min(o.max_entries, detail::hash_index::max_size());
+        if (o.max_per_consumer == 0)
+            o.max_per_consumer = std::max<std::size_t>(o.max_entries / 4, 1);
+        if (o.max_bytes_per_consumer == 0) o.max_bytes_per_consumer = o.max_bytes / 4;
+        return o;
+    }
 
     static bool later(const heap_entry& a, const heap_entry& b) noexcept
     {
@@ -173,55 +304,165 @@ private:
         key.append(v);
     }
 
-    /// The first empty or deleted slot on `h`'s probe sequence (the key is known to be absent).
-    std::size_t free_slot(std::uint64_t h) const noexcept
+    // Each field is prefixed by its length: decoded protocol values may hold any byte, and two
+    // different combinations must never share a key (or a fresh request would be refused).
+    static void append_key(std::string& key, std::string_view consumer_key, std::string_view token,
+                           std::uint64_t timestamp, std::string_view nonce)
     {
-        const std::size_t mask = slots_.size() - 1;
-        std::size_t i = static_cast<std::size_t>(h) & mask;
-        while (slots_[i].state == slot_used) i = (i + 1) & mask;
-        return i;
+        append_field(key, consumer_key);
+        append_field(key, token);
+        append_number(key, timestamp);
+        append_field(key, nonce);
     }
 
-    /// Rebuilds the table with `size` slots (a power of two), dropping deleted markers.
-    void rehash(std::size_t size)
+    // Frees a string too long to be worth keeping.
+    static void release(std::string& s) noexcept
     {
-        std::size_t n = 16;
-        while (n < size) n *= 2;
-        std::vector<slot> old(n, slot{0, 0, slot_empty});
-        old.swap(slots_);
-        deleted_ = 0;
-        for (const slot& s : old)
-            if (s.state == slot_used) slots_[free_slot(s.hash)] = s;
+        if (s.capacity() > kept_capacity)
+            std::string().swap(s);
+        else
+            s.clear();
+    }
+
+    // Grows `v` geometrically so that `n` elements fit without a later reallocation.
+    template <class T>
+    static void reserve_for(std::vector<T>& v, std::size_t n)
+    {
+        if (v.capacity() < n) v.reserve(std::max(n, v.capacity() * 2));
+    }
+
+    outcome insert_locked(std::string_view key, std::string_view consumer_key, std::uint64_t expiry)
+    {
+        const std::uint64_t h = detail::siphash24(hash_key_, key);
+        if (entries_.find(h, [&](std::uint32_t e) { return pool_[e].key == key; }) != none)
+            return outcome::seen;
+        const std::uint64_t ch = detail::siphash24(hash_key_, consumer_key);
+        const std::uint32_t c =
+            consumers_.find(ch, [&](std::uint32_t i) { return cpool_[i].key == consumer_key; });
+        // The consumer's own quota first: the one over its share is told so, whatever the others
+        // hold. A quota as large as the store's bound is no quota (a single-consumer provider
+        // sets that): such a consumer is told that the store is full.
+        const std::size_t cost = key.size() + (c == none ? consumer_key.size() : 0);
+        const std::size_t held_entries = c == none ? 0 : cpool_[c].entries;
+        const std::size_t held_bytes = c == none ? 0 : cpool_[c].bytes;
+        if (opts_.max_per_consumer < opts_.max_entries && held_entries >= opts_.max_per_consumer)
+            return outcome::quota;
+        if (opts_.max_bytes_per_consumer < opts_.max_bytes &&
+            (cost > opts_.max_bytes_per_consumer ||
+             held_bytes > opts_.max_bytes_per_consumer - cost))
+            return outcome::quota;
+        if (entries_.size() >= opts_.max_entries || cost > opts_.max_bytes ||
+            bytes_ > opts_.max_bytes - cost)
+            return outcome::full;
+
+        // Everything that can allocate (and throw) happens first and changes nothing the store
+        // answers from; the commit below cannot fail. Once warm, nothing here allocates.
+        if (free_entries_.empty()) {
+            reserve_for(free_entries_, pool_.size() + 1); // evict() pushes without allocating
+            pool_.emplace_back();
+            free_entries_.push_back(static_cast<std::uint32_t>(pool_.size() - 1));
+        }
+        const std::uint32_t e = free_entries_.back();
+        pool_[e].key.assign(key.data(), key.size());
+        std::uint32_t ci = c;
+        if (c == none) {
+            if (free_consumers_.empty()) {
+                reserve_for(free_consumers_, cpool_.size() + 1);
+                cpool_.emplace_back();
+                free_consumers_.push_back(static_cast<std::uint32_t>(cpool_.size() - 1));
+            }
+            ci = free_consumers_.back();
+            cpool_[ci].key.assign(consumer_key.data(), consumer_key.size());
+            consumers_.reserve_one();
+        }
+        entries_.reserve_one();
+        reserve_for(expiries_, expiries_.size() + 1);
+
+        // Commit.
+        free_entries_.pop_back();
+        if (c == none) {
+            free_consumers_.pop_back();
+            consumer& fresh = cpool_[ci];
+            fresh.hash = ch;
+            fresh.entries = 0;
+            fresh.bytes = consumer_key.size();
+            consumers_.insert(ch, ci);
+        }
+        consumer& owner = cpool_[ci];
+        ++owner.entries;
+        owner.bytes += key.size();
+        bytes_ += cost;
+        pool_[e].hash = h;
+        pool_[e].consumer = ci;
+        entries_.insert(h, e);
+        // A min-heap on expiry: O(log n) whatever order timestamps arrive in (clients' clocks are
+        // skewed by up to the window either way).
+        expiries_.emplace_back(expiry, e);
+        std::push_heap(expiries_.begin(), expiries_.end(), later);
+        return outcome::fresh;
     }
 
     // Entries are live while now <= expiry (= timestamp + window): exactly as long as the verifier
     // accepts their timestamp.
     void evict(std::uint64_t now)
     {
+        if (expiries_.empty() || expiries_.front().first >= now) return;
         while (!expiries_.empty() && expiries_.front().first < now) {
-            const std::size_t index = expiries_.front().second;
+            const std::uint32_t e = expiries_.front().second;
             std::pop_heap(expiries_.begin(), expiries_.end(), later);
             expiries_.pop_back();
-            // Find the slot that refers to this entry and mark it deleted.
-            const std::size_t mask = slots_.size() - 1;
-            std::size_t i = static_cast<std::size_t>(pool_[index].hash) & mask;
-            while (!(slots_[i].state == slot_used && slots_[i].index == index)) i = (i + 1) & mask;
-            slots_[i].state = slot_deleted;
-            ++deleted_;
-            --live_;
-            free_entries_.push_back(index);
+            entry& gone = pool_[e];
+            entries_.erase(gone.hash, e);
+            consumer& owner = cpool_[gone.consumer];
+            --owner.entries;
+            owner.bytes -= gone.key.size();
+            bytes_ -= gone.key.size();
+            if (owner.entries == 0) {
+                consumers_.erase(owner.hash, gone.consumer);
+                bytes_ -= owner.key.size();
+                release(owner.key);
+                free_consumers_.push_back(gone.consumer);
+            }
+            release(gone.key);
+            free_entries_.push_back(e);
         }
+        entries_.shrink_to_fit();
+        consumers_.shrink_to_fit();
+        if (pool_.size() > 1024 && free_entries_.size() * 4 > pool_.size() * 3) compact();
     }
 
-    std::uint64_t window_;
-    std::size_t max_entries_;
+    // Gives back the pool, heap and free-list memory of a burst that has expired: the live
+    // entries move to the front of a new pool (in heap order), and the heap and the entry table
+    // are renumbered. O(pool size), after at least three quarters of the pool was evicted.
+    void compact()
+    {
+        std::vector<std::uint32_t> renumbering(pool_.size(), none);
+        std::vector<entry> kept;
+        kept.reserve(expiries_.size());
+        for (heap_entry& x : expiries_) {
+            renumbering[x.second] = static_cast<std::uint32_t>(kept.size());
+            kept.push_back(std::move(pool_[x.second]));
+            x.second = renumbering[x.second];
+        }
+        entries_.renumber(renumbering);
+        pool_.swap(kept);
+        std::vector<std::uint32_t>().swap(free_entries_);
+        free_entries_.reserve(pool_.size());
+        std::vector<heap_entry>(expiries_.begin(), expiries_.end()).swap(expiries_);
+    }
+
+    memory_nonce_store_options opts_;
+    detail::siphash_key hash_key_;
     mutable std::mutex mutex_;
-    std::vector<slot> slots_;
-    std::vector<pooled> pool_;
-    std::vector<std::size_t> free_entries_;
+    detail::hash_index entries_;   // keyed hash of an entry's key -> index into pool_
+    detail::hash_index consumers_; // keyed hash of a consumer key -> index into cpool_
+    std::vector<entry> pool_;
+    std::vector<std::uint32_t> free_entries_;
+    std::vector<consumer> cpool_;
+    std::vector<std::uint32_t> free_consumers_;
     std::vector<heap_entry> expiries_;
-    std::size_t live_ = 0;
-    std::size_t deleted_ = 0;
+    std::size_t bytes_ = 0;
+    std::uint64_t inserts_ = 0;
     std::string scratch_;
 };
 

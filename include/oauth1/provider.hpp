@@ -14,7 +14,8 @@
 // The nonce store is shared by reference (see nonce_store.hpp).
 //
 // What the deployer decides: `url` must be the URL the client signed, built from the server's
-// own configured origin, never from an unchecked Host header (see the adapters' server_origin);
+// own configured origin, never from an unchecked Host header (see the httplib server adapter's
+// public_origin and its trusted proxies);
 // verify_options::limits bounds what is read before authentication; a consumer's method_set
 // (PLAINTEXT is off unless enabled, and https-only); the nonce store's window and bounds.
 // Every step before the signature check is linear in the request's size (sorting n log n).
@@ -24,6 +25,7 @@
 #include <oauth1/authorization.hpp>
 #include <oauth1/base_string.hpp>
 #include <oauth1/client.hpp>
+#include <oauth1/detail/verify.hpp>
 #include <oauth1/encoding.hpp>
 #include <oauth1/error.hpp>
 #include <oauth1/keys.hpp>
@@ -31,7 +33,6 @@
 #include <oauth1/parameters.hpp>
 #include <oauth1/problem.hpp>
 #include <oauth1/signature_method.hpp>
-#include <oauth1/detail/verify.hpp>
 
 #include <charconv>
 #include <cstddef>
@@ -69,9 +70,9 @@ public:
     /// and even then the verifier accepts it only for https URLs (§4.11: it requires TLS).
     static constexpr method_set defaults() noexcept
     {
-        return {signature_method::hmac_sha1,  signature_method::hmac_sha256,
+        return {signature_method::hmac_sha1,   signature_method::hmac_sha256,
                 signature_method::hmac_sha512, signature_method::rsa_sha1,
-                signature_method::rsa_sha256, signature_method::rsa_sha512};
+                signature_method::rsa_sha256,  signature_method::rsa_sha512};
     }
     constexpr method_set& add(signature_method m) noexcept
     {
@@ -329,8 +330,8 @@ public:
 
 private:
     using consumer_record = decltype(std::declval<const ConsumerLookup&>()(std::string_view{}));
-    using token_record = decltype(std::declval<const TokenLookup&>()(std::string_view{},
-                                                                      std::string_view{}));
+    using token_record =
+        decltype(std::declval<const TokenLookup&>()(std::string_view{}, std::string_view{}));
 
     /// One verification's state, handed from step to step.
     struct pass {
@@ -733,7 +734,8 @@ private:
         verify_result& r = p.r;
         if (!p.get(detail::field_body_hash, r.body_hash_)) return true;
         if (is_form_urlencoded(p.req.content_type)) {
-            p.refuse(problem::parameter_rejected, "oauth_body_hash is not allowed with a form body");
+            p.refuse(problem::parameter_rejected,
+                     "oauth_body_hash is not allowed with a form body");
             return false;
         }
         if (p.req.body.size() > p.opts.limits.max_body_bytes) {
@@ -753,7 +755,8 @@ private:
     bool consume_nonce(pass& p, std::error_code& ec) const
     {
         verify_result& r = p.r;
-        const bool fresh = nonces_->insert(r.consumer_key, r.token, r.timestamp, r.nonce, p.now, ec);
+        const bool fresh =
+            nonces_->insert(r.consumer_key, r.token, r.timestamp, r.nonce, p.now, ec);
         if (ec) return false; // fail closed: not verified
         if (!fresh) {
             p.refuse(problem::nonce_used);

@@ -191,14 +191,25 @@ request_token() {
     [ "$(prop secret)" = "$rts" ] || fail "secret (request token secret) not stored"
 }
 
-# approve: opens the authorize URL like a browser; clicks Allow when there is a form; sets $code
-# from "Your verification code is 'XXXXXX'".
+# page_form_token PAGE: the anti-CSRF token of a page's form (jira-provider's atl_token input),
+# as "-d atl_token=..." arguments for curl; nothing when the page has none.
+page_form_token() {
+    local atl
+    atl=$(sed -n 's/.*name="atl_token" value="\([^"]*\)".*/\1/p' <<<"$1" | head -n 1)
+    [ -z "$atl" ] || printf '%s\n' -d "atl_token=$atl"
+}
+
+# approve: opens the authorize URL like a browser; clicks Allow when there is a form (sending the
+# page's anti-CSRF token back, as a browser does); sets $code from "Your verification code is
+# 'XXXXXX'".
 approve() {
     local page
+    local -a token_args
     page=$(http "$authorize_url")
     if [[ $page != *"verification code is"* ]]; then
         [[ $page == *'name="decision" value="allow"'* ]] || fail "authorize page has no Allow button: $page"
-        page=$(http -d "oauth_token=$rt" -d decision=allow "${authorize_url%%\?*}")
+        mapfile -t token_args < <(page_form_token "$page")
+        page=$(http -d "oauth_token=$rt" "${token_args[@]}" -d decision=allow "${authorize_url%%\?*}")
     fi
     code=$(sed -n "s/.*Your verification code is '\([^']*\)'.*/\1/p" <<<"$page")
     [ -n "$code" ] || fail "no verification code on the page: $page"
@@ -367,7 +378,9 @@ scenario_expired_request_token() {
     for _ in 1 2 3 4 5; do
         request_token
         if page=$(http "$authorize_url") && [[ $page != *token_expired* && $page != *expired* ]]; then
-            page=$(http -d "oauth_token=$rt" -d decision=allow "${authorize_url%%\?*}")
+            local -a token_args
+            mapfile -t token_args < <(page_form_token "$page")
+            page=$(http -d "oauth_token=$rt" "${token_args[@]}" -d decision=allow "${authorize_url%%\?*}")
             code=$(sed -n "s/.*Your verification code is '\([^']*\)'.*/\1/p" <<<"$page")
             if [ -n "$code" ]; then ok=1; break; fi
         fi
@@ -402,8 +415,19 @@ scenario_revoked_token() {
     dance_to_access_token
     jo request "$base/rest/api/latest/issue/JJ-2"
     expect_status 0
-    step "POST /admin/revoke"
-    http -d "oauth_token=$at" "$base/admin/revoke" >/dev/null
+    step "GET /admin/revoke?oauth_token=..., then POST its form"
+    local page status
+    local -a token_args
+    page=$(http "$base/admin/revoke?oauth_token=$at")
+    mapfile -t token_args < <(page_form_token "$page")
+    [ "${#token_args[@]}" -eq 2 ] || fail "the revoke page has no atl_token: $page"
+    # Without the page's token (a cross-site form post) nothing is revoked.
+    status=$(http -o /dev/null -w '%{http_code}' -d "oauth_token=$at" "$base/admin/revoke")
+    [ "$status" = 403 ] || fail "POST /admin/revoke without atl_token answered $status, not 403"
+    jo request "$base/rest/api/latest/issue/JJ-2"
+    expect_status 0
+    status=$(http -o /dev/null -w '%{http_code}' -d "oauth_token=$at" "${token_args[@]}" "$base/admin/revoke")
+    [ "$status" = 204 ] || fail "POST /admin/revoke answered $status, not 204"
     jo request "$base/rest/api/latest/issue/JJ-2"
     expect_status 1
     expect_err "oauth_problem=token_revoked"
@@ -547,6 +571,7 @@ scenario_script() {
     expect_out '$ jira-oauth keygen'
     expect_out '$ jira-oauth requestToken'
     expect_out 'Retrieved request token. go to http://127.0.0.1:'
+    expect_out 'clicking Allow' # the authorize form, with its atl_token
     expect_out '$ jira-oauth accessToken '
     expect_out 'Access token:  '
     expect_out '$ jira-oauth request http://127.0.0.1:'

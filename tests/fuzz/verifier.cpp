@@ -181,7 +181,9 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     case oauth1::signature_method::hmac_sha512:
         oauth1::hmac_sha512(cc.secret, token_secret).sign(base, again, ec);
         break;
-    case oauth1::signature_method::rsa_sha1: oauth1::rsa_sha1(w.rsa_private).sign(base, again, ec); break;
+    case oauth1::signature_method::rsa_sha1:
+        oauth1::rsa_sha1(w.rsa_private).sign(base, again, ec);
+        break;
     case oauth1::signature_method::rsa_sha256:
         oauth1::rsa_sha256(w.rsa_private).sign(base, again, ec);
         break;
@@ -197,8 +199,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     // And it cannot be used twice.
     oauth1::verify_result replay;
     v.verify(req, opts, replay, ec);
-    if (ec || replay.ok() || !replay.problem ||
-        replay.problem->code != oauth1::problem::nonce_used)
+    if (ec || replay.ok() || !replay.problem || replay.problem->code != oauth1::problem::nonce_used)
         __builtin_trap();
     return 0;
 }

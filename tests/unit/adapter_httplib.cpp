@@ -1018,9 +1018,9 @@ struct provider {
     static auto token_lookup()
     {
         return
-            [](std::string_view, std::string_view t) -> std::optional<oauth1::token_credentials> {
+            [](std::string_view k, std::string_view t) -> std::optional<oauth1::token_credentials> {
                 if (t != access_token) return std::nullopt;
-                return oauth1::token_credentials{access_token_secret};
+                return oauth1::token_credentials(std::string(k), access_token_secret);
             };
     }
     auto make_verifier() { return oauth1::verifier(consumer_lookup(), token_lookup(), nonces); }
@@ -1069,7 +1069,9 @@ TEST_SUITE("httplib: https")
         provider p;
         oauth1::verify_options vo;
         vo.token = oauth1::token_requirement::access;
-        svr.Get(".*", oauth1::httplib::protect(p.make_verifier(), hello, vo, "tls", {"https", ""}));
+        svr.Get(".*", oauth1::httplib::protect(
+                          p.make_verifier(), hello,
+                          oauth1::httplib::public_origin::trust_host_header("https"), vo, "tls"));
         const running run(svr);
         const std::string url =
             "https://127.0.0.1:" + std::to_string(run.port()) + "/secure?x=a%20b";
@@ -1113,29 +1115,34 @@ TEST_SUITE("httplib: server side")
 {
     TEST_CASE("request_url")
     {
+        using oauth1::httplib::public_origin;
+        const public_origin host = public_origin::trust_host_header();
         httplib::Request req;
         req.target = "/a%20b?x=1";
-        CHECK(oauth1::httplib::request_url(req).empty()); // no Host
+        CHECK(oauth1::httplib::request_url(req, host).empty()); // no Host
         req.headers.emplace("Host", "Example.com:8080");
-        CHECK(oauth1::httplib::request_url(req) == "http://Example.com:8080/a%20b?x=1");
-        CHECK(oauth1::httplib::request_url(req, {"https", ""}) ==
+        CHECK(oauth1::httplib::request_url(req, host) == "http://Example.com:8080/a%20b?x=1");
+        CHECK(oauth1::httplib::request_url(req, public_origin::trust_host_header("HTTPS")) ==
               "https://Example.com:8080/a%20b?x=1");
+        // A named origin: the Host header does not matter.
         CHECK(oauth1::httplib::request_url(req, {"https", "api.example.com"}) ==
               "https://api.example.com/a%20b?x=1");
         req.headers.emplace("Host", "second.example");
-        CHECK(oauth1::httplib::request_url(req).empty()); // two Hosts
-        CHECK_FALSE(oauth1::httplib::request_url(req, {"http", "named.example"}).empty());
+        CHECK(oauth1::httplib::request_url(req, host).empty()); // two Hosts
+        CHECK(oauth1::httplib::request_url(req, {"http", "named.example"}) ==
+              "http://named.example/a%20b?x=1");
         for (const char* bad : {"a@b", "a/b", "a b", "a?b", ""}) {
             httplib::Request r;
             r.target = "/";
             r.headers.emplace("Host", bad);
             CAPTURE(bad);
-            CHECK(oauth1::httplib::request_url(r).empty());
+            CHECK(oauth1::httplib::request_url(r, host).empty());
         }
         httplib::Request absolute;
         absolute.target = "http://example.com/x"; // absolute-form: refused, not guessed
         absolute.headers.emplace("Host", "example.com");
-        CHECK(oauth1::httplib::request_url(absolute).empty());
+        CHECK(oauth1::httplib::request_url(absolute, host).empty());
+        CHECK(oauth1::httplib::request_url(absolute, {"http", "example.com"}).empty());
     }
 
     TEST_CASE("protect() and verify() on a real server: accepted and refused requests")
@@ -1145,18 +1152,23 @@ TEST_SUITE("httplib: server side")
         vo.token = oauth1::token_requirement::access;
         httplib::Server svr;
         const auto v = p.make_verifier();
-        svr.Get("/protected/.*", oauth1::httplib::protect(v, hello, vo, "JIRA"));
-        svr.Post("/protected/.*", oauth1::httplib::protect(v, hello, vo, "JIRA"));
+        // The routes trust the Host header (an explicit opt-in): the requests are signed for
+        // the address the test connects to.
+        const auto host = oauth1::httplib::public_origin::trust_host_header();
+        svr.Get("/protected/.*", oauth1::httplib::protect(v, hello, host, vo, "JIRA"));
+        svr.Post("/protected/.*", oauth1::httplib::protect(v, hello, host, vo, "JIRA"));
         // The same, behind a proxy that terminates TLS for api.example.com and rewrites Host.
         svr.Get("/proxied/.*",
-                oauth1::httplib::protect(v, hello, vo, "JIRA", {"https", "api.example.com"}));
+                oauth1::httplib::protect(v, hello, {"https", "api.example.com"}, vo, "JIRA"));
         // A handler without the verify_result, and verify() called by hand.
-        svr.Get("/two-args",
-                oauth1::httplib::protect(v, [](const httplib::Request&, httplib::Response& res) {
-                    res.set_content("ok", "text/plain");
-                }));
+        svr.Get("/two-args", oauth1::httplib::protect(
+                                 v,
+                                 [](const httplib::Request&, httplib::Response& res) {
+                                     res.set_content("ok", "text/plain");
+                                 },
+                                 host));
         svr.Get("/manual", [&](const httplib::Request& req, httplib::Response& res) {
-            const auto r = oauth1::httplib::verify(v, req, vo);
+            const auto r = oauth1::httplib::verify(v, req, host, vo);
             if (!r) return oauth1::httplib::refuse(res, r, "manual");
             res.set_content("manual " + r.consumer_key, "text/plain");
         });
@@ -1339,14 +1351,14 @@ TEST_SUITE("httplib: server side")
         oauth1::verify_options vo;
         vo.token = oauth1::token_requirement::none; // temporary-credential request (2.1)
         httplib::Server svr;
-        svr.Post("/request-token", oauth1::httplib::protect(
-                                       p.make_verifier(),
-                                       [](const httplib::Request&, httplib::Response& res,
-                                          const oauth1::verify_result& r) {
-                                           res.set_content(r.callback + "|" + r.realm.value_or("-"),
-                                                           "text/plain");
-                                       },
-                                       vo, "JIRA"));
+        svr.Post("/request-token",
+                 oauth1::httplib::protect(
+                     p.make_verifier(),
+                     [](const httplib::Request&, httplib::Response& res,
+                        const oauth1::verify_result& r) {
+                         res.set_content(r.callback + "|" + r.realm.value_or("-"), "text/plain");
+                     },
+                     oauth1::httplib::public_origin::trust_host_header(), vo, "JIRA"));
         const running run(svr);
         const std::string authority = "127.0.0.1:" + std::to_string(run.port());
         oauth1::client c(oauth1_test::hmac_consumer_key,
@@ -1385,7 +1397,8 @@ TEST_SUITE("httplib: server side")
         httplib::Server svr;
         svr.Get(".*",
                 oauth1::httplib::protect(
-                    v, [&called](const httplib::Request&, httplib::Response&) { called = true; }));
+                    v, [&called](const httplib::Request&, httplib::Response&) { called = true; },
+                    oauth1::httplib::public_origin::trust_host_header()));
         const running run(svr);
         const std::string authority = "127.0.0.1:" + std::to_string(run.port());
         const auto c = hmac_client();

@@ -21,6 +21,7 @@
 #include <algorithm>
 #include <atomic>
 #include <chrono>
+#include <cstddef>
 #include <filesystem>
 #include <fstream>
 #include <map>
@@ -210,8 +211,19 @@ std::string verification_code(const std::string& page)
     return end == std::string::npos ? std::string() : page.substr(begin, end - begin);
 }
 
-/// Step 2: the authorize page, then Allow (or Deny); returns the verification code page.
-reply decide(const jira_provider::provider& p, const std::string& token, bool allow)
+/// The anti-CSRF token of a page's form (the value of its atl_token input), "" when none.
+std::string page_token(const std::string& page)
+{
+    const std::string marker = "name=\"atl_token\" value=\"";
+    const std::size_t at = page.find(marker);
+    if (at == std::string::npos) return {};
+    const std::size_t begin = at + marker.size();
+    const std::size_t end = page.find('"', begin);
+    return end == std::string::npos ? std::string() : page.substr(begin, end - begin);
+}
+
+/// The authorize page of `token`; returns its atl_token.
+std::string authorize_page(const jira_provider::provider& p, const std::string& token)
 {
     const reply page = send(p, "GET", "/plugins/servlet/oauth/authorize?oauth_token=" + token);
     REQUIRE_MESSAGE(page.status == 200, page.body);
@@ -219,9 +231,19 @@ reply decide(const jira_provider::provider& p, const std::string& token, bool al
     CHECK(page.body.find(">Allow</button>") != std::string::npos);
     CHECK(page.body.find(">Deny</button>") != std::string::npos);
     CHECK(page.body.find("name=\"oauth_token\" value=\"" + token + "\"") != std::string::npos);
-    return send(p, "POST", "/plugins/servlet/oauth/authorize", {},
-                "application/x-www-form-urlencoded",
-                "oauth_token=" + token + "&decision=" + (allow ? "allow" : "deny"));
+    const std::string atl = page_token(page.body);
+    REQUIRE(atl.size() == 32);
+    return atl;
+}
+
+/// Step 2: the authorize page, then Allow (or Deny) with the page's form; returns the
+/// verification code page.
+reply decide(const jira_provider::provider& p, const std::string& token, bool allow)
+{
+    const std::string atl = authorize_page(p, token);
+    return send(
+        p, "POST", "/plugins/servlet/oauth/authorize", {}, "application/x-www-form-urlencoded",
+        "oauth_token=" + token + "&atl_token=" + atl + "&decision=" + (allow ? "allow" : "deny"));
 }
 
 std::string approve(const jira_provider::provider& p, const std::string& token)
@@ -473,12 +495,20 @@ TEST_CASE("jira_provider: access-token failures (wrong verifier, unauthorized, r
         const credentials access = dance(p, c);
         check_refused(exchange(p, c, access, "ABCDEF"), 401, "token_rejected");
     }
-    SUBCASE("a token issued to another consumer is unknown")
+    SUBCASE("a token issued to another consumer is refused")
     {
         const credentials request = get_request_token(p, c);
         const std::string code = approve(p, request.token);
         oauth1::client other = hmac_client();
-        check_refused(exchange(p, other, request, code), 401, "token_rejected");
+        const reply r = exchange(p, other, request, code);
+        check_refused(r, 401, "token_rejected");
+        const auto report = r.problem();
+        REQUIRE(report);
+        CHECK(report->advice == "token was not issued to this consumer");
+        // And its access token likewise.
+        const credentials access = dance(p, c);
+        other.set_token(access.token, access.secret);
+        check_refused(send_signed(p, other, "GET", "/rest/api/2/myself"), 401, "token_rejected");
     }
     SUBCASE("concurrent exchanges of one request token: exactly one succeeds")
     {
@@ -506,6 +536,248 @@ TEST_CASE("jira_provider: access-token failures (wrong verifier, unauthorized, r
         for (auto& t : threads) t.join();
         CHECK(ok == 1);
         CHECK(used == 5);
+    }
+}
+
+TEST_CASE("jira_provider: a request token is rejected for good after 5 wrong verifiers")
+{
+    jira_provider::provider p(test_consumers(), {});
+    p.start();
+    oauth1::client c = rsa_client();
+    const auto wrong_for = [](const std::string& code, int i) {
+        std::string w = "WRONG" + std::to_string(i);
+        return w == code ? w + "x" : w;
+    };
+
+    // Four wrong guesses, then the right verifier: still exchanged.
+    credentials request = get_request_token(p, c);
+    std::string code = approve(p, request.token);
+    for (int i = 0; i < 4; ++i)
+        check_refused(exchange(p, c, request, wrong_for(code, i)), 401, "token_rejected");
+    CHECK(exchange(p, c, request, code).status == 200);
+
+    // Five: the fifth answer says so, and the right verifier no longer helps.
+    c.clear_token();
+    request = get_request_token(p, c);
+    code = approve(p, request.token);
+    for (int i = 0; i < 4; ++i)
+        check_refused(exchange(p, c, request, wrong_for(code, i)), 401, "token_rejected");
+    const reply fifth = exchange(p, c, request, wrong_for(code, 4));
+    check_refused(fifth, 401, "token_rejected");
+    REQUIRE(fifth.problem());
+    CHECK(fifth.problem()->advice ==
+          "oauth_verifier does not match; after 5 wrong verifiers the request token is rejected");
+    check_refused(exchange(p, c, request, code), 401, "token_rejected");
+    check_refused(exchange(p, c, request, code), 401, "token_rejected");
+    const reply page =
+        send(p, "GET", "/plugins/servlet/oauth/authorize?oauth_token=" + request.token);
+    CHECK(page.status == 401);
+    CHECK(page.body.find("token_rejected") != std::string::npos);
+
+    // The limit is an option.
+    jira_provider::options o;
+    o.max_verifier_attempts = 1;
+    jira_provider::provider strict(test_consumers(), o);
+    strict.start();
+    c.clear_token();
+    request = get_request_token(strict, c);
+    code = approve(strict, request.token);
+    check_refused(exchange(strict, c, request, wrong_for(code, 0)), 401, "token_rejected");
+    check_refused(exchange(strict, c, request, code), 401, "token_rejected");
+}
+
+TEST_CASE("jira_provider: the authorize form needs its page's atl_token and this host")
+{
+    jira_provider::provider p(test_consumers(), {});
+    p.start();
+    oauth1::client c = rsa_client();
+    const credentials request = get_request_token(p, c);
+    const credentials other = get_request_token(p, c);
+    const std::string atl = authorize_page(p, request.token);
+    const std::string other_atl = authorize_page(p, other.token);
+    CHECK(atl != other_atl);
+    // The page token is the same on every view of that page (two tabs, a reload).
+    CHECK(authorize_page(p, request.token) == atl);
+
+    const auto post = [&](const std::string& body) {
+        return send(p, "POST", "/plugins/servlet/oauth/authorize", {},
+                    "application/x-www-form-urlencoded", body);
+    };
+    // A cross-site form: no atl_token, another page's, a wrong one, two of them.
+    for (const std::string& extra :
+         {std::string(), "&atl_token=" + other_atl, "&atl_token=" + std::string(32, 'A'),
+          std::string("&atl_token="), "&atl_token=" + atl + "&atl_token=" + other_atl}) {
+        CAPTURE(extra);
+        for (const char* choice : {"&decision=allow", "&decision=deny", "&approve=Allow"}) {
+            const reply r = post("oauth_token=" + request.token + choice + extra);
+            CHECK(r.status == 403);
+            CHECK(r.body.find("atl_token") != std::string::npos);
+        }
+    }
+    // Nothing was decided: the token is still pending, and the real form works.
+    check_refused(exchange(p, c, request, "ABCDEF"), 401, "permission_unknown");
+    const reply r = post("oauth_token=" + request.token + "&atl_token=" + atl + "&approve=Allow");
+    REQUIRE(r.status == 200);
+    const std::string code = verification_code(r.body);
+    REQUIRE(code.size() == 6);
+    CHECK(exchange(p, c, request, code).status == 200);
+
+    // The pages answer only a Host naming this provider (DNS rebinding).
+    const std::string port = std::to_string(p.port());
+    for (const char* host : {"evil.example", "evil.example:0", "127.0.0.2"}) {
+        CAPTURE(host);
+        const std::string raw = raw_exchange(
+            p.port(),
+            "GET /plugins/servlet/oauth/authorize?oauth_token=" + other.token +
+                " HTTP/1.1\r\nHost: " + host +
+                (std::string(host).find(':') == std::string::npos ? ":" + port : std::string()) +
+                "\r\nConnection: close\r\n\r\n");
+        CHECK(raw.rfind("HTTP/1.1 421", 0) == 0);
+        CHECK(raw.find(other_atl) == std::string::npos);
+    }
+    for (const std::string& host :
+         {"127.0.0.1:" + port, "localhost:" + port, "LOCALHOST:" + port}) {
+        CAPTURE(host);
+        const std::string raw = raw_exchange(
+            p.port(), "GET /plugins/servlet/oauth/authorize?oauth_token=" + other.token +
+                          " HTTP/1.1\r\nHost: " + host + "\r\nConnection: close\r\n\r\n");
+        CHECK(raw.rfind("HTTP/1.1 200", 0) == 0);
+    }
+}
+
+TEST_CASE("jira_provider: hostile requests before authentication")
+{
+    std::mutex m;
+    std::vector<std::string> log;
+    jira_provider::options o;
+    o.log = [&](const std::string& line) {
+        const std::lock_guard<std::mutex> lock(m);
+        log.push_back(line);
+    };
+    jira_provider::provider p(test_consumers(), o);
+    p.start();
+    const std::string path = "/plugins/servlet/oauth/request-token";
+    const auto last_log = [&](std::size_t n) {
+        for (int i = 0; i < 200; ++i) {
+            {
+                const std::lock_guard<std::mutex> lock(m);
+                if (log.size() >= n) return log[n - 1];
+            }
+            std::this_thread::sleep_for(std::chrono::milliseconds(10));
+        }
+        return std::string("<no log line>");
+    };
+
+    SUBCASE("a gzip bomb is refused (415) without being inflated")
+    {
+        // 48 MiB of zeros, gzip-compressed by cpp-httplib's client as it is produced (~50 KiB
+        // sent). Inflated, the body would raise this process's peak memory by 48 MiB or more.
+        const std::size_t inflated = std::size_t{48} << 20;
+        const bool can_reset_peak = std::ofstream("/proc/self/clear_refs") << "5" ? true : false;
+        const auto peak_kib = [] {
+            std::ifstream status("/proc/self/status");
+            std::string line;
+            while (std::getline(status, line))
+                if (line.rfind("VmHWM:", 0) == 0) return std::stol(line.substr(6));
+            return 0L;
+        };
+        const long before = peak_kib();
+        httplib::Client cli("127.0.0.1", p.port());
+        cli.set_compress(true);
+        const std::string zeros(64 * 1024, '\0');
+        const auto res = cli.Post(
+            path, inflated,
+            [&zeros](std::size_t offset, std::size_t length, httplib::DataSink& sink) {
+                (void)offset;
+                return sink.write(zeros.data(), std::min(length, zeros.size()));
+            },
+            "application/x-www-form-urlencoded");
+        REQUIRE_MESSAGE(res, httplib::to_string(res.error()));
+        CHECK(res->status == 415);
+        // The handler never ran (it would have answered 401 parameter_absent).
+        CHECK(last_log(1) == "POST " + path + " 415");
+        if (can_reset_peak) {
+            CHECK(peak_kib() - before < 24 * 1024);
+        } else {
+            MESSAGE("/proc/self/clear_refs not writable: the peak memory is not checked");
+        }
+    }
+    SUBCASE("bodies over the limit, chunked, or without a length are refused unread")
+    {
+        const std::string head = "POST " + path +
+                                 " HTTP/1.1\r\nHost: 127.0.0.1:" + std::to_string(p.port()) +
+                                 "\r\nContent-Type: application/x-www-form-urlencoded\r\n";
+        std::string raw = raw_exchange(
+            p.port(), head + "Content-Length: " + std::to_string((1 << 20) + 1) + "\r\n\r\n");
+        CHECK(raw.rfind("HTTP/1.1 413", 0) == 0);
+        raw = raw_exchange(p.port(),
+                           head + "Transfer-Encoding: chunked\r\n\r\n3\r\na=1\r\n0\r\n\r\n");
+        CHECK(raw.rfind("HTTP/1.1 411", 0) == 0);
+        CHECK(last_log(2) == "POST " + path + " 411");
+        // The limit is an option.
+        jira_provider::options small;
+        small.max_body_bytes = 10;
+        jira_provider::provider q(test_consumers(), small);
+        q.start();
+        const reply r =
+            send(q, "POST", "/rest/api/2/issue", {}, "application/json", R"({"fields":{}})");
+        CHECK(r.status == 413);
+    }
+    SUBCASE("many ranges: 416 without a body (cpp-httplib would repeat the body per range)")
+    {
+        std::string ranges = "bytes=0-";
+        for (int i = 0; i < 2000; ++i) ranges += ",0-";
+        const std::string raw = raw_exchange(
+            p.port(), "GET /rest/api/2/myself HTTP/1.1\r\nHost: 127.0.0.1\r\nRange: " + ranges +
+                          "\r\nConnection: close\r\n\r\n");
+        CHECK(raw.rfind("HTTP/1.1 416", 0) == 0);
+        CHECK(raw.size() < 1000);
+        // One range is harmless: the answer is the 401 as ever (a slice of it).
+        const std::string one = raw_exchange(
+            p.port(), "GET /rest/api/2/myself HTTP/1.1\r\nHost: 127.0.0.1\r\nRange: bytes=0-\r\n"
+                      "Connection: close\r\n\r\n");
+        CHECK(one.rfind("HTTP/1.1 401", 0) == 0);
+    }
+    SUBCASE("requests are verified for this provider's origin, not the Host they name")
+    {
+        oauth1::client c = rsa_client();
+        oauth1::sign_options so;
+        so.callback = "oob";
+        // Signed for http://localhost:<port> and sent with that Host: not this origin.
+        const std::string other = "http://localhost:" + std::to_string(p.port());
+        oauth1::signed_request s = c.sign({"POST", other + path}, so);
+        std::string raw = raw_exchange(
+            p.port(), "POST " + path + " HTTP/1.1\r\nHost: localhost:" + std::to_string(p.port()) +
+                          "\r\nAuthorization: " + std::string(s.authorization()) +
+                          "\r\nContent-Length: 0\r\nConnection: close\r\n\r\n");
+        CHECK(raw.rfind("HTTP/1.1 401", 0) == 0);
+        CHECK(raw.find("oauth_problem=signature_invalid") != std::string::npos);
+        // Signed for the provider's origin: verified whatever the Host header says.
+        s = c.sign({"POST", p.base_url() + path}, so);
+        raw = raw_exchange(p.port(), "POST " + path +
+                                         " HTTP/1.1\r\nHost: evil.example\r\nAuthorization: " +
+                                         std::string(s.authorization()) +
+                                         "\r\nContent-Length: 0\r\nConnection: close\r\n\r\n");
+        CHECK(raw.rfind("HTTP/1.1 200", 0) == 0);
+    }
+    SUBCASE("parameters cpp-httplib parsed but nobody signed; the verifier's limits")
+    {
+        oauth1::client c = rsa_client();
+        oauth1::sign_options so;
+        so.callback = "oob";
+        const std::string type = "application/x-www-form-urlencodedX";
+        const reply r =
+            send_signed(p, c, "POST", path, so, type, "oauth_callback=https%3A%2F%2Fevil.example");
+        check_refused(r, 401, "parameter_rejected");
+        // More than 100 parameters: refused before any lookup or signature check.
+        std::string query = "?";
+        for (int i = 0; i < 101; ++i) query += "p" + std::to_string(i) + "=1&";
+        query.pop_back();
+        const reply many = send_signed(p, c, "POST", path + query, so);
+        check_refused(many, 401, "parameter_rejected");
+        REQUIRE(many.problem());
+        CHECK(many.problem()->advice == "more than 100 parameters");
+        // A JSON body larger than the verifier's limit cannot carry a checked oauth_body_hash.
     }
 }
 
@@ -541,13 +813,33 @@ TEST_CASE("jira_provider: an access token revoked through /admin/revoke -> token
     const credentials access = dance(p, c);
     REQUIRE(send_signed(p, c, "GET", "/rest/api/latest/issue/JJ-2").status == 200);
 
+    // The revoke page's form, as a browser would post it.
+    const reply page = send(p, "GET", "/admin/revoke?oauth_token=" + access.token);
+    REQUIRE_MESSAGE(page.status == 200, page.body);
+    const std::string atl = page_token(page.body);
+    REQUIRE(atl.size() == 32);
+    // Without the page's atl_token (a cross-site form post), or with another one: 403.
+    CHECK(send(p, "POST", "/admin/revoke", {}, "application/x-www-form-urlencoded",
+               "oauth_token=" + access.token)
+              .status == 403);
+    CHECK(send(p, "POST", "/admin/revoke", {}, "application/x-www-form-urlencoded",
+               "oauth_token=" + access.token + "&atl_token=" + std::string(32, 'A'))
+              .status == 403);
+    CHECK(send(p, "POST", "/admin/revoke", {}, "application/x-www-form-urlencoded",
+               "oauth_token=" + access.token + "&atl_token=" + atl + "x")
+              .status == 403);
+    REQUIRE(send_signed(p, c, "GET", "/rest/api/latest/issue/JJ-2").status == 200);
+
     const reply r = send(p, "POST", "/admin/revoke", {}, "application/x-www-form-urlencoded",
-                         "oauth_token=" + access.token);
+                         "oauth_token=" + access.token + "&atl_token=" + atl);
     CHECK(r.status == 204);
     check_refused(send_signed(p, c, "GET", "/rest/api/latest/issue/JJ-2"), 401, "token_revoked");
+    // Its page is gone with it.
+    CHECK(send(p, "GET", "/admin/revoke?oauth_token=" + access.token).status == 404);
 
+    CHECK(send(p, "GET", "/admin/revoke?oauth_token=unknown").status == 404);
     CHECK(send(p, "POST", "/admin/revoke", {}, "application/x-www-form-urlencoded",
-               "oauth_token=unknown")
+               "oauth_token=unknown&atl_token=" + atl)
               .status == 404);
     CHECK(send(p, "POST", "/admin/revoke", {}, "application/x-www-form-urlencoded", "").status ==
           400);
@@ -710,7 +1002,8 @@ TEST_CASE("jira_provider: callback redirect flow (non-oob)")
     const std::string third = parse_form(t.body)["oauth_token"];
     // cpp-httplib's client percent-decodes response headers too (Location included), so the
     // answer is read from the socket as sent.
-    const std::string body = "oauth_token=" + third + "&decision=allow";
+    const std::string body =
+        "oauth_token=" + third + "&atl_token=" + authorize_page(p, third) + "&decision=allow";
     const std::string raw = raw_exchange(
         p.port(), "POST /plugins/servlet/oauth/authorize HTTP/1.1\r\nHost: 127.0.0.1:" +
                       std::to_string(p.port()) +

@@ -1,6 +1,8 @@
 // Unit tests for oauth1/nonce_store.hpp: the nonce-store requirements (is_nonce_store_v) and
 // memory_nonce_store (replay detection, distinct keys, eviction by time, the memory bound and
-// failing closed when full, thread safety).
+// failing closed when full, thread safety, a reference model of every bound). The byte budget,
+// per-consumer quotas, memory release, allocation and hash-flooding tests are in
+// nonce_store_bounds.cpp.
 #include <oauth1/nonce_store.hpp>
 
 #include <doctest/doctest.h>
@@ -185,7 +187,7 @@ TEST_CASE("memory_nonce_store: entries expire at timestamp + window")
         o.timestamp = t0;
         const auto signed_req = c.sign({"GET", "http://example.com/r"}, o);
         const oauth1::consumer_credentials consumer{"cs", {}, oauth1::method_set::all()};
-        const oauth1::token_credentials token{"ts", oauth1::token_kind::access,
+        const oauth1::token_credentials token{"ck", "ts", oauth1::token_kind::access,
                                               oauth1::token_state::valid};
         const auto consumers = [&](std::string_view k) { return k == "ck" ? &consumer : nullptr; };
         const auto tokens = [&](std::string_view, std::string_view t) {
@@ -286,7 +288,12 @@ TEST_CASE("memory_nonce_store: memory stays bounded under a flood of unique nonc
 
 TEST_CASE("memory_nonce_store: full of live entries, it refuses (fail closed) instead of growing")
 {
-    memory_nonce_store s(300, 10);
+    // The store-wide bound, reached by one consumer: its quota is the whole store (no quota).
+    oauth1::memory_nonce_store_options so;
+    so.window = 300;
+    so.max_entries = 10;
+    so.max_per_consumer = 10;
+    memory_nonce_store s(so);
     const std::uint64_t now = 9'000;
     for (int i = 0; i < 10; ++i) CHECK(insert(s, "ck", "", now, "n" + std::to_string(i), now));
     CHECK(s.size() == 10);
@@ -366,47 +373,127 @@ TEST_CASE("memory_nonce_store: concurrent inserts of the same nonces succeed exa
 TEST_CASE("memory_nonce_store: agrees with a reference model on a long random workload")
 {
     // A std::map of key -> expiry is the specification: an entry is live while now <= expiry;
-    // a live key is a replay; a full store refuses. The open-addressing table, its deleted
-    // markers, rehashes and reused pool entries must give exactly the same answers.
-    constexpr std::uint64_t window = 50;
-    constexpr std::size_t bound = 500;
-    memory_nonce_store s(window, bound);
-    std::map<std::tuple<std::string, std::string, std::uint64_t, std::string>, std::uint64_t> model;
-    oauth1_test::xorshift32 next(0x9e3779b9U);
-    std::uint64_t now = 1'000'000;
-    std::size_t fresh_count = 0;
-    std::size_t replay_count = 0;
-    std::size_t full_count = 0;
-    for (int i = 0; i < 200'000; ++i) {
-        if (next() % 8 == 0) now += next() % 3; // time moves on, entries expire
-        const std::string ck = "c" + std::to_string(next() % 3);
-        const std::string tok = next() % 4 == 0 ? std::string() : "t" + std::to_string(next() % 2);
-        const std::uint64_t ts = now - 2 + next() % 5; // skewed both ways
-        const std::string nonce = std::string(next() % 3, 'n') + std::to_string(next() % 40);
-        for (auto it = model.begin(); it != model.end();) // evict expired entries
-            it = it->second < now ? model.erase(it) : std::next(it);
-        const auto key = std::make_tuple(ck, tok, ts, nonce);
-        bool expected_fresh = model.find(key) == model.end();
-        bool expected_full = false;
-        if (expected_fresh && model.size() >= bound) {
-            expected_fresh = false;
-            expected_full = true;
+    // a live key is a replay; a consumer at its quota (entries or bytes) is refused with
+    // nonce_quota_exceeded; otherwise a store at its bound (entries or bytes) is refused with
+    // nonce_store_full. The open-addressing table with its backward-shift deletions, resizes,
+    // reused pool entries and per-consumer counters must give exactly the same answers.
+    struct config {
+        std::string name;
+        std::size_t max_entries;
+        std::size_t max_per_consumer;
+        std::size_t max_bytes;
+        std::size_t max_bytes_per_consumer;
+    };
+    const std::size_t lots = std::numeric_limits<std::size_t>::max();
+    const config configs[] = {
+        {"entries only (no quota)", 500, 500, lots, lots},
+        {"per-consumer entry quota", 500, 240, lots, lots},
+        {"byte budget and per-consumer byte quota", 500, 500, 9'000, 4'500},
+    };
+    for (const config& cfg : configs) {
+        CAPTURE(cfg.name);
+        constexpr std::uint64_t window = 50;
+        oauth1::memory_nonce_store_options so;
+        so.window = window;
+        so.max_entries = cfg.max_entries;
+        so.max_per_consumer = cfg.max_per_consumer;
+        so.max_bytes = cfg.max_bytes;
+        so.max_bytes_per_consumer = cfg.max_bytes_per_consumer;
+        memory_nonce_store s(so);
+        using key_type = std::tuple<std::string, std::string, std::uint64_t, std::string>;
+        std::map<key_type, std::uint64_t> model;
+        std::multimap<std::uint64_t, key_type> by_expiry;
+        struct held {
+            std::size_t entries = 0;
+            std::size_t bytes = 0;
+        };
+        std::map<std::string, held> per_consumer;
+        std::size_t model_bytes = 0;
+        const auto cost_of = [&](const key_type& k) {
+            return memory_nonce_store::entry_bytes(std::get<0>(k), std::get<1>(k), std::get<2>(k),
+                                                   std::get<3>(k));
+        };
+        oauth1_test::xorshift32 next(0x9e3779b9U);
+        std::uint64_t now = 1'000'000;
+        std::size_t fresh_count = 0;
+        std::size_t replay_count = 0;
+        std::size_t full_count = 0;
+        std::size_t quota_count = 0;
+        for (int i = 0; i < 200'000; ++i) {
+            if (next() % 8 == 0) now += next() % 3; // time moves on, entries expire
+            // Consumer c0 sends half of the requests, c1 a third, c2 a sixth.
+            const std::uint32_t who = next() % 6;
+            const std::string ck = who < 3 ? "c0" : who < 5 ? "c1" : "c2";
+            const std::string tok =
+                next() % 4 == 0 ? std::string() : "t" + std::to_string(next() % 2);
+            const std::uint64_t ts = now - 2 + next() % 5; // skewed both ways
+            const std::string nonce = std::string(next() % 3, 'n') + std::to_string(next() % 40);
+            while (!by_expiry.empty() && by_expiry.begin()->first < now) { // evict expired
+                const key_type gone = by_expiry.begin()->second;
+                by_expiry.erase(by_expiry.begin());
+                model.erase(gone);
+                const std::string& owner = std::get<0>(gone);
+                held& h = per_consumer[owner];
+                const std::size_t c = cost_of(gone);
+                h.entries -= 1;
+                h.bytes -= c;
+                model_bytes -= c;
+                if (h.entries == 0) {
+                    model_bytes -= owner.size();
+                    per_consumer.erase(owner);
+                }
+            }
+            const key_type key = std::make_tuple(ck, tok, ts, nonce);
+            const bool known_consumer = per_consumer.count(ck) != 0;
+            const held h = known_consumer ? per_consumer[ck] : held{};
+            const std::size_t cost = cost_of(key) + (known_consumer ? 0 : ck.size());
+            errc expected_error = errc::ok;
+            bool expected_fresh = model.find(key) == model.end();
+            // A quota as large as the store's bound is no quota.
+            const bool entry_quota = cfg.max_per_consumer < cfg.max_entries;
+            const bool byte_quota = cfg.max_bytes_per_consumer < cfg.max_bytes;
+            if (expected_fresh && ((entry_quota && h.entries >= cfg.max_per_consumer) ||
+                                   (byte_quota && h.bytes + cost > cfg.max_bytes_per_consumer)))
+                expected_error = errc::nonce_quota_exceeded;
+            else if (expected_fresh &&
+                     (model.size() >= cfg.max_entries || model_bytes + cost > cfg.max_bytes))
+                expected_error = errc::nonce_store_full;
+            if (expected_error != errc::ok) expected_fresh = false;
+            std::error_code ec;
+            const bool fresh = s.insert(ck, tok, ts, nonce, now, ec);
+            CAPTURE(i);
+            REQUIRE(fresh == expected_fresh);
+            if (expected_error == errc::ok)
+                REQUIRE_FALSE(ec);
+            else
+                REQUIRE(ec == expected_error);
+            if (expected_fresh) {
+                model.emplace(key, ts + window);
+                by_expiry.emplace(ts + window, key);
+                held& mine = per_consumer[ck];
+                mine.entries += 1;
+                mine.bytes += cost;
+                model_bytes += cost;
+            }
+            fresh_count += fresh ? 1 : 0;
+            replay_count += !fresh && !ec ? 1 : 0;
+            full_count += ec == errc::nonce_store_full ? 1 : 0;
+            quota_count += ec == errc::nonce_quota_exceeded ? 1 : 0;
+            if (i % 1000 == 0) {
+                REQUIRE(s.size() == model.size());
+                REQUIRE(s.bytes() == model_bytes);
+                REQUIRE(s.stats().consumers == per_consumer.size());
+            }
         }
-        std::error_code ec;
-        const bool fresh = s.insert(ck, tok, ts, nonce, now, ec);
-        CAPTURE(i);
-        REQUIRE(fresh == expected_fresh);
-        REQUIRE(bool(ec) == expected_full);
-        if (expected_fresh) model.emplace(key, ts + window);
-        fresh_count += fresh ? 1 : 0;
-        replay_count += !fresh && !ec ? 1 : 0;
-        full_count += ec ? 1 : 0;
-        if (i % 1000 == 0) REQUIRE(s.size() == model.size());
+        // The workload exercised every path of its configuration.
+        CHECK(fresh_count > 10'000);
+        CHECK(replay_count > 500);
+        CHECK(full_count > 1'000);
+        if (cfg.max_per_consumer < cfg.max_entries || cfg.max_bytes_per_consumer < cfg.max_bytes)
+            CHECK(quota_count > 1'000);
+        else
+            CHECK(quota_count == 0);
+        MESSAGE(cfg.name << ": " << fresh_count << " fresh, " << replay_count << " replays, "
+                         << full_count << " refused (full), " << quota_count << " refused (quota)");
     }
-    // The workload exercised every path.
-    CHECK(fresh_count > 10'000);
-    CHECK(replay_count > 500);
-    CHECK(full_count > 1'000);
-    MESSAGE(fresh_count << " fresh, " << replay_count << " replays, " << full_count
-                        << " refused (full)");
 }

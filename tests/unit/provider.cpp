@@ -462,16 +462,19 @@ const directory& vector_directory()
             std::string(rfc_consumer_secret),
             oauth1::load_public_key_file(data_path("keys/oauthlib_pub.pem")),
             oauth1::method_set::all()};
-        r.tokens[{std::string(rfc_consumer_key), std::string(rfc_token)}] = {std::string(rfc_consumer_key),
-            std::string(rfc_token_secret), oauth1::token_kind::access, oauth1::token_state::valid};
+        r.tokens[{std::string(rfc_consumer_key), std::string(rfc_token)}] = {
+            std::string(rfc_consumer_key), std::string(rfc_token_secret),
+            oauth1::token_kind::access, oauth1::token_state::valid};
         r.consumers["dpf43f3p2l4k3l03"] = {
             "kd94hf93k423kf44",
             oauth1::public_key_from_certificate(read_file(data_path("keys/wiki_cert.pem"))),
             oauth1::method_set::all()};
-        r.tokens[{"dpf43f3p2l4k3l03", "hh5s93j4hdidpola"}] = {"dpf43f3p2l4k3l03",
-            "hdhd0244k9j7ao03", oauth1::token_kind::request, oauth1::token_state::valid};
-        r.tokens[{"dpf43f3p2l4k3l03", "nnch734d00sl2jdk"}] = {"dpf43f3p2l4k3l03",
-            "pfkkdhi9sl3r4s00", oauth1::token_kind::access, oauth1::token_state::valid};
+        r.tokens[{"dpf43f3p2l4k3l03", "hh5s93j4hdidpola"}] = {
+            "dpf43f3p2l4k3l03", "hdhd0244k9j7ao03", oauth1::token_kind::request,
+            oauth1::token_state::valid};
+        r.tokens[{"dpf43f3p2l4k3l03", "nnch734d00sl2jdk"}] = {
+            "dpf43f3p2l4k3l03", "pfkkdhi9sl3r4s00", oauth1::token_kind::access,
+            oauth1::token_state::valid};
         return r;
     }();
     return d;
@@ -627,8 +630,8 @@ TEST_CASE("every [request] record of tests/data/vectors/signatures.txt verifies"
                 : oauth1::public_key{},
             oauth1::method_set::all()};
         if (!get("token").empty())
-            d.tokens[{get("consumer_key"), get("token")}] = {get("consumer_key"),
-                get("token_secret"),
+            d.tokens[{get("consumer_key"), get("token")}] = {
+                get("consumer_key"), get("token_secret"),
                 requirement == token_requirement::request ? oauth1::token_kind::request
                                                           : oauth1::token_kind::access,
                 oauth1::token_state::valid};
@@ -1094,8 +1097,7 @@ TEST_CASE("missing protocol parameters are reported by name")
             const std::string& n = p.first;
             const bool required =
                 n == "oauth_consumer_key" || n == "oauth_signature_method" ||
-                n == "oauth_signature" ||
-                n == "oauth_timestamp" || n == "oauth_nonce" ||
+                n == "oauth_signature" || n == "oauth_timestamp" || n == "oauth_nonce" ||
                 (n == "oauth_token" && (vc.requirement == token_requirement::access ||
                                         vc.requirement == token_requirement::request)) ||
                 (n == "oauth_callback" && vc.requirement == token_requirement::none) ||
@@ -1330,8 +1332,9 @@ TEST_CASE("token states and kinds")
         CHECK(oauth1::www_authenticate(*r.problem, "JIRA") ==
               R"(OAuth realm="JIRA", oauth_problem="token_rejected")");
         // A token of another consumer is unknown to this one.
-        d.tokens[{"someone-else", "nnch734d00sl2jdk"}] = {"someone-else",
-            "pfkkdhi9sl3r4s00", oauth1::token_kind::access, oauth1::token_state::valid};
+        d.tokens[{"someone-else", "nnch734d00sl2jdk"}] = {"someone-else", "pfkkdhi9sl3r4s00",
+                                                          oauth1::token_kind::access,
+                                                          oauth1::token_state::valid};
         check_outcome(verify_vector(resource, resource.request, transport::header, &d),
                       problem::token_rejected);
     }
@@ -1490,8 +1493,8 @@ TEST_CASE("transmission: the same signed request via header, query and form body
         oauth1::load_private_key_file(data_path("keys/oauthlib_key.pem"));
     directory d;
     d.consumers["consumer key"] = {"consumer&secret", rsa.public_part(), oauth1::method_set::all()};
-    d.tokens[{"consumer key", "to ken"}] = {"consumer key", "token secret%", oauth1::token_kind::access,
-                                            oauth1::token_state::valid};
+    d.tokens[{"consumer key", "to ken"}] = {"consumer key", "token secret%",
+                                            oauth1::token_kind::access, oauth1::token_state::valid};
     const std::uint64_t now = 1'700'000'123;
     for (const oauth1::signature_method m :
          {oauth1::signature_method::hmac_sha1, oauth1::signature_method::rsa_sha1,
@@ -2174,7 +2177,8 @@ TEST_CASE("oauth1 signs, oauthlib's SignatureOnlyEndpoint verifies (HMAC, RSA, P
         d.consumers[g.consumer_key] = {g.consumer_secret, rsa.public_part(),
                                        oauth1::method_set::all()};
         if (!g.token.empty())
-            d.tokens[{g.consumer_key, g.token}] = {g.consumer_key, g.token_secret, oauth1::token_kind::access,
+            d.tokens[{g.consumer_key, g.token}] = {g.consumer_key, g.token_secret,
+                                                   oauth1::token_kind::access,
                                                    oauth1::token_state::valid};
         oauth1::memory_nonce_store store;
         const oauth1::verifier v(d.consumer_fn(), d.token_fn(), store); // system_clock

@@ -48,16 +48,16 @@ struct provider {
     std::map<std::string, oauth1::consumer_credentials, std::less<>> consumers;
     std::map<std::string, oauth1::token_credentials, std::less<>> tokens;
     oauth1::memory_nonce_store store{300};
-    test_verifier v{[this](std::string_view k) -> const oauth1::consumer_credentials* {
-                        const auto it = consumers.find(k);
-                        return it == consumers.end() ? nullptr : &it->second;
-                    },
-                    [this](std::string_view,
-                           std::string_view t) -> const oauth1::token_credentials* {
-                        const auto it = tokens.find(t);
-                        return it == tokens.end() ? nullptr : &it->second;
-                    },
-                    store, fixed_clock{}};
+    test_verifier v{
+        [this](std::string_view k) -> const oauth1::consumer_credentials* {
+            const auto it = consumers.find(k);
+            return it == consumers.end() ? nullptr : &it->second;
+        },
+        [this](std::string_view, std::string_view t) -> const oauth1::token_credentials* {
+            const auto it = tokens.find(t);
+            return it == tokens.end() ? nullptr : &it->second;
+        },
+        store, fixed_clock{}};
 
     oauth1::verify_result verify(const oauth1::incoming_request& req,
                                  const oauth1::verify_options& o = {})
@@ -273,7 +273,8 @@ TEST_CASE("a token is bound to the consumer it was issued to")
 
     oauth1::client alice("alice", oauth1::rsa_sha1(key_a));
     alice.set_token("alice-token", "");
-    const auto ok = p.verify({"GET", url, "", "", alice.sign({"GET", url}, at_now()).authorization()});
+    const auto ok =
+        p.verify({"GET", url, "", "", alice.sign({"GET", url}, at_now()).authorization()});
     CHECK_MESSAGE(ok.ok(), describe(ok));
 
     oauth1::client mallory("mallory", oauth1::rsa_sha1(key_b));
@@ -285,8 +286,9 @@ TEST_CASE("a token is bound to the consumer it was issued to")
     // A record that names no consumer belongs to none.
     p.tokens["orphan"] = {"", "", oauth1::token_kind::access};
     alice.set_token("orphan", "");
-    check_refused(p.verify({"GET", url, "", "", alice.sign({"GET", url}, at_now()).authorization()}),
-                  problem::token_rejected, "not issued to this consumer");
+    check_refused(
+        p.verify({"GET", url, "", "", alice.sign({"GET", url}, at_now()).authorization()}),
+        problem::token_rejected, "not issued to this consumer");
 }
 
 TEST_CASE("PLAINTEXT: off unless the consumer enables it, then only over https")
@@ -294,7 +296,8 @@ TEST_CASE("PLAINTEXT: off unless the consumer enables it, then only over https")
     static_assert(!oauth1::method_set::defaults().contains(oauth1::signature_method::plaintext));
     static_assert(oauth1::method_set::defaults().contains(oauth1::signature_method::hmac_sha1));
     static_assert(oauth1::method_set::defaults().contains(oauth1::signature_method::rsa_sha512));
-    CHECK_FALSE(oauth1::consumer_credentials{}.methods.contains(oauth1::signature_method::plaintext));
+    CHECK_FALSE(
+        oauth1::consumer_credentials{}.methods.contains(oauth1::signature_method::plaintext));
 
     provider p;
     p.consumers["default"] = {"cs", {}};

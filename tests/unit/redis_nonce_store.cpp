@@ -1,6 +1,8 @@
 // Unit tests for oauth1/redis_nonce_store.hpp, against a real redis-server that each test case
 // starts on a free loopback port (never any other Redis) and stops at its end, also when a check
-// fails. Needs /usr/bin/redis-server (Debian's redis-server package; scripts/setup-deps).
+// fails. Needs /usr/bin/redis-server (Debian's redis-server package; scripts/setup-deps). Covers
+// replay detection, expiry, fail-closed paths, the refusal of eviction policies that could
+// forget live nonces, and the key-size bound.
 #include <oauth1/redis_nonce_store.hpp>
 
 #include <oauth1/client.hpp>
@@ -27,6 +29,7 @@
 #include <string_view>
 #include <system_error>
 #include <thread>
+#include <utility>
 #include <vector>
 
 namespace {
@@ -79,8 +82,9 @@ bool answers_ping(std::uint16_t port)
 // this test process dies without unwinding.
 class redis_server {
 public:
-    // On a fresh free port (retrying if another process takes the port first).
-    redis_server()
+    // On a fresh free port (retrying if another process takes the port first); `extra` are more
+    // command-line options (e.g. {"--maxmemory", "1mb"}).
+    explicit redis_server(std::vector<std::string> extra = {}) : extra_(std::move(extra))
     {
         REQUIRE_MESSAGE(::access(redis_server_path, X_OK) == 0,
                         redis_server_path << " not found: install Debian's redis-server "
@@ -137,6 +141,7 @@ private:
             "--appendonly", "no", "--daemonize", "no", "--loglevel", "warning",
             "--protected-mode", "yes"};
         // clang-format on
+        args.insert(args.end(), extra_.begin(), extra_.end());
         std::vector<char*> argv;
         argv.reserve(args.size() + 1);
         for (auto& a : args) argv.push_back(a.data());
@@ -170,6 +175,7 @@ private:
         return false;
     }
 
+    std::vector<std::string> extra_;
     std::uint16_t port_ = 0;
     pid_t pid_ = -1;
 };
@@ -202,7 +208,7 @@ bool exists(std::uint16_t port, const std::string& key)
 struct provider_db {
     oauth1::consumer_credentials consumer{
         "consumer-secret", {}, {oauth1::signature_method::hmac_sha1}};
-    oauth1::token_credentials token{"token-secret"};
+    oauth1::token_credentials token{"consumer-key", "token-secret"};
 
     auto consumers() const
     {
@@ -523,4 +529,207 @@ TEST_CASE("redis_nonce_store: a borrowed context is used, reconnected in place a
     CHECK(std::string_view(r->str, r->len) == "PONG");
 
     CHECK_THROWS_AS(oauth1::redis_nonce_store(static_cast<redisContext*>(nullptr)), oauth1::error);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Eviction policy: a Redis that may evict live nonces is refused (fail closed).
+
+namespace {
+
+// The error the store reports for a Redis configuration that may lose live nonces.
+const std::error_code misconfigured = make_error_code(oauth1::errc::nonce_store_misconfigured);
+
+bool contains(const std::string& text, std::string_view part)
+{
+    return text.find(part) != std::string::npos;
+}
+
+long long dbsize(std::uint16_t port)
+{
+    const auto r = command(port, "DBSIZE");
+    REQUIRE(r);
+    REQUIRE(r->type == REDIS_REPLY_INTEGER);
+    return r->integer;
+}
+
+} // namespace
+
+TEST_CASE("redis_nonce_store: refuses a Redis that evicts keys (maxmemory 1mb, allkeys-lru)")
+{
+    redis_server srv({"--maxmemory", "1mb", "--maxmemory-policy", "allkeys-lru"});
+    oauth1::redis_nonce_store store(options_for(srv));
+    std::error_code ec;
+    store.ping(ec);
+    CHECK(ec == misconfigured);
+    CAPTURE(store.last_error());
+    CHECK(contains(store.last_error(), "maxmemory-policy is allkeys-lru"));
+    CHECK(contains(store.last_error(), "maxmemory 1048576"));
+    CHECK(contains(store.last_error(), "noeviction"));
+    try {
+        store.ping();
+        FAIL("ping() did not throw");
+    } catch (const oauth1::error& e) {
+        CHECK(e.code() == misconfigured);
+        CHECK(contains(e.what(), "allkeys-lru"));
+    }
+
+    // insert() fails closed without writing anything, and so does the verifier.
+    const std::uint64_t now = now_seconds();
+    CHECK_FALSE(store.insert("key", "token", now, "nonce", now, ec));
+    CHECK(ec == misconfigured);
+    CHECK(dbsize(srv.port()) == 0);
+    const provider_db db;
+    const oauth1::verifier v(db.consumers(), db.tokens(), store);
+    const auto r = v.verify({"GET", resource, {}, {}, signed_authorization("n")}, {}, ec);
+    CHECK_FALSE(r.ok());
+    CHECK(ec == misconfigured);
+
+    // The same through a borrowed context: checked before its first SET.
+    oauth1::detail::redis_context_ptr ctx(redisConnectWithTimeout("127.0.0.1", srv.port(), {1, 0}));
+    REQUIRE(ctx);
+    REQUIRE(ctx->err == 0);
+    oauth1::redis_nonce_store borrowed(ctx.get(), options_for(srv));
+    CHECK_FALSE(borrowed.insert("key", "token", now, "nonce", now, ec));
+    CHECK(ec == misconfigured);
+    CHECK(contains(borrowed.last_error(), "allkeys-lru"));
+    CHECK(dbsize(srv.port()) == 0);
+}
+
+TEST_CASE("redis_nonce_store: accepts a memory limit with maxmemory-policy noeviction")
+{
+    redis_server srv({"--maxmemory", "1mb", "--maxmemory-policy", "noeviction"});
+    oauth1::redis_nonce_store store(options_for(srv));
+    std::error_code ec;
+    store.ping(ec);
+    CHECK_FALSE(ec);
+    CHECK(store.last_error().empty());
+    const std::uint64_t now = now_seconds();
+    CHECK(store.insert("key", "token", now, "nonce", now, ec));
+    CHECK_FALSE(ec);
+    CHECK_FALSE(store.insert("key", "token", now, "nonce", now, ec));
+    CHECK_FALSE(ec);
+}
+
+TEST_CASE("redis_nonce_store: every allkeys-* and volatile-* policy is refused under maxmemory")
+{
+    redis_server srv;
+    oauth1::redis_nonce_store store(options_for(srv));
+    std::error_code ec;
+    store.ping(ec); // maxmemory 0 (the default): safe whatever the policy
+    CHECK_FALSE(ec);
+    REQUIRE(command(srv.port(), "CONFIG SET maxmemory 1mb"));
+    // volatile-* too: every key of this store has a TTL, so those policies evict exactly the
+    // live nonces (volatile-ttl those that expire soonest - still live).
+    for (const char* policy : {"allkeys-lru", "allkeys-lfu", "allkeys-random", "volatile-lru",
+                               "volatile-lfu", "volatile-random", "volatile-ttl"}) {
+        CAPTURE(policy);
+        const std::string set = std::string("CONFIG SET maxmemory-policy ") + policy;
+        const auto r = command(srv.port(), set.c_str());
+        REQUIRE(r);
+        REQUIRE(r->type == REDIS_REPLY_STATUS);
+        store.ping(ec);
+        CHECK(ec == misconfigured);
+        CHECK(contains(store.last_error(), std::string("maxmemory-policy is ") + policy + " "));
+    }
+    REQUIRE(command(srv.port(), "CONFIG SET maxmemory-policy noeviction"));
+    store.ping(ec);
+    CHECK_FALSE(ec);
+    // Without a memory limit Redis never evicts, whatever the policy says.
+    REQUIRE(command(srv.port(), "CONFIG SET maxmemory-policy allkeys-lru"));
+    REQUIRE(command(srv.port(), "CONFIG SET maxmemory 0"));
+    store.ping(ec);
+    CHECK_FALSE(ec);
+}
+
+TEST_CASE("redis_nonce_store: a policy changed at run time is caught by ping(), then by insert()")
+{
+    redis_server srv;
+    oauth1::redis_nonce_store store(options_for(srv));
+    const std::uint64_t now = now_seconds();
+    std::error_code ec;
+    REQUIRE(store.insert("key", "token", now, "n1", now, ec)); // checked on connecting
+
+    REQUIRE(command(srv.port(), "CONFIG SET maxmemory 1mb"));
+    REQUIRE(command(srv.port(), "CONFIG SET maxmemory-policy volatile-ttl"));
+    // Not re-read at every SET (that would double the round trips): the connection was checked.
+    CHECK(store.insert("key", "token", now, "n2", now, ec));
+    // The health check sees it, and from then on every insert checks again and fails closed...
+    store.ping(ec);
+    CHECK(ec == misconfigured);
+    CHECK(contains(store.last_error(), "volatile-ttl"));
+    CHECK_FALSE(store.insert("key", "token", now, "n3", now, ec));
+    CHECK(ec == misconfigured);
+    CHECK_FALSE(exists(srv.port(), store.key("key", "token", now, "n3")));
+    // ...until the configuration is safe again.
+    REQUIRE(command(srv.port(), "CONFIG SET maxmemory-policy noeviction"));
+    CHECK(store.insert("key", "token", now, "n3", now, ec));
+    CHECK_FALSE(ec);
+
+    // A new connection (here: after a restart, which also resets the configuration) is checked.
+    REQUIRE(command(srv.port(), "CONFIG SET maxmemory-policy allkeys-random"));
+    srv.restart();
+    CHECK(store.insert("key", "token", now, "n4", now, ec) == false); // the old connection
+    CHECK(ec == oauth1::errc::nonce_store_unavailable);
+    CHECK(store.insert("key", "token", now, "n4", now, ec)); // new server, default: no limit
+    CHECK_FALSE(ec);
+}
+
+TEST_CASE("redis_nonce_store: CONFIG disabled (managed Redis): refused with a reason, or skipped")
+{
+    redis_server srv({"--rename-command", "CONFIG", ""});
+    const std::uint64_t now = now_seconds();
+    std::error_code ec;
+    {
+        oauth1::redis_nonce_store store(options_for(srv));
+        store.ping(ec);
+        CHECK(ec == misconfigured);
+        CAPTURE(store.last_error());
+        CHECK(contains(store.last_error(), "CONFIG GET was refused"));
+        CHECK(contains(store.last_error(), "check_eviction_policy"));
+        CHECK_FALSE(store.insert("key", "token", now, "nonce", now, ec));
+        CHECK(ec == misconfigured);
+    }
+    // The operator made sure of the policy by other means and turned the check off.
+    oauth1::redis_nonce_store_options o = options_for(srv);
+    o.check_eviction_policy = false;
+    oauth1::redis_nonce_store store(o);
+    store.ping(ec);
+    CHECK_FALSE(ec);
+    CHECK(store.insert("key", "token", now, "nonce", now, ec));
+    CHECK_FALSE(store.insert("key", "token", now, "nonce", now, ec));
+    CHECK_FALSE(ec);
+}
+
+TEST_CASE("redis_nonce_store: keys are bounded by max_key_bytes (the nonce is part of the key)")
+{
+    redis_server srv;
+    oauth1::redis_nonce_store store(options_for(srv));
+    CHECK(store.options().max_key_bytes == 1024);
+    const std::uint64_t now = 1'700'000'000;
+    std::error_code ec;
+
+    // A key of exactly 1,024 bytes is stored; one byte more is refused, and nothing is written.
+    std::string fits;
+    while (store.key("key", "token", now, fits).size() < 1024) fits.push_back('n');
+    REQUIRE(store.key("key", "token", now, fits).size() == 1024);
+    CHECK(store.insert("key", "token", now, fits, now, ec));
+    CHECK_FALSE(ec);
+    CHECK_FALSE(store.insert("key", "token", now, fits + "n", now, ec));
+    CHECK(ec == oauth1::errc::request_too_large);
+    CHECK(contains(store.last_error(), "max_key_bytes (1024 bytes)"));
+    // Far too long (a megabyte): refused before the key is even built.
+    CHECK_FALSE(store.insert("key", "token", now, std::string(1 << 20, 'n'), now, ec));
+    CHECK(ec == oauth1::errc::request_too_large);
+    CHECK(dbsize(srv.port()) == 1);
+    // The next normal request works on the same connection.
+    CHECK(store.insert("key", "token", now, "short", now, ec));
+    CHECK_FALSE(ec);
+
+    // Configurable.
+    oauth1::redis_nonce_store_options o = options_for(srv);
+    o.max_key_bytes = 64;
+    oauth1::redis_nonce_store small(o);
+    CHECK(small.insert("key", "token", now, std::string(20, 'n'), now, ec));
+    CHECK_FALSE(small.insert("key", "token", now, std::string(40, 'n'), now, ec));
+    CHECK(ec == oauth1::errc::request_too_large);
 }

@@ -1,48 +1,95 @@
 // oauth1/adapters/httplib_server.hpp - verifying requests received by a cpp-httplib server with
-// oauth1's provider side (RFC 5849 3.2). Part of the oauth1::httplib component.
+// oauth1's provider side (RFC 5849 §3.2). Part of the oauth1::httplib component.
 //
-//   svr.Get("/rest/api/2/issue/.*", [&](const httplib::Request& req, httplib::Response& res) {
-//       const auto r = oauth1::httplib::verify(verifier, req);
-//       if (!r) return oauth1::httplib::refuse(res, r, "JIRA");   // 401 + WWW-Authenticate
-//       ...
-//   });
-//
-// or, for every route at once, a handler that verifies first:
-//
+//   httplib::Server svr;
+//   oauth1::httplib::harden_server(svr);                      // before any route: see (2) below
+//   const oauth1::httplib::public_origin origin("https", "jira.example.com");
 //   svr.Get("/rest/api/2/issue/.*", oauth1::httplib::protect(verifier,
 //       [](const httplib::Request& req, httplib::Response& res, const oauth1::verify_result& r) {
 //           res.set_content("hello " + r.consumer_key, "text/plain");
-//       }, opts, "JIRA"));
+//       }, origin, opts, "JIRA"));
 //
-// The URL that is verified is rebuilt from the request-target exactly as received
-// (httplib::Request::target, not the decoded `path`), the Host header and the scheme the server
-// runs on (or an origin the caller names, for servers behind a proxy).
+// or by hand in a handler:
 //
-// Behind a reverse proxy (TLS terminated in front, Host rewritten, a path prefix added...), name
-// the public origin with server_origin{"https", "api.example.com"}: the client signed the public
-// URL. X-Forwarded-* headers are never trusted (any client could send them). cpp-httplib itself
-// answers 400 before any handler runs for a request-target with two '?' (a raw '?' in a query
-// value: clients should send it as %3F), and decompresses gzip/br request bodies before the
-// handler sees them, so the body verified is the decoded one.
+//       const auto r = oauth1::httplib::verify(verifier, req, origin, opts);
+//       if (!r) return oauth1::httplib::refuse(res, r, "JIRA");   // 401/400 + WWW-Authenticate
+//
+// What the deployer must decide, and what this header guarantees:
+//
+// (1) The origin (RFC 5849 §3.4.1.2). The client signs the absolute URL it addressed; the
+//     server must rebuild it from its own configuration, never from what the client says. So
+//     protect(), verify() and request_url() take a required public_origin: the scheme and
+//     authority clients use ("https", "jira.example.com"), and the request-target is appended
+//     exactly as received (httplib::Request::target, not the decoded `path`). Trusting the
+//     client's Host header is an explicit opt-in, public_origin::trust_host_header(), for a
+//     server reachable under a single name: otherwise a request signed for another instance
+//     sharing the credentials (staging, another tenant) verifies here too.
+//     Behind a reverse proxy that terminates TLS: name the public origin, or let
+//     public_origin::trust_proxies() honour one family of forwarding headers - Forwarded
+//     (RFC 7239 proto= and host=) or X-Forwarded-Proto / X-Forwarded-Host - and only when the
+//     TCP peer (httplib::Request::remote_addr, the socket's address, never a header) is one of
+//     the listed proxy addresses, compared exactly as cpp-httplib prints them ("10.0.0.7",
+//     "::1"; an IPv4 peer of a dual-stack socket is "::ffff:10.0.0.7"). From any other peer
+//     these headers are ignored. When a header is repeated or holds a list, the last element
+//     is used: the one the nearest proxy (the trusted peer) added; so a chain of proxies must
+//     have its last proxy overwrite, or append the client-facing values. A forwarding header
+//     from a trusted proxy that is malformed (a scheme other than http/https, a host with
+//     characters a host cannot have) refuses the request.
+// (2) Request bodies. cpp-httplib reads the body before any route handler runs, and as it
+//     reads it: inflates gzip/deflate/br bodies (Content-Encoding; Debian's libcpp-httplib is
+//     built with zlib and brotli), with no limit on the inflated size - a 200 KiB request
+//     becomes 200 MiB before oauth1 sees it; reads chunked bodies and POST/PUT/PATCH bodies
+//     without Content-Length with no limit at all (set_payload_max_length only bounds a
+//     Content-Length); and leaves the body of a GET with Content-Length unread, to be parsed
+//     as the next request on the connection. harden_server() installs a pre-routing handler
+//     (which runs after the headers and before the body is read) that refuses all of these
+//     and closes the connection: 415 for a Content-Encoding other than identity, 411 for
+//     Transfer-Encoding or a body without Content-Length, 413 for a Content-Length over the
+//     limit, 400 for a malformed or repeated Content-Length or a body on a method cpp-httplib
+//     does not read one for; it also sets set_payload_max_length and answers
+//     `Expect: 100-continue` with the same checks. Servers that need their own pre-routing
+//     handler call screen_request() first in it. (A HEAD request with a body is refused too,
+//     but cpp-httplib writes no body for HEAD and so cannot be made to close that connection:
+//     put a proxy that normalises framing in front of any server exposed to the internet.)
+// (3) Parameters. cpp-httplib parses a body into Request::params whenever its Content-Type
+//     starts with the lower-case bytes "application/x-www-form-urlencoded" (so also for
+//     "application/x-www-form-urlencodedX" and "application/x-www-form-urlencoded, text/plain",
+//     which oauth1 does not sign as a form, RFC 5849 §3.4.1.3.1) and parses queries its own way
+//     (it trims spaces, keeps the last '='-separated piece as the value, drops repeats).
+//     verify() therefore refuses (400 parameter_rejected) a request in which any entry of
+//     Request::params is not, name and value, one of the parameters oauth1 verified (query and
+//     form body; an oauth_signature there is the one verified): everything a handler reads
+//     through get_param_value() was signed. Request::body and multipart parts (Request::files)
+//     are not parameters: they are signed only when the request carries an oauth_body_hash
+//     (which the verifier then checks).
+//
+// cpp-httplib itself answers 400 before any handler runs for a request-target with two '?'
+// separated by something (a raw '?' in a query value: clients should send it as %3F), and
+// refuses a form body over 8 KiB (413) before any handler runs.
 //
 // cpp-httplib before 0.44.0 percent-decodes every header value it reads (a request's as the
 // server parses it, a response's as the client does): the Authorization header reaches handlers
-// with its parameter values decoded once. RFC 5849 3.5.1 has those values 3.6-encoded, so
+// with its parameter values decoded once. RFC 5849 §3.5.1 has those values §3.6-encoded, so
 // verify() encodes them again (exactly undoing the decoding for every conforming client) before
 // verifying; without that an oauth_callback such as "https://app/cb?s=a%20b" would be decoded
-// twice and the signature refused. The realm (a quoted-string, not encoded) cannot be restored:
-// a '%XX' in it arrives decoded. Define OAUTH1_HTTPLIB_DECODES_HEADER_VALUES to 0 or 1 to
-// override the detection from CPPHTTPLIB_VERSION (for a patched cpp-httplib).
+// twice and the signature refused. The realm (in any case: Realm=, REALM=) is kept as it is (a
+// quoted-string, not encoded); a '%XX' in it arrives decoded. Define
+// OAUTH1_HTTPLIB_DECODES_HEADER_VALUES to 0 or 1 to override the detection from
+// CPPHTTPLIB_VERSION (for a patched cpp-httplib).
 #ifndef OAUTH1_ADAPTERS_HTTPLIB_SERVER_HPP
 #define OAUTH1_ADAPTERS_HTTPLIB_SERVER_HPP
 
+#include <oauth1/authorization.hpp>
 #include <oauth1/base_string.hpp>
 #include <oauth1/encoding.hpp>
+#include <oauth1/error.hpp>
+#include <oauth1/parameters.hpp>
 #include <oauth1/problem.hpp>
 #include <oauth1/provider.hpp>
 
 #include <httplib.h>
 
+#include <algorithm>
 #include <cstddef>
 #include <memory>
 #include <string>
@@ -50,6 +97,7 @@
 #include <system_error>
 #include <type_traits>
 #include <utility>
+#include <vector>
 
 namespace oauth1 {
 namespace httplib {
@@ -76,50 +124,65 @@ inline constexpr bool decodes_header_values = httplib_version_below(CPPHTTPLIB_V
 inline constexpr bool decodes_header_values = true; // older than CPPHTTPLIB_VERSION itself
 #endif
 
+constexpr bool is_ows(char c) noexcept
+{
+    return c == ' ' || c == '\t';
+}
+
+constexpr std::string_view trim_ows(std::string_view s) noexcept
+{
+    while (!s.empty() && is_ows(s.front())) s.remove_prefix(1);
+    while (!s.empty() && is_ows(s.back())) s.remove_suffix(1);
+    return s;
+}
+
 /// Undoes cpp-httplib's percent-decoding of an `OAuth ...` Authorization value: re-encodes each
-/// parameter name and value per RFC 5849 3.6 (the realm is kept as it is). Anything that is
-/// not an OAuth header, or that does not parse, is returned unchanged (and then refused).
+/// parameter name and value per RFC 5849 §3.6. The realm - the parameter whose name is "realm"
+/// in any case, exactly as oauth1::parse_authorization_header() decides - is kept as it is,
+/// quoted or not. Anything that is not an OAuth header, or that does not parse, is returned
+/// unchanged (and then refused).
 inline std::string reencode_authorization(std::string_view v)
 {
-    const auto ows = [](char c) { return c == ' ' || c == '\t'; };
     // Whether v[k...] is OWS up to the end, or OWS ',' OWS and a parameter name, OWS '='.
-    const auto closes_value = [&ows](std::string_view s, std::size_t k) {
-        while (k < s.size() && ows(s[k])) ++k;
+    const auto closes_value = [](std::string_view s, std::size_t k) {
+        while (k < s.size() && is_ows(s[k])) ++k;
         if (k == s.size()) return true;
         if (s[k] != ',') return false;
         ++k;
-        while (k < s.size() && (ows(s[k]) || s[k] == ',')) ++k;
+        while (k < s.size() && (is_ows(s[k]) || s[k] == ',')) ++k;
         const std::size_t name_begin = k;
-        while (k < s.size() && s[k] != '=' && !ows(s[k]) && s[k] != ',' && s[k] != '"') ++k;
+        while (k < s.size() && s[k] != '=' && !is_ows(s[k]) && s[k] != ',' && s[k] != '"') ++k;
         const std::string_view n = s.substr(name_begin, k - name_begin);
-        while (k < s.size() && ows(s[k])) ++k;
+        while (k < s.size() && is_ows(s[k])) ++k;
         return k < s.size() && s[k] == '=' &&
-               (n.substr(0, 6) == "oauth_" || oauth1::detail::ascii_iequals(n, "realm"));
+               (n.substr(0, 6) == "oauth_" || oauth1::detail::is_realm_name(n));
     };
     std::size_t i = 0;
-    while (i < v.size() && ows(v[i])) ++i;
+    while (i < v.size() && is_ows(v[i])) ++i;
     if (v.size() - i < 5 || !oauth1::detail::ascii_iequals(v.substr(i, 5), "OAuth") ||
-        (v.size() > i + 5 && !ows(v[i + 5])))
+        (v.size() > i + 5 && !is_ows(v[i + 5])))
         return std::string(v);
     i += 5;
     std::string out = "OAuth ";
     bool first = true;
     for (;;) {
-        while (i < v.size() && (ows(v[i]) || v[i] == ',')) ++i;
+        while (i < v.size() && (is_ows(v[i]) || v[i] == ',')) ++i;
         if (i == v.size()) break;
         const std::size_t name_begin = i;
-        while (i < v.size() && v[i] != '=' && !ows(v[i]) && v[i] != ',') ++i;
+        while (i < v.size() && v[i] != '=' && !is_ows(v[i]) && v[i] != ',') ++i;
         const std::string_view name = v.substr(name_begin, i - name_begin);
-        while (i < v.size() && ows(v[i])) ++i;
+        while (i < v.size() && is_ows(v[i])) ++i;
         if (name.empty() || i == v.size() || v[i] != '=') return std::string(v);
         ++i;
-        while (i < v.size() && ows(v[i])) ++i;
-        const bool is_realm = oauth1::detail::ascii_iequals(name, "realm");
+        while (i < v.size() && is_ows(v[i])) ++i;
+        const bool is_realm = oauth1::detail::is_realm_name(name);
         std::string_view value;
+        bool quoted = false;
         if (i < v.size() && v[i] == '"') {
+            quoted = true;
             // The closing quote: for the realm (a quoted-string) the first unescaped '"'; for
             // a decoded parameter value, which may itself hold quotes, commas and backslashes,
-            // the first '"' followed by the end or by ", oauth_...=" / ", realm=" (3.5.1 allows
+            // the first '"' followed by the end or by ", oauth_...=" / ", realm=" (§3.5.1 allows
             // no other parameters).
             std::size_t j = i + 1;
             for (;; ++j) {
@@ -136,18 +199,20 @@ inline std::string reencode_authorization(std::string_view v)
             i = j + 1;
         } else {
             const std::size_t value_begin = i;
-            while (i < v.size() && v[i] != ',' && !ows(v[i])) ++i;
+            while (i < v.size() && v[i] != ',' && !is_ows(v[i])) ++i;
             value = v.substr(value_begin, i - value_begin);
         }
-        while (i < v.size() && ows(v[i])) ++i;
+        while (i < v.size() && is_ows(v[i])) ++i;
         if (i < v.size() && v[i] != ',') return std::string(v);
         if (!first) out += ", ";
         first = false;
         if (is_realm) {
+            // As received: a quoted-string stays one (escapes and all), a token stays a token.
             out.append(name);
-            out += "=\"";
-            out.append(value); // still in its quoted-string form
-            out += '"';
+            out += '=';
+            if (quoted) out += '"';
+            out.append(value);
+            if (quoted) out += '"';
         } else {
             percent_encode_append(name, out);
             out += "=\"";
@@ -158,9 +223,95 @@ inline std::string reencode_authorization(std::string_view v)
     return out;
 }
 
+/// Whether `authority` could be a URI authority (host[:port]) as sent in Host or by a proxy:
+/// not empty, no whitespace, control bytes, or delimiters that would change the URL.
+constexpr bool is_plausible_authority(std::string_view authority) noexcept
+{
+    if (authority.empty()) return false;
+    for (const char c : authority) {
+        const auto u = static_cast<unsigned char>(c);
+        if (u <= 0x20 || u >= 0x7F || c == '/' || c == '?' || c == '#' || c == '@' || c == '\\' ||
+            c == '"' || c == ',')
+            return false;
+    }
+    return true;
+}
+
+/// "http" or "https" in any case, lower-cased; empty when it is neither.
+inline std::string normal_scheme(std::string_view s)
+{
+    if (oauth1::detail::ascii_iequals(s, "http")) return "http";
+    if (oauth1::detail::ascii_iequals(s, "https")) return "https";
+    return {};
+}
+
+/// Calls f(piece) for each OWS-trimmed piece of `s` between `sep` bytes outside quoted-strings
+/// (RFC 7230 §3.2.6). Returns false when a quoted-string is not closed.
+template <class F>
+bool split_outside_quotes(std::string_view s, char sep, F&& f)
+{
+    std::size_t begin = 0;
+    bool quoted = false;
+    for (std::size_t i = 0; i < s.size(); ++i) {
+        const char c = s[i];
+        if (quoted) {
+            if (c == '\\')
+                ++i;
+            else if (c == '"')
+                quoted = false;
+        } else if (c == '"') {
+            quoted = true;
+        } else if (c == sep) {
+            f(trim_ows(s.substr(begin, i - begin)));
+            begin = i + 1;
+        }
+    }
+    if (quoted) return false;
+    f(trim_ows(s.substr(std::min(begin, s.size()))));
+    return true;
+}
+
+/// The last non-empty list element over every field `name` of `req`, in order: the one the
+/// nearest proxy added. False when a quoted-string in them is not closed.
+inline bool last_list_element(const ::httplib::Request& req, const char* name,
+                              std::string_view& out)
+{
+    out = {};
+    bool ok = true;
+    const auto range = req.headers.equal_range(name);
+    for (auto it = range.first; it != range.second; ++it) {
+        ok = ok && split_outside_quotes(it->second, ',', [&out](std::string_view e) {
+                 if (!e.empty()) out = e;
+             });
+    }
+    return ok;
+}
+
+/// A forwarded-pair value (RFC 7239 §4): a token as it is, or a quoted-string unquoted.
+inline bool unquote(std::string_view v, std::string& out)
+{
+    out.clear();
+    if (v.empty() || v.front() != '"') {
+        out.assign(v);
+        return true;
+    }
+    if (v.size() < 2 || v.back() != '"') return false;
+    v = v.substr(1, v.size() - 2);
+    for (std::size_t i = 0; i < v.size(); ++i) {
+        if (v[i] == '\\') {
+            if (++i == v.size()) return false;
+        } else if (v[i] == '"') {
+            return false;
+        }
+        out.push_back(v[i]);
+    }
+    return true;
+}
+
 } // namespace detail
 
-/// Where the server is reached, for rebuilding the absolute URL of a request.
+/// Where a client request is sent: used by the client side (sign(), send() in httplib.hpp) to
+/// name the scheme and authority of the URL it signs.
 struct server_origin {
     /// "http" or "https".
     std::string_view scheme = "http";
@@ -168,69 +319,297 @@ struct server_origin {
     std::string_view authority{};
 };
 
-/// The absolute URL the client addressed: scheme://authority + the request-target as received.
-/// Empty when there is no authority (no Host header and none configured) or the Host header
-/// holds characters a host cannot have.
-inline std::string request_url(const ::httplib::Request& req, server_origin origin = {})
+/// Which forwarding headers a trusted proxy sets (only that family is read).
+enum class forwarded_headers {
+    forwarded,   ///< RFC 7239 `Forwarded: for=...;proto=https;host=api.example.com`
+    x_forwarded, ///< `X-Forwarded-Proto: https` and `X-Forwarded-Host: api.example.com`
+};
+
+/// How a server learns the absolute URL its clients signed (RFC 5849 §3.4.1.2): the public
+/// scheme and authority, optionally overridden by trusted proxies. See (1) at the top of this
+/// header. Copyable; owns its strings.
+class public_origin {
+public:
+    /// Every request is verified as `scheme`://`authority` + its request-target: e.g.
+    /// public_origin("https", "jira.example.com") or ("http", "127.0.0.1:8080"). `scheme` is
+    /// http or https (any case); `authority` is host[:port] as clients write it (a default
+    /// port may be left out: the base string drops it, RFC 5849 §3.4.1.2). Throws
+    /// oauth1::error (errc::invalid_argument) for anything else, an empty authority included.
+    public_origin(std::string_view scheme, std::string_view authority)
+        : scheme_(detail::normal_scheme(scheme)), authority_(authority)
+    {
+        if (scheme_.empty())
+            oauth1::detail::throw_if(make_error_code(errc::invalid_argument),
+                                     "oauth1::httplib::public_origin: the scheme must be http "
+                                     "or https");
+        if (!detail::is_plausible_authority(authority_))
+            oauth1::detail::throw_if(
+                make_error_code(errc::invalid_argument),
+                "oauth1::httplib::public_origin: the authority must be host[:port] (to take it "
+                "from the Host header, use public_origin::trust_host_header())");
+    }
+
+    /// Opt-in: the authority is the request's Host header (exactly one, a plausible
+    /// host[:port]; otherwise the request is refused). Only for a server reachable under one
+    /// name that no other deployment sharing its consumers' credentials answers to.
+    static public_origin trust_host_header(std::string_view scheme = "http")
+    {
+        public_origin o;
+        o.scheme_ = detail::normal_scheme(scheme);
+        if (o.scheme_.empty())
+            oauth1::detail::throw_if(make_error_code(errc::invalid_argument),
+                                     "oauth1::httplib::public_origin: the scheme must be http "
+                                     "or https");
+        o.trust_host_ = true;
+        return o;
+    }
+
+    /// Opt-in: requests whose TCP peer (Request::remote_addr) is exactly one of
+    /// `peer_addresses` may override the scheme and authority with the `which` headers (the
+    /// last element of each: see (1) at the top of this header). Replaces earlier proxies.
+    public_origin& trust_proxies(std::vector<std::string> peer_addresses,
+                                 forwarded_headers which = forwarded_headers::forwarded)
+    {
+        proxies_ = std::move(peer_addresses);
+        headers_ = which;
+        return *this;
+    }
+
+    const std::string& scheme() const noexcept { return scheme_; }
+    /// Empty when the Host header is trusted instead.
+    const std::string& authority() const noexcept { return authority_; }
+    bool trusts_host_header() const noexcept { return trust_host_; }
+    forwarded_headers proxy_headers() const noexcept { return headers_; }
+    /// Whether `peer` is one of the trusted proxies (exact comparison).
+    bool trusts_peer(std::string_view peer) const noexcept
+    {
+        return !peer.empty() && std::find(proxies_.begin(), proxies_.end(), peer) != proxies_.end();
+    }
+
+private:
+    public_origin() = default;
+
+    std::string scheme_;
+    std::string authority_;
+    bool trust_host_ = false;
+    std::vector<std::string> proxies_;
+    forwarded_headers headers_ = forwarded_headers::forwarded;
+};
+
+namespace detail {
+
+/// Builds the absolute URL the client addressed into `url`; returns nullptr, or why it cannot
+/// (the advice of the refusal).
+inline const char* build_request_url(const ::httplib::Request& req, const public_origin& origin,
+                                     std::string& url)
 {
-    std::string authority(origin.authority);
-    if (authority.empty()) {
-        if (req.get_header_value_count("Host") != 1) return {};
+    url.clear();
+    std::string scheme = origin.scheme();
+    std::string authority = origin.authority();
+    if (origin.trusts_host_header()) {
+        if (req.get_header_value_count("Host") != 1) return "the request has no usable Host";
         authority = req.get_header_value("Host");
+        if (!is_plausible_authority(authority)) return "the request has no usable Host";
     }
-    if (authority.empty() || authority.find_first_of("/?#@ \t\r\n\\") != std::string::npos) {
-        return {};
+    if (origin.trusts_peer(req.remote_addr)) {
+        std::string_view proto;
+        std::string_view host;
+        std::string proto_text;
+        std::string host_text;
+        if (origin.proxy_headers() == forwarded_headers::forwarded) {
+            std::string_view element;
+            if (!last_list_element(req, "Forwarded", element))
+                return "malformed Forwarded header from a trusted proxy";
+            bool ok = true;
+            bool seen_proto = false;
+            bool seen_host = false;
+            std::string value;
+            ok = split_outside_quotes(element, ';',
+                                      [&](std::string_view pair) {
+                                          if (!ok || pair.empty()) return;
+                                          const std::size_t eq = pair.find('=');
+                                          if (eq == std::string_view::npos ||
+                                              !unquote(pair.substr(eq + 1), value)) {
+                                              ok = false;
+                                              return;
+                                          }
+                                          const std::string_view name = pair.substr(0, eq);
+                                          if (oauth1::detail::ascii_iequals(name, "proto")) {
+                                              ok = !seen_proto;
+                                              seen_proto = true;
+                                              proto_text = value;
+                                          } else if (oauth1::detail::ascii_iequals(name, "host")) {
+                                              ok = !seen_host;
+                                              seen_host = true;
+                                              host_text = value;
+                                          }
+                                      }) &&
+                 ok;
+            if (!ok) return "malformed Forwarded header from a trusted proxy";
+            if (seen_proto) proto = proto_text;
+            if (seen_host) host = host_text;
+            if (seen_proto && proto.empty())
+                return "malformed Forwarded header from a trusted proxy";
+            if (seen_host && host.empty()) return "malformed Forwarded header from a trusted proxy";
+        } else {
+            if (!last_list_element(req, "X-Forwarded-Proto", proto) ||
+                !last_list_element(req, "X-Forwarded-Host", host))
+                return "malformed X-Forwarded-* header from a trusted proxy";
+        }
+        if (!proto.empty()) {
+            scheme = normal_scheme(proto);
+            if (scheme.empty()) return "a trusted proxy forwarded a scheme other than http/https";
+        }
+        if (!host.empty()) {
+            if (!is_plausible_authority(host)) return "a trusted proxy forwarded an invalid host";
+            authority.assign(host);
+        }
     }
-    std::string url(origin.scheme);
+    if (req.target.empty() || req.target.front() != '/')
+        return "the request-target is not a path (origin-form)";
+    url.reserve(scheme.size() + 3 + authority.size() + req.target.size());
+    url += scheme;
     url += "://";
     url += authority;
-    if (req.target.empty() || req.target.front() != '/') return {};
     url += req.target;
+    return nullptr;
+}
+
+/// Whether cpp-httplib 0.11 parses a body with this Content-Type into Request::params (its
+/// test: the value starts with these exact lower-case bytes).
+inline bool httplib_reads_form(std::string_view content_type) noexcept
+{
+    constexpr std::string_view form = "application/x-www-form-urlencoded";
+    return content_type.substr(0, form.size()) == form;
+}
+
+/// Why a verified request's Request::params hold something oauth1 did not verify, or nullptr.
+/// Every (name, value) cpp-httplib parsed must be one of the parameters oauth1 parsed from the
+/// query and, for a form it signs, the body: those were all signed (RFC 5849 §3.4.1.3.1) but
+/// oauth_signature, which is then the one verified (protocol parameters come from one place
+/// only, unrepeated). O(n log n).
+inline const char* unsigned_parameter(const ::httplib::Request& req)
+{
+    if (req.params.empty()) return nullptr;
+    const std::string content_type = req.get_header_value("Content-Type");
+    const bool signed_form = is_form_urlencoded(content_type);
+    parameter_list received;
+    std::error_code ec;
+    const std::size_t q = req.target.find('?');
+    if (q != std::string::npos) received.add_form(std::string_view(req.target).substr(q + 1), ec);
+    if (!ec && signed_form) {
+        parameter_list form;
+        form.add_form(req.body, ec);
+        received.append(form);
+    }
+    const char* const differs = "a parameter as cpp-httplib parsed it (Request::params) was not "
+                                "signed";
+    if (ec) return differs;
+    std::vector<std::pair<std::string_view, std::string_view>> known;
+    known.reserve(received.size());
+    for (const parameter_view p : received) known.emplace_back(p.name, p.value);
+    std::sort(known.begin(), known.end());
+    std::string name;
+    std::string value;
+    for (const auto& [n, val] : req.params) {
+        name.clear();
+        value.clear();
+        percent_encode_append(n, name);
+        percent_encode_append(val, value);
+        if (!std::binary_search(known.begin(), known.end(),
+                                std::pair<std::string_view, std::string_view>(name, value))) {
+            if (!signed_form && httplib_reads_form(content_type))
+                return "cpp-httplib parsed the body as form parameters, but its Content-Type is "
+                       "not application/x-www-form-urlencoded: they were not signed";
+            return differs;
+        }
+    }
+    return nullptr;
+}
+
+inline verify_result refused(problem code, std::string_view advice)
+{
+    verify_result r;
+    r.problem = problem_report(code);
+    r.problem->advice.assign(advice);
+    return r;
+}
+
+/// Answers `status` with `text` and makes cpp-httplib close the connection after the answer:
+/// a content provider that reports failure once it has written everything is cpp-httplib's
+/// only way (0.11) for a handler to end a keep-alive connection, and an unread body must not
+/// be parsed as the next request.
+inline void answer_and_close(::httplib::Response& res, int status, std::string text)
+{
+    res.status = status;
+    res.set_header("Connection", "close");
+    auto body = std::make_shared<const std::string>(std::move(text));
+    res.set_content_provider(
+        body->size(), "text/plain",
+        [body](std::size_t offset, std::size_t length, ::httplib::DataSink& sink) {
+            if (offset < body->size())
+                sink.write(body->data() + offset, std::min(length, body->size() - offset));
+            return false;
+        });
+}
+
+} // namespace detail
+
+/// The absolute URL the client addressed (RFC 5849 §3.4.1.2): the origin's scheme://authority
+/// (or what `origin` lets the Host header or a trusted proxy say) + the request-target as
+/// received. Empty when that is not possible (no usable Host where it is trusted, a malformed
+/// forwarding header from a trusted proxy, a request-target that is not a path).
+inline std::string request_url(const ::httplib::Request& req, const public_origin& origin)
+{
+    std::string url;
+    if (detail::build_request_url(req, origin, url)) url.clear();
     return url;
 }
 
-/// Verifies `req` with `v` (an oauth1::verifier). A request without a usable URL (no Host, or
-/// not one), or with more than one Authorization or Content-Type header, is refused with
-/// parameter_rejected (which of them a client or proxy would have used is anyone's guess).
+/// Verifies `req` with `v` (an oauth1::verifier), as addressed through `origin` (RFC 5849
+/// §3.2). Refused with parameter_rejected: a request without a usable URL (see request_url()),
+/// with more than one Authorization or Content-Type header (which of them a client or proxy
+/// would have used is anyone's guess), or - after a successful verification - whose
+/// Request::params hold a parameter that was not signed (see (3) at the top of this header).
 template <class Verifier>
-verify_result verify(const Verifier& v, const ::httplib::Request& req, const verify_options& opts,
-                     std::error_code& ec, server_origin origin = {})
+verify_result verify(const Verifier& v, const ::httplib::Request& req, const public_origin& origin,
+                     const verify_options& opts, std::error_code& ec)
 {
     ec.clear();
-    const std::string url = request_url(req, origin);
-    const char* ambiguity = nullptr;
-    if (url.empty()) {
-        ambiguity = "the request has no usable Host";
-    } else if (req.get_header_value_count("Authorization") > 1) {
-        ambiguity = "more than one Authorization header";
-    } else if (req.get_header_value_count("Content-Type") > 1) {
-        ambiguity = "more than one Content-Type header";
-    }
-    if (ambiguity) {
-        verify_result r;
-        r.problem = problem_report(problem::parameter_rejected);
-        r.problem->advice = ambiguity;
-        return r;
-    }
+    std::string url;
+    const char* why = detail::build_request_url(req, origin, url);
+    if (!why && req.get_header_value_count("Authorization") > 1)
+        why = "more than one Authorization header";
+    if (!why && req.get_header_value_count("Content-Type") > 1)
+        why = "more than one Content-Type header";
+    if (why) return detail::refused(problem::parameter_rejected, why);
     const std::string content_type = req.get_header_value("Content-Type");
     std::string authorization = req.get_header_value("Authorization");
     if constexpr (detail::decodes_header_values)
         authorization = detail::reencode_authorization(authorization);
-    return v.verify(incoming_request{req.method, url, content_type, req.body, authorization}, opts,
-                    ec);
+    verify_result r = v.verify(
+        incoming_request{req.method, url, content_type, req.body, authorization}, opts, ec);
+    if (r && !ec) {
+        if (const char* unsigned_why = detail::unsigned_parameter(req)) {
+            r.problem = problem_report(problem::parameter_rejected);
+            r.problem->advice = unsigned_why;
+        }
+    }
+    return r;
 }
 
 /// As above; a provider-side failure (nonce store unreachable, ...) refuses the request too.
 template <class Verifier>
-verify_result verify(const Verifier& v, const ::httplib::Request& req,
-                     const verify_options& opts = {}, server_origin origin = {})
+verify_result verify(const Verifier& v, const ::httplib::Request& req, const public_origin& origin,
+                     const verify_options& opts = {})
 {
     std::error_code ec;
-    return verify(v, req, opts, ec, origin);
+    return verify(v, req, origin, opts, ec);
 }
 
 /// Answers a refused request as JIRA does: 401 (400 for parameter problems, 401 otherwise),
-/// `WWW-Authenticate: OAuth realm="...", oauth_problem=...` and the problem as a form body.
+/// `WWW-Authenticate: OAuth realm="...", oauth_problem=...` and the problem as a form body
+/// (RFC 5849 §3.2; the problem vocabulary of the OAuth Problem Reporting extension).
 inline void refuse(::httplib::Response& res, const verify_result& r, std::string_view realm)
 {
     const problem_report report =
@@ -246,6 +625,91 @@ inline void refuse(::httplib::Response& res, const verify_result& r, std::string
     res.set_content(problem_body(report), "application/x-www-form-urlencoded");
 }
 
+/// Bounds on what harden_server() / screen_request() let cpp-httplib read.
+struct server_limits {
+    /// Largest request body (its Content-Length), bytes. Keep it at or under
+    /// verify_options::limits.max_body_bytes for the routes that verify.
+    std::size_t max_body_bytes = 1024 * 1024;
+};
+
+/// Refuses, before cpp-httplib reads the body, a request whose body it would read without
+/// bound or misread (see (2) at the top of this header): answers it (the connection then
+/// closes) and returns HandlerResponse::Handled, or returns Unhandled. Call it first in a
+/// pre-routing handler; harden_server() installs one that does only this.
+inline ::httplib::Server::HandlerResponse screen_request(const ::httplib::Request& req,
+                                                         ::httplib::Response& res,
+                                                         const server_limits& limits = {})
+{
+    using ::httplib::Server;
+    const auto refuse_with = [&res](int status, std::string text) {
+        detail::answer_and_close(res, status, std::move(text));
+        return Server::HandlerResponse::Handled;
+    };
+    // Content codings (RFC 9110 §8.4): cpp-httplib would inflate gzip, deflate and anything
+    // mentioning "br" with no bound on the result. Only identity is accepted.
+    const auto codings = req.headers.equal_range("Content-Encoding");
+    for (auto it = codings.first; it != codings.second; ++it) {
+        bool identity_only = true;
+        detail::split_outside_quotes(it->second, ',', [&identity_only](std::string_view c) {
+            if (!c.empty() && !oauth1::detail::ascii_iequals(c, "identity")) identity_only = false;
+        });
+        if (!identity_only) {
+            res.set_header("Accept-Encoding", "identity");
+            return refuse_with(415, "Unsupported Media Type: compressed request bodies are not "
+                                    "accepted (send them without Content-Encoding)\n");
+        }
+    }
+    // Chunked (or any transfer-coded) bodies: cpp-httplib 0.11 reads them with no size limit.
+    if (req.has_header("Transfer-Encoding"))
+        return refuse_with(411, "Length Required: send the body with a Content-Length, without "
+                                "Transfer-Encoding\n");
+    const std::size_t lengths = req.get_header_value_count("Content-Length");
+    const bool reads_body = req.method == "POST" || req.method == "PUT" || req.method == "PATCH" ||
+                            req.method == "DELETE" || req.method == "PRI";
+    if (lengths == 0) {
+        // cpp-httplib reads a POST/PUT/PATCH body without Content-Length until the client
+        // closes the connection, with no size limit.
+        if (reads_body && req.method != "DELETE")
+            return refuse_with(411, "Length Required: send a Content-Length (0 for no body)\n");
+        return Server::HandlerResponse::Unhandled;
+    }
+    if (lengths > 1) return refuse_with(400, "Bad Request: more than one Content-Length\n");
+    const std::string text = req.get_header_value("Content-Length");
+    std::size_t length = 0;
+    bool valid = !text.empty() && text.size() <= 19;
+    for (const char c : text) {
+        if (c < '0' || c > '9') valid = false;
+        if (valid) length = length * 10 + static_cast<std::size_t>(c - '0');
+    }
+    if (!valid) return refuse_with(400, "Bad Request: malformed Content-Length\n");
+    if (length > limits.max_body_bytes)
+        return refuse_with(413, "Payload Too Large: the limit is " +
+                                    std::to_string(limits.max_body_bytes) + " bytes\n");
+    // A body cpp-httplib will not read would be parsed as the next request.
+    if (length > 0 && !reads_body)
+        return refuse_with(400, "Bad Request: a " + req.method + " request has no body\n");
+    return Server::HandlerResponse::Unhandled;
+}
+
+/// Configures `svr` to refuse, before reading them, the request bodies cpp-httplib would read
+/// without bound or misread (RFC 9110 §8.4 content codings, §8.6 Content-Length; see (2) at the
+/// top of this header): sets `svr.set_payload_max_length(limits.max_body_bytes)`, a
+/// pre-routing handler calling screen_request() and an `Expect: 100-continue` handler doing
+/// the same (both replace any set before). Call it before the server starts.
+inline void harden_server(::httplib::Server& svr, const server_limits& limits = {})
+{
+    svr.set_payload_max_length(limits.max_body_bytes);
+    svr.set_pre_routing_handler([limits](const ::httplib::Request& req, ::httplib::Response& res) {
+        return screen_request(req, res, limits);
+    });
+    svr.set_expect_100_continue_handler(
+        [limits](const ::httplib::Request& req, ::httplib::Response& res) {
+            return screen_request(req, res, limits) == ::httplib::Server::HandlerResponse::Handled
+                       ? res.status
+                       : 100;
+        });
+}
+
 namespace detail {
 
 template <class Handler>
@@ -259,18 +723,20 @@ inline constexpr bool takes_request_v =
 
 } // namespace detail
 
-/// A cpp-httplib handler that verifies each request with `v` and then either refuses it
-/// (refuse(): 401/400 with WWW-Authenticate and the problem as a form body) or calls `handler`
-/// with the request, the response and the verify_result (consumer key, token, ...); a handler
-/// taking only (request, response) works too. When the provider itself cannot decide (e.g. the
-/// nonce store is unreachable) the answer is 503 and the handler is not called.
+/// A cpp-httplib handler that verifies each request with `v` as addressed through `origin`
+/// (RFC 5849 §3.2; see verify()) and then either refuses it (refuse(): 401/400 with
+/// WWW-Authenticate and the problem as a form body) or calls `handler` with the request, the
+/// response and the verify_result (consumer key, token, ...); a handler taking only (request,
+/// response) works too. Everything the handler reads from Request::params was signed. When the
+/// provider itself cannot decide (e.g. the nonce store is unreachable) the answer is 503 and
+/// the handler is not called.
 ///
-/// `v` and `handler` are copied into the returned handler (an oauth1::verifier is cheap to copy:
-/// its lookups and a pointer to the nonce store, which must outlive the server). `realm` and
-/// `origin` are copied too.
+/// `v`, `handler`, `origin` and `realm` are copied into the returned handler (an
+/// oauth1::verifier is cheap to copy: its lookups and a pointer to the nonce store, which must
+/// outlive the server).
 template <class Verifier, class Handler>
-::httplib::Server::Handler protect(Verifier v, Handler handler, verify_options opts = {},
-                                   std::string_view realm = {}, server_origin origin = {})
+::httplib::Server::Handler protect(Verifier v, Handler handler, public_origin origin,
+                                   verify_options opts = {}, std::string_view realm = {})
 {
     static_assert(detail::takes_verify_result_v<Handler> || detail::takes_request_v<Handler>,
                   "oauth1::httplib::protect: the handler must be callable as "
@@ -280,18 +746,15 @@ template <class Verifier, class Handler>
     struct state {
         Verifier verifier;
         Handler handler;
+        public_origin origin;
         verify_options opts;
         std::string realm;
-        std::string scheme;
-        std::string authority;
     };
-    auto s =
-        std::make_shared<state>(state{std::move(v), std::move(handler), opts, std::string(realm),
-                                      std::string(origin.scheme), std::string(origin.authority)});
+    auto s = std::make_shared<state>(
+        state{std::move(v), std::move(handler), std::move(origin), opts, std::string(realm)});
     return [s](const ::httplib::Request& req, ::httplib::Response& res) {
         std::error_code ec;
-        const verify_result r =
-            httplib::verify(s->verifier, req, s->opts, ec, server_origin{s->scheme, s->authority});
+        const verify_result r = httplib::verify(s->verifier, req, s->origin, s->opts, ec);
         if (ec) {
             res.status = 503;
             res.set_content("the request could not be verified now; try again later", "text/plain");

@@ -53,10 +53,9 @@ enum protocol_field : unsigned char {
 };
 
 inline constexpr std::string_view protocol_field_names[field_count] = {
-    "oauth_consumer_key", "oauth_token",    "oauth_signature_method",
-    "oauth_signature",    "oauth_timestamp", "oauth_nonce",
-    "oauth_version",      "oauth_callback", "oauth_verifier",
-    "oauth_body_hash"};
+    "oauth_consumer_key", "oauth_token",    "oauth_signature_method", "oauth_signature",
+    "oauth_timestamp",    "oauth_nonce",    "oauth_version",          "oauth_callback",
+    "oauth_verifier",     "oauth_body_hash"};
 
 /// The encoded values of the known protocol parameters of one source, found in one pass.
 struct protocol_values {

@@ -73,6 +73,9 @@ OAUTH1_DECL std::string error_category_impl::message(int ev) const
         return "RSA key outside the key policy (modulus size, public exponent or modulus form)";
     case errc::request_too_large:
         return "request larger than the configured limit (header, parameter count or body)";
+    case errc::nonce_store_misconfigured:
+        return "the nonce store's configuration could lose live nonces (e.g. a Redis eviction "
+               "policy that can evict them); refused (fail closed)";
     }
     return "unknown oauth1 error";
 }

@@ -5,7 +5,12 @@
 // Credentials it knows (constants below):
 //   consumer "hmac-consumer", secret "kd94hf93k423kf44"     HMAC-SHA1 / HMAC-SHA256 / PLAINTEXT
 //   consumer "rsa-consumer", public key tests/data/keys/wiki_cert.pem (private: wiki_key.pem)
-//   access token "nnch734d00sl2jdk", secret "pfkkdhi9sl3r4s00" (either consumer)
+//   access token "nnch734d00sl2jdk", secret "pfkkdhi9sl3r4s00" (the fixture's token lookup
+//   answers that it was issued to whichever of the two consumers asks)
+//
+// It verifies the URL as the client's Host header names it
+// (oauth1::httplib::public_origin::trust_host_header): the clients under test must send the
+// Host they signed for, and a wrong Host must make the signature fail.
 //
 // Every method on every path is answered: 200 with a JSON body {"verified":true,...} and header
 // X-Seen-Target (the request-target as received) when verified; otherwise 401/400 with
@@ -119,23 +124,23 @@ private:
     void handle(const httplib::Request& req, httplib::Response& res)
     {
         auto consumers = [this](std::string_view k) { return find_consumer(k); };
-        auto tokens = [](std::string_view,
-                         std::string_view t) -> std::optional<oauth1::token_credentials> {
-            if (t != access_token) return std::nullopt;
-            return oauth1::token_credentials{access_token_secret};
+        auto tokens = [this](std::string_view consumer_key,
+                             std::string_view t) -> std::optional<oauth1::token_credentials> {
+            if (t != access_token || !find_consumer(consumer_key)) return std::nullopt;
+            return oauth1::token_credentials(std::string(consumer_key), access_token_secret);
         };
         const oauth1::verifier v(consumers, tokens, nonces_);
         oauth1::verify_options opts;
         opts.token = oauth1::token_requirement::optional;
         opts.keep_base_string = true;
-        const oauth1::verify_result r = oauth1::httplib::verify(v, req, opts);
+        const oauth1::verify_result r = oauth1::httplib::verify(v, req, origin_, opts);
         seen_request s;
         s.method = req.method;
         s.target = req.target;
         s.content_type = req.get_header_value("Content-Type");
         s.body = req.body;
         s.authorization = req.get_header_value("Authorization");
-        s.url = oauth1::httplib::request_url(req);
+        s.url = oauth1::httplib::request_url(req, origin_);
         s.verified = r.ok();
         if (r.problem) s.problem = r.problem->name;
         s.base_string = r.base_string;
@@ -155,6 +160,8 @@ private:
     }
 
     std::map<std::string, oauth1::consumer_credentials> consumers_;
+    const oauth1::httplib::public_origin origin_ =
+        oauth1::httplib::public_origin::trust_host_header("http");
     oauth1::memory_nonce_store nonces_;
     httplib::Server server_;
     int port_ = 0;
