@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The fuzz campaign run by hand (issue 11): every libFuzzer target for RUNS executions (default
-# 10,000,000) or MAX_SECONDS (default 7200) under ASan+UBSan, whichever ends first; then the grown
-# corpus is minimised (-merge=1) into tests/fuzz/corpus/<target>/, replacing what was there.
+# 10,000,000) or MAX_SECONDS (default 7200) under ASan+UBSan, whichever ends first; then what the
+# run found is merged (-merge=1: only inputs that add coverage) into tests/fuzz/corpus/<target>/.
 # CI only replays that corpus and fuzzes a little (OAUTH1_FUZZ_RUNS).
 #
 # Usage: tests/fuzz/campaign.sh [target ...]      (default: every tests/fuzz/*.cpp target)
@@ -33,18 +33,17 @@ for t in "${targets[@]}"; do
     mkdir -p "$seeds" "$work"
     before=$(find "$seeds" -type f | wc -l)
     start=$(date +%s)
+    status=ok
     "$bin" -runs="$runs" -max_total_time="$max_seconds" -max_len=4096 -timeout=10 \
-        -print_final_stats=1 "$work" "$seeds" >"$log" 2>&1
+        -print_final_stats=1 -artifact_prefix="$build/campaign/$t-" "$work" "$seeds" \
+        >"$log" 2>&1 || status="FAILED (see $log)"
     seconds=$(($(date +%s) - start))
     execs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log")
     last=$(grep -E '^#[0-9]+' "$log" | tail -1)
     cov=$(sed -n 's/.* cov: \([0-9]*\).*/\1/p' <<<"$last")
     ft=$(sed -n 's/.* ft: \([0-9]*\).*/\1/p' <<<"$last")
-    merged=$build/campaign/$t.merged
-    rm -rf "$merged" && mkdir -p "$merged"
-    "$bin" -merge=1 -max_len=4096 "$merged" "$seeds" "$work" >>"$log" 2>&1
-    rm -rf "$seeds" && mv "$merged" "$seeds"
+    "$bin" -merge=1 -max_len=4096 "$seeds" "$work" >>"$log" 2>&1
     after=$(find "$seeds" -type f | wc -l)
-    printf '%-16s %12s execs %6ss  cov %5s  ft %6s  corpus %4s -> %4s\n' \
-        "$t" "$execs" "$seconds" "$cov" "$ft" "$before" "$after"
+    printf '%-16s %12s execs %6ss  cov %5s  ft %6s  corpus %4s -> %4s  %s\n' \
+        "$t" "$execs" "$seconds" "$cov" "$ft" "$before" "$after" "$status"
 done
