@@ -5,6 +5,7 @@
 // with requests sent through raw sockets and through httplib.
 #include <oauth1/adapters/httplib.hpp> // first: the header is self-contained
 
+#include "support/running_server.hpp"
 #include "support/verifying_server.hpp"
 
 #include <oauth1/client.hpp>
@@ -259,31 +260,7 @@ private:
     std::vector<std::string> requests_;
 };
 
-/// Runs an httplib::Server (or SSLServer) on 127.0.0.1 for the lifetime of this object.
-class running {
-public:
-    explicit running(httplib::Server& s) : server_(s)
-    {
-        port_ = server_.bind_to_any_port("127.0.0.1");
-        if (port_ <= 0) throw std::runtime_error("cannot bind 127.0.0.1");
-        thread_ = std::thread([this] { server_.listen_after_bind(); });
-        for (int i = 0; i < 500 && !server_.is_running(); ++i)
-            std::this_thread::sleep_for(std::chrono::milliseconds(2));
-    }
-    running(const running&) = delete;
-    running& operator=(const running&) = delete;
-    ~running()
-    {
-        server_.stop();
-        if (thread_.joinable()) thread_.join();
-    }
-    int port() const noexcept { return port_; }
-
-private:
-    httplib::Server& server_;
-    int port_ = 0;
-    std::thread thread_;
-};
+using running = oauth1_test::running_server;
 
 /// The problem named in a WWW-Authenticate value, e.g. "signature_invalid".
 std::string problem_of(std::string_view www_authenticate)

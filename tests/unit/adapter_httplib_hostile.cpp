@@ -15,6 +15,8 @@
 #include <doctest/doctest.h>
 #include <httplib.h>
 
+#include "support/running_server.hpp"
+
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <sys/socket.h>
@@ -73,31 +75,7 @@ struct provider {
     }
 };
 
-/// Runs an httplib::Server on 127.0.0.1 for the lifetime of this object.
-class running {
-public:
-    explicit running(httplib::Server& s) : server_(s)
-    {
-        port_ = server_.bind_to_any_port("127.0.0.1");
-        if (port_ <= 0) throw std::runtime_error("cannot bind 127.0.0.1");
-        thread_ = std::thread([this] { server_.listen_after_bind(); });
-        for (int i = 0; i < 500 && !server_.is_running(); ++i)
-            std::this_thread::sleep_for(std::chrono::milliseconds(2));
-    }
-    running(const running&) = delete;
-    running& operator=(const running&) = delete;
-    ~running()
-    {
-        server_.stop();
-        if (thread_.joinable()) thread_.join();
-    }
-    int port() const noexcept { return port_; }
-
-private:
-    httplib::Server& server_;
-    int port_ = 0;
-    std::thread thread_;
-};
+using running = oauth1_test::running_server;
 
 /// Sends raw bytes to 127.0.0.1:port and returns everything answered until the server closes
 /// the connection or `timeout_ms` pass without data (then `timed_out` is set).

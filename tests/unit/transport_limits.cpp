@@ -15,6 +15,8 @@
 
 #include <httplib.h>
 
+#include "support/running_server.hpp"
+
 #include <algorithm>
 #include <atomic>
 #include <chrono>
@@ -23,6 +25,7 @@
 #include <functional>
 #include <memory>
 #include <stdexcept>
+#include <optional>
 #include <string>
 #include <system_error>
 #include <thread>
@@ -71,23 +74,15 @@ public:
                     return true;
                 });
         });
-        port_ = server_.bind_to_any_port("127.0.0.1");
-        if (port_ <= 0) throw std::runtime_error("body_server: cannot bind 127.0.0.1");
-        thread_ = std::thread([this] { server_.listen_after_bind(); });
-        for (int i = 0; i < 500 && !server_.is_running(); ++i)
-            std::this_thread::sleep_for(std::chrono::milliseconds(2));
+        running_.emplace(server_);
     }
     body_server(const body_server&) = delete;
     body_server& operator=(const body_server&) = delete;
-    ~body_server()
-    {
-        server_.stop();
-        if (thread_.joinable()) thread_.join();
-    }
+    ~body_server() { running_.reset(); } // stop serving before the handlers' state goes
 
     std::string url(const std::string& path) const
     {
-        return "http://127.0.0.1:" + std::to_string(port_) + path;
+        return running_->origin() + path;
     }
     std::size_t endless_sent() const noexcept { return endless_sent_; }
 
@@ -95,8 +90,7 @@ public:
 
 private:
     httplib::Server server_;
-    int port_ = 0;
-    std::thread thread_;
+    std::optional<oauth1_test::running_server> running_;
     std::atomic<std::size_t> endless_sent_{0};
 };
 

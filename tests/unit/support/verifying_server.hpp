@@ -25,6 +25,8 @@
 
 #include <httplib.h>
 
+#include "running_server.hpp"
+
 #include <chrono>
 #include <map>
 #include <mutex>
@@ -77,23 +79,15 @@ public:
         server_.Put(".*", handler);
         server_.Delete(".*", handler);
         server_.Patch(".*", handler);
-        port_ = server_.bind_to_any_port("127.0.0.1");
-        if (port_ <= 0) throw std::runtime_error("verifying_server: cannot bind 127.0.0.1");
-        thread_ = std::thread([this] { server_.listen_after_bind(); });
-        for (int i = 0; i < 500 && !server_.is_running(); ++i)
-            std::this_thread::sleep_for(std::chrono::milliseconds(2));
+        running_.emplace(server_);
     }
     verifying_server(const verifying_server&) = delete;
     verifying_server& operator=(const verifying_server&) = delete;
-    ~verifying_server()
-    {
-        server_.stop();
-        if (thread_.joinable()) thread_.join();
-    }
+    ~verifying_server() { running_.reset(); } // stop serving before the handler's state goes
 
-    int port() const noexcept { return port_; }
+    int port() const noexcept { return running_->port(); }
     /// "http://127.0.0.1:<port>"
-    std::string origin() const { return "http://127.0.0.1:" + std::to_string(port_); }
+    std::string origin() const { return running_->origin(); }
 
     /// Everything seen so far, oldest first.
     std::vector<seen_request> seen() const
@@ -164,8 +158,7 @@ private:
         oauth1::httplib::public_origin::trust_host_header("http");
     oauth1::memory_nonce_store nonces_;
     httplib::Server server_;
-    int port_ = 0;
-    std::thread thread_;
+    std::optional<running_server> running_;
     mutable std::mutex mutex_;
     std::vector<seen_request> seen_;
 };
