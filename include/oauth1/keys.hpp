@@ -5,6 +5,11 @@
 // Formats are detected from the bytes, never from a file name. Messages of thrown errors name the
 // format tried and OpenSSL's reason strings only: never key bytes, base64 text or a passphrase.
 // OpenSSL is never allowed to prompt for a passphrase on the terminal.
+//
+// Every loader refuses an RSA key outside an rsa_key_policy (by default: a 1024..16384-bit odd
+// modulus and an odd public exponent 3 <= e < 2^32) with errc::key_policy_violation, since such a
+// key lets anyone forge signatures (e = 1), is no RSA key at all (even modulus or exponent), is
+// factorable (512 bits) or makes every verification expensive (a huge modulus).
 #ifndef OAUTH1_KEYS_HPP
 #define OAUTH1_KEYS_HPP
 
@@ -12,18 +17,23 @@
 #include <oauth1/detail/openssl.hpp>
 #include <oauth1/error.hpp>
 
+#include <openssl/bn.h>
 #include <openssl/core.h>
+#include <openssl/core_names.h>
 #include <openssl/crypto.h>
 #include <openssl/decoder.h>
 #include <openssl/encoder.h>
 #include <openssl/err.h>
 #include <openssl/evp.h>
+#include <openssl/params.h>
 #include <openssl/pem.h>
 #include <openssl/rsa.h> // EVP_PKEY_CTX_set_rsa_keygen_bits (an EVP function, not RSA_*)
 #include <openssl/x509.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstddef>
+#include <cstdint>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
@@ -251,6 +261,227 @@ inline public_key private_key::public_part() const
     public_key pub = public_part(ec);
     if (ec) detail::throw_error(ec, "extracting the public key");
     return pub;
+}
+
+// ---- RSA key policy ---------------------------------------------------------------------------
+
+/// Which RSA keys are accepted, checked when a key is loaded (load_private_key, load_public_key,
+/// public_key_from_certificate and their _file forms) and when an RSA-SHA* signer is built from a
+/// key (rsa_signer, any_signer::make). Keys of other types are not checked here (the RSA-SHA*
+/// signers refuse them with errc::key_not_rsa); RSA-PSS keys are checked like RSA keys.
+///
+/// The defaults refuse what lets anyone forge or hurt a verifier: e = 1 (every signature is its
+/// own padded digest), an even e or an even modulus (no RSA key), moduli under 1024 bits
+/// (512-bit keys are factored in hours) and over 16384 bits (OpenSSL's own maximum,
+/// OPENSSL_RSA_MAX_MODULUS_BITS: larger moduli are refused by its RSA operations anyway, and a
+/// hostile key could otherwise make every verification slow), and exponents of more than 32 bits
+/// (e < 2^32: OpenSSL allows up to 64 bits for moduli over 3072 bits and any e < n below that,
+/// but every real key uses 3, 17 or 65537 and many verifiers, e.g. Windows CNG, take no more than
+/// 32 bits). Two rules are not configurable: the modulus and the exponent must be odd, and
+/// e >= 3 (a smaller min_public_exponent counts as 3; a max_modulus_bits over 16384 as 16384).
+///
+/// Example, a provider that must accept one legacy partner's 768-bit key (discouraged):
+/// @code
+/// oauth1::rsa_key_policy legacy;
+/// legacy.min_modulus_bits = 768;
+/// oauth1::public_key k = oauth1::load_public_key_file("partner.pem", legacy);
+/// oauth1::rsa_sha1 verifier(k, legacy); // the signer checks against the same policy
+/// @endcode
+/// @par Specification RFC 5849 §3.4.3 (RSASSA-PKCS1-v1_5, RFC 3447 §3.1 / §8.2).
+struct rsa_key_policy {
+    /// Smallest modulus accepted, in bits.
+    unsigned min_modulus_bits = 1024;
+    /// Largest modulus accepted, in bits (at most 16384).
+    unsigned max_modulus_bits = 16384;
+    /// Smallest public exponent accepted (at least 3). NIST SP 800-56B asks for 65537.
+    std::uint64_t min_public_exponent = 3;
+    /// Largest size of the public exponent, in bits: e < 2^max_public_exponent_bits.
+    unsigned max_public_exponent_bits = 32;
+    /// Also run OpenSSL's own public key check (EVP_PKEY_public_check: SP 800-56B, i.e. no
+    /// factor below 752 and the modulus not a prime or a prime power). Off by default: its
+    /// Miller-Rabin test of the modulus costs about 4 ms at 2048 bits, 130 ms at 8192 bits and
+    /// about a second at 16384 bits, at every load and every signer construction.
+    bool openssl_public_check = false;
+};
+
+namespace detail {
+
+/// The outcome of checking one key against an rsa_key_policy; holds sizes, never key material.
+struct rsa_policy_verdict {
+    enum class problem {
+        none,
+        unreadable,        // the modulus or exponent could not be read from the key
+        modulus_too_small, // bits < limit
+        modulus_too_large, // bits > limit
+        modulus_even,
+        exponent_even,
+        exponent_too_small, // e < limit
+        exponent_too_large, // bits > limit
+        openssl_check,      // EVP_PKEY_public_check failed
+    };
+    problem what = problem::none;
+    int bits = 0;            // the modulus' or exponent's size, when the problem is about it
+    std::uint64_t limit = 0; // the policy's bound that was crossed
+
+    bool violated() const noexcept { return what != problem::none; }
+};
+
+/// The public facts of an RSA key that the policy looks at.
+struct rsa_public_facts {
+    bool odd_modulus = false;
+    bool odd_exponent = false;
+    int exponent_bits = 0;
+    std::uint64_t exponent = 0; // meaningful when exponent_bits <= 64
+};
+
+/// Reads n's parity and e from `key`, whose modulus has `n_bits` (1..16384) bits. The fast path
+/// asks for both in one EVP_PKEY_get_params call with buffers of exactly the needed size (n's
+/// bytes and 8 for e): OpenSSL pads into a buffer in constant time, so EVP_PKEY_get_bn_param's
+/// 2 KiB buffer costs microseconds per call. An e over 64 bits takes the BIGNUM path.
+inline bool read_rsa_public_facts(EVP_PKEY* key, int n_bits, rsa_public_facts& facts) noexcept
+{
+    unsigned char n[2048];
+    unsigned char e[sizeof(std::uint64_t)] = {};
+    const std::size_t n_size = (static_cast<std::size_t>(n_bits) + 7) / 8;
+    if (n_size == 0 || n_size > sizeof n) return false;
+    OSSL_PARAM params[] = {OSSL_PARAM_construct_BN(OSSL_PKEY_PARAM_RSA_N, n, n_size),
+                           OSSL_PARAM_construct_BN(OSSL_PKEY_PARAM_RSA_E, e, sizeof e),
+                           OSSL_PARAM_construct_end()};
+    ERR_set_mark(); // a failure here only means "take the BIGNUM path"
+    const bool fast = EVP_PKEY_get_params(key, params) == 1;
+    ERR_pop_to_mark();
+    if (fast) {
+        // Native byte order: the least significant byte is first on a little-endian machine.
+        const std::uint16_t probe = 1;
+        unsigned char first = 0;
+        std::memcpy(&first, &probe, 1);
+        const bool little = first == 1;
+        facts.odd_modulus = ((little ? n[0] : n[n_size - 1]) & 1U) != 0;
+        std::memcpy(&facts.exponent, e, sizeof e);
+        facts.odd_exponent = (facts.exponent & 1U) != 0;
+        int bits = 0;
+        for (std::uint64_t v = facts.exponent; v != 0; v >>= 1U) ++bits;
+        facts.exponent_bits = bits;
+        return true;
+    }
+    BIGNUM* raw_n = nullptr;
+    BIGNUM* raw_e = nullptr;
+    const int got_n = EVP_PKEY_get_bn_param(key, OSSL_PKEY_PARAM_RSA_N, &raw_n);
+    const bignum_ptr big_n{raw_n};
+    const int got_e = EVP_PKEY_get_bn_param(key, OSSL_PKEY_PARAM_RSA_E, &raw_e);
+    const bignum_ptr big_e{raw_e};
+    if (got_n != 1 || got_e != 1 || !big_n || !big_e) return false;
+    facts.odd_modulus = BN_is_odd(big_n.get()) == 1;
+    facts.odd_exponent = BN_is_odd(big_e.get()) == 1;
+    facts.exponent_bits = BN_num_bits(big_e.get());
+    facts.exponent = facts.exponent_bits <= 64 ? BN_get_word(big_e.get()) : 0;
+    return true;
+}
+
+/// Checks `key` against `policy` without allocating any text. Keys that are not RSA (or RSA-PSS)
+/// and null keys pass. May leave reasons in OpenSSL's error queue on a violation (which
+/// describe_rsa_policy_verdict() reads for openssl_check); callers clear it.
+inline rsa_policy_verdict check_rsa_key_policy(EVP_PKEY* key, const rsa_key_policy& policy) noexcept
+{
+    using problem = rsa_policy_verdict::problem;
+    rsa_policy_verdict v;
+    if (key == nullptr || (EVP_PKEY_is_a(key, "RSA") != 1 && EVP_PKEY_is_a(key, "RSA-PSS") != 1))
+        return v;
+    constexpr unsigned openssl_max_bits = 16384; // OPENSSL_RSA_MAX_MODULUS_BITS
+    const unsigned max_bits = std::min(policy.max_modulus_bits, openssl_max_bits);
+    const std::uint64_t min_e = std::max<std::uint64_t>(policy.min_public_exponent, 3);
+    // The size first (EVP_PKEY_get_bits is cached in the key): an oversized modulus is never read.
+    const int n_bits = EVP_PKEY_get_bits(key);
+    rsa_public_facts facts;
+    if (n_bits <= 0) {
+        v.what = problem::unreadable;
+    } else if (static_cast<unsigned>(n_bits) < policy.min_modulus_bits) {
+        v = {problem::modulus_too_small, n_bits, policy.min_modulus_bits};
+    } else if (static_cast<unsigned>(n_bits) > max_bits) {
+        v = {problem::modulus_too_large, n_bits, max_bits};
+    } else if (!read_rsa_public_facts(key, n_bits, facts)) {
+        v.what = problem::unreadable;
+    } else if (!facts.odd_modulus) {
+        v = {problem::modulus_even, n_bits, 0};
+    } else if (!facts.odd_exponent) {
+        v = {problem::exponent_even, facts.exponent_bits, 0};
+    } else if (facts.exponent_bits <= 64 && facts.exponent < min_e) {
+        v = {problem::exponent_too_small, facts.exponent_bits, min_e};
+    } else if (static_cast<unsigned>(facts.exponent_bits) > policy.max_public_exponent_bits) {
+        v = {problem::exponent_too_large, facts.exponent_bits, policy.max_public_exponent_bits};
+    } else if (policy.openssl_public_check) {
+        const evp_pkey_ctx_ptr ctx{EVP_PKEY_CTX_new_from_pkey(nullptr, key, nullptr)};
+        if (!ctx || EVP_PKEY_public_check(ctx.get()) != 1) v = {problem::openssl_check, n_bits, 0};
+    }
+    return v;
+}
+
+/// What is wrong, as a sentence for an error message: sizes and policy bounds only.
+inline std::string describe_rsa_policy_verdict(const rsa_policy_verdict& v)
+{
+    using problem = rsa_policy_verdict::problem;
+    const std::string bits = std::to_string(v.bits);
+    const std::string limit = std::to_string(v.limit);
+    switch (v.what) {
+    case problem::none: return {};
+    case problem::unreadable: return "the RSA modulus and public exponent cannot be read";
+    case problem::modulus_too_small:
+        return "RSA modulus of " + bits + " bits is below the policy minimum of " + limit;
+    case problem::modulus_too_large:
+        return "RSA modulus of " + bits + " bits is above the policy maximum of " + limit;
+    case problem::modulus_even: return "RSA modulus is even (an RSA modulus is odd)";
+    case problem::exponent_even: return "RSA public exponent is even (an RSA exponent is odd)";
+    case problem::exponent_too_small:
+        return "RSA public exponent is below the policy minimum of " + limit;
+    case problem::exponent_too_large:
+        return "RSA public exponent of " + bits + " bits is above the policy maximum of " + limit +
+               " bits";
+    case problem::openssl_check: {
+        const std::string why = drain_openssl_errors().reasons;
+        return "RSA public key fails OpenSSL's public key check" + (why.empty() ? "" : ": " + why);
+    }
+    }
+    return {};
+}
+
+/// Keeps `key` when it conforms to `policy`; otherwise sets `ec` to key_policy_violation, `*why`
+/// (when wanted) to ": <what is wrong>", and returns null. OpenSSL's error queue is left empty.
+inline evp_pkey_ptr enforce_rsa_key_policy(evp_pkey_ptr key, const rsa_key_policy& policy,
+                                           std::error_code& ec, std::string* why)
+{
+    if (!key) return key;
+    const rsa_policy_verdict v = check_rsa_key_policy(key.get(), policy);
+    if (!v.violated()) return key;
+    ec = make_error_code(errc::key_policy_violation);
+    if (why != nullptr) *why = ": " + describe_rsa_policy_verdict(v);
+    ERR_clear_error();
+    return evp_pkey_ptr{};
+}
+
+} // namespace detail
+
+/// Checks an RSA key against `policy` (see rsa_key_policy; keys of other types and empty keys
+/// pass). For keys made by other means than this header's loaders, e.g. from an EVP_PKEY.
+/// @return empty when the key conforms; otherwise what is wrong, e.g. "RSA modulus of 512 bits
+///         is below the policy minimum of 1024" (sizes and bounds only, never key material).
+/// @par Specification RFC 5849 §3.4.3.
+inline std::string rsa_key_policy_violation(const public_key& key,
+                                            const rsa_key_policy& policy = {})
+{
+    const detail::rsa_policy_verdict v = detail::check_rsa_key_policy(key.native_handle(), policy);
+    std::string what = detail::describe_rsa_policy_verdict(v);
+    ERR_clear_error();
+    return what;
+}
+
+/// As above, for a private key (its public modulus and exponent are checked).
+inline std::string rsa_key_policy_violation(const private_key& key,
+                                            const rsa_key_policy& policy = {})
+{
+    const detail::rsa_policy_verdict v = detail::check_rsa_key_policy(key.native_handle(), policy);
+    std::string what = detail::describe_rsa_policy_verdict(v);
+    ERR_clear_error();
+    return what;
 }
 
 namespace detail::keys_impl {
@@ -834,35 +1065,48 @@ inline std::string file_context(const char* what, const std::string& path)
 ///     `private_key=` value of JIRA's `config.properties`.
 ///
 /// `passphrase` decrypts an encrypted key and is ignored otherwise; empty means "none given"
-/// (OpenSSL is never allowed to prompt for one). Keys need not be RSA: check is_rsa().
+/// (OpenSSL is never allowed to prompt for one). Keys need not be RSA: check is_rsa(). An RSA key
+/// outside `policy` is refused (see rsa_key_policy).
 /// @param ec set to exactly one of key_format_unrecognized, key_pem_invalid, key_der_invalid,
-///        key_base64_invalid, key_passphrase_required, key_passphrase_wrong, key_not_private.
+///        key_base64_invalid, key_passphrase_required, key_passphrase_wrong, key_not_private,
+///        key_policy_violation.
 /// @return the key, or an empty key on failure. Never throws; the OpenSSL error queue is empty
 ///         on return. (Only running out of memory terminates, as in any noexcept function.)
-/// @par Specification RFC 5849 3.4.3 (RSA-SHA1 needs the consumer's RSA private key).
+/// @par Specification RFC 5849 §3.4.3 (RSA-SHA1 needs the consumer's RSA private key).
+inline private_key load_private_key(std::string_view data, std::string_view passphrase,
+                                    const rsa_key_policy& policy, std::error_code& ec) noexcept
+{
+    const detail::keys_impl::error_queue_scope scope;
+    return private_key{detail::enforce_rsa_key_policy(
+        detail::keys_impl::load_private(data, passphrase, ec, {}), policy, ec, nullptr)};
+}
+
+/// As above, with the default rsa_key_policy.
 inline private_key load_private_key(std::string_view data, std::string_view passphrase,
                                     std::error_code& ec) noexcept
 {
-    const detail::keys_impl::error_queue_scope scope;
-    return private_key{detail::keys_impl::load_private(data, passphrase, ec, {})};
+    return load_private_key(data, passphrase, rsa_key_policy{}, ec);
 }
 
 /// As above, for an unencrypted key.
 inline private_key load_private_key(std::string_view data, std::error_code& ec) noexcept
 {
-    return load_private_key(data, std::string_view{}, ec);
+    return load_private_key(data, std::string_view{}, rsa_key_policy{}, ec);
 }
 
 /// As above, throwing instead.
 /// @throws oauth1::error with the error code above and a message naming the format tried and
-///         OpenSSL's reasons, e.g. "loading private key (PEM encrypted PKCS#1): bad decrypt".
-///         The message never contains key bytes or the passphrase.
-inline private_key load_private_key(std::string_view data, std::string_view passphrase = {})
+///         OpenSSL's reasons, e.g. "loading private key (PEM encrypted PKCS#1): bad decrypt", or
+///         what is outside the policy, e.g. "loading private key: RSA modulus of 512 bits is
+///         below the policy minimum of 1024". Never key bytes or the passphrase.
+inline private_key load_private_key(std::string_view data, std::string_view passphrase = {},
+                                    const rsa_key_policy& policy = {})
 {
     const detail::keys_impl::error_queue_scope scope;
     std::error_code ec;
     std::string why;
-    private_key key{detail::keys_impl::load_private(data, passphrase, ec, {&why})};
+    private_key key{detail::enforce_rsa_key_policy(
+        detail::keys_impl::load_private(data, passphrase, ec, {&why}), policy, ec, &why)};
     if (ec) detail::throw_error(ec, "loading private key" + why);
     return key;
 }
@@ -870,17 +1114,26 @@ inline private_key load_private_key(std::string_view data, std::string_view pass
 /// Reads a file and loads it as load_private_key() does; an unreadable or missing file (or
 /// one over 8 MiB) gives file_unreadable. The bytes read are wiped before returning.
 inline private_key load_private_key_file(const std::string& path, std::string_view passphrase,
-                                         std::error_code& ec) noexcept
+                                         const rsa_key_policy& policy, std::error_code& ec) noexcept
 {
     const detail::keys_impl::error_queue_scope scope;
     detail::keys_impl::wiped_bytes bytes;
     ec.clear();
     if (!detail::keys_impl::read_file(path, bytes, ec, nullptr)) return private_key{};
-    return private_key{detail::keys_impl::load_private(bytes.view(), passphrase, ec, {})};
+    return private_key{detail::enforce_rsa_key_policy(
+        detail::keys_impl::load_private(bytes.view(), passphrase, ec, {}), policy, ec, nullptr)};
+}
+
+/// As above, with the default rsa_key_policy.
+inline private_key load_private_key_file(const std::string& path, std::string_view passphrase,
+                                         std::error_code& ec) noexcept
+{
+    return load_private_key_file(path, passphrase, rsa_key_policy{}, ec);
 }
 
 /// As above, throwing oauth1::error (the message names the file, never its content).
-inline private_key load_private_key_file(const std::string& path, std::string_view passphrase = {})
+inline private_key load_private_key_file(const std::string& path, std::string_view passphrase = {},
+                                         const rsa_key_policy& policy = {})
 {
     const detail::keys_impl::error_queue_scope scope;
     detail::keys_impl::wiped_bytes bytes;
@@ -888,7 +1141,8 @@ inline private_key load_private_key_file(const std::string& path, std::string_vi
     std::string why;
     if (!detail::keys_impl::read_file(path, bytes, ec, &why))
         detail::throw_error(ec, detail::keys_impl::file_context("loading private key", path) + why);
-    private_key key{detail::keys_impl::load_private(bytes.view(), passphrase, ec, {&why})};
+    private_key key{detail::enforce_rsa_key_policy(
+        detail::keys_impl::load_private(bytes.view(), passphrase, ec, {&why}), policy, ec, &why)};
     if (ec)
         detail::throw_error(ec, detail::keys_impl::file_context("loading private key", path) + why);
     return key;
@@ -896,43 +1150,64 @@ inline private_key load_private_key_file(const std::string& path, std::string_vi
 
 // ---- public key loading -----------------------------------------------------------------------
 
-/// Loads a public key (for verifying RSA-SHA* signatures, RFC 5849 3.4.3) from memory:
+/// Loads a public key (for verifying RSA-SHA* signatures, RFC 5849 §3.4.3) from memory:
 /// PEM `PUBLIC KEY` (SubjectPublicKeyInfo), `RSA PUBLIC KEY` (PKCS#1), `CERTIFICATE` (X.509: its
 /// subject public key; the certificate itself is not validated); DER SubjectPublicKeyInfo, DER
 /// PKCS#1 RSAPublicKey or DER certificate; or headerless base64 of those. An unencrypted private
-/// key is accepted too and only its public half is kept.
+/// key is accepted too and only its public half is kept. An RSA key outside `policy` is refused
+/// (see rsa_key_policy).
 /// @param ec set to one of key_format_unrecognized, key_pem_invalid, key_der_invalid,
-///        key_base64_invalid, certificate_invalid (or a private-key error for a private key).
+///        key_base64_invalid, certificate_invalid (or a private-key error for a private key),
+///        key_policy_violation.
 /// @return the key, or an empty key on failure. Never throws.
-inline public_key load_public_key(std::string_view data, std::error_code& ec) noexcept
+/// @par Specification RFC 5849 §3.4.3.
+inline public_key load_public_key(std::string_view data, const rsa_key_policy& policy,
+                                  std::error_code& ec) noexcept
 {
     const detail::keys_impl::error_queue_scope scope;
-    return public_key{detail::keys_impl::load_public(data, ec, {})};
+    return public_key{detail::enforce_rsa_key_policy(detail::keys_impl::load_public(data, ec, {}),
+                                                     policy, ec, nullptr)};
 }
 
-/// As above, throwing oauth1::error ("loading public key (<format>): <reasons>").
-inline public_key load_public_key(std::string_view data)
+/// As above, with the default rsa_key_policy.
+inline public_key load_public_key(std::string_view data, std::error_code& ec) noexcept
+{
+    return load_public_key(data, rsa_key_policy{}, ec);
+}
+
+/// As above, throwing oauth1::error ("loading public key (<format>): <reasons>", or "loading
+/// public key: <what is outside the policy>").
+inline public_key load_public_key(std::string_view data, const rsa_key_policy& policy = {})
 {
     const detail::keys_impl::error_queue_scope scope;
     std::error_code ec;
     std::string why;
-    public_key key{detail::keys_impl::load_public(data, ec, {&why})};
+    public_key key{detail::enforce_rsa_key_policy(detail::keys_impl::load_public(data, ec, {&why}),
+                                                  policy, ec, &why)};
     if (ec) detail::throw_error(ec, "loading public key" + why);
     return key;
 }
 
 /// Reads a file and loads it as load_public_key() does (file_unreadable when it cannot be read).
-inline public_key load_public_key_file(const std::string& path, std::error_code& ec) noexcept
+inline public_key load_public_key_file(const std::string& path, const rsa_key_policy& policy,
+                                       std::error_code& ec) noexcept
 {
     const detail::keys_impl::error_queue_scope scope;
     detail::keys_impl::wiped_bytes bytes;
     ec.clear();
     if (!detail::keys_impl::read_file(path, bytes, ec, nullptr)) return public_key{};
-    return public_key{detail::keys_impl::load_public(bytes.view(), ec, {})};
+    return public_key{detail::enforce_rsa_key_policy(
+        detail::keys_impl::load_public(bytes.view(), ec, {}), policy, ec, nullptr)};
+}
+
+/// As above, with the default rsa_key_policy.
+inline public_key load_public_key_file(const std::string& path, std::error_code& ec) noexcept
+{
+    return load_public_key_file(path, rsa_key_policy{}, ec);
 }
 
 /// As above, throwing oauth1::error.
-inline public_key load_public_key_file(const std::string& path)
+inline public_key load_public_key_file(const std::string& path, const rsa_key_policy& policy = {})
 {
     const detail::keys_impl::error_queue_scope scope;
     detail::keys_impl::wiped_bytes bytes;
@@ -940,7 +1215,8 @@ inline public_key load_public_key_file(const std::string& path)
     std::string why;
     if (!detail::keys_impl::read_file(path, bytes, ec, &why))
         detail::throw_error(ec, detail::keys_impl::file_context("loading public key", path) + why);
-    public_key key{detail::keys_impl::load_public(bytes.view(), ec, {&why})};
+    public_key key{detail::enforce_rsa_key_policy(
+        detail::keys_impl::load_public(bytes.view(), ec, {&why}), policy, ec, &why)};
     if (ec)
         detail::throw_error(ec, detail::keys_impl::file_context("loading public key", path) + why);
     return key;
@@ -948,22 +1224,35 @@ inline public_key load_public_key_file(const std::string& path)
 
 /// The subject public key of an X.509 certificate given as PEM (`CERTIFICATE`), DER, or
 /// headerless base64 DER. The certificate is parsed, not validated (no chain, dates or purpose):
-/// OAuth providers register a consumer's certificate out of band.
-/// @param ec set to certificate_invalid on any failure. Never throws.
+/// OAuth providers register a consumer's certificate out of band. Its key must conform to
+/// `policy` (see rsa_key_policy).
+/// @param ec set to certificate_invalid or key_policy_violation on failure. Never throws.
+/// @par Specification RFC 5849 §3.4.3.
 inline public_key public_key_from_certificate(std::string_view pem_or_der,
+                                              const rsa_key_policy& policy,
                                               std::error_code& ec) noexcept
 {
     const detail::keys_impl::error_queue_scope scope;
-    return public_key{detail::keys_impl::load_certificate_key(pem_or_der, ec, {})};
+    return public_key{detail::enforce_rsa_key_policy(
+        detail::keys_impl::load_certificate_key(pem_or_der, ec, {}), policy, ec, nullptr)};
 }
 
-/// As above, throwing oauth1::error (certificate_invalid).
-inline public_key public_key_from_certificate(std::string_view pem_or_der)
+/// As above, with the default rsa_key_policy.
+inline public_key public_key_from_certificate(std::string_view pem_or_der,
+                                              std::error_code& ec) noexcept
+{
+    return public_key_from_certificate(pem_or_der, rsa_key_policy{}, ec);
+}
+
+/// As above, throwing oauth1::error (certificate_invalid, key_policy_violation).
+inline public_key public_key_from_certificate(std::string_view pem_or_der,
+                                              const rsa_key_policy& policy = {})
 {
     const detail::keys_impl::error_queue_scope scope;
     std::error_code ec;
     std::string why;
-    public_key key{detail::keys_impl::load_certificate_key(pem_or_der, ec, {&why})};
+    public_key key{detail::enforce_rsa_key_policy(
+        detail::keys_impl::load_certificate_key(pem_or_der, ec, {&why}), policy, ec, &why)};
     if (ec) detail::throw_error(ec, "loading certificate" + why);
     return key;
 }

@@ -171,6 +171,10 @@ struct verify_options {
     bool keep_base_string = false;
     /// Bounds on hostile input.
     request_limits limits{};
+    /// What RSA public keys the verifier accepts (keys.hpp; by default modulus 1024..16384 bits,
+    /// odd e >= 3 and < 2^32). A consumer's key outside it refuses that consumer's requests
+    /// (consumer_key_refused) and sets errc::key_policy_violation for the operator.
+    rsa_key_policy key_policy{};
     /// Accept PLAINTEXT (for consumers that enable it) on http:// URLs too. Off: PLAINTEXT sends
     /// the secrets themselves, and RFC 5849 §3.4.4 requires TLS with it. Behind a proxy that
     /// terminates TLS, rebuild the https URL the client used instead (the adapters' trusted
@@ -658,23 +662,9 @@ private:
         return true;
     }
 
-    static std::optional<any_signer> make_signer(signature_method m, const consumer_credentials& cc,
-                                                 std::string_view token_secret)
-    {
-        switch (m) {
-        case signature_method::hmac_sha1: return any_signer(hmac_sha1(cc.secret, token_secret));
-        case signature_method::hmac_sha256: return any_signer(hmac_sha256(cc.secret, token_secret));
-        case signature_method::hmac_sha512: return any_signer(hmac_sha512(cc.secret, token_secret));
-        case signature_method::rsa_sha1: return any_signer(rsa_sha1(cc.rsa_key));
-        case signature_method::rsa_sha256: return any_signer(rsa_sha256(cc.rsa_key));
-        case signature_method::rsa_sha512: return any_signer(rsa_sha512(cc.rsa_key));
-        case signature_method::plaintext: return any_signer(plaintext(cc.secret, token_secret));
-        }
-        return std::nullopt;
-    }
-
     /// The signer for this request's method and credentials, from the result's one-entry cache.
-    static const any_signer* cached_signer(pass& p)
+    /// (A cached RSA verifier was checked against the key policy in force when it was made.)
+    static const any_signer* cached_signer(pass& p, std::error_code& ec)
     {
         verify_result& r = p.r;
         const signature_method m = *r.method;
@@ -685,7 +675,8 @@ private:
                 return &*r.signer_;
         }
         r.clear_secrets();
-        r.signer_ = make_signer(m, cc, p.token_secret);
+        r.signer_ =
+            any_signer::make(m, cc.secret, p.token_secret, cc.rsa_key, p.opts.key_policy, ec);
         if (!r.signer_) return nullptr;
         r.signer_method_ = m;
         if (is_rsa(m))
@@ -712,11 +703,18 @@ private:
         if (p.opts.keep_base_string) r.base_string = r.base_;
 
         std::error_code sig_ec;
-        const any_signer* signer = cached_signer(p);
+        const any_signer* signer = cached_signer(p, sig_ec);
         const bool valid = signer != nullptr && signer->verify(r.base_, r.signature, sig_ec);
         if (sig_ec == errc::crypto_policy_refused) {
             p.refuse(problem::signature_method_rejected,
                      "the provider's crypto policy refuses this signature method");
+            return false;
+        }
+        if (sig_ec == errc::key_policy_violation) {
+            // The registered key is outside the key policy (e.g. 512 bits, e = 1): the
+            // operator's to fix, and nothing signed with it is accepted.
+            ec = sig_ec;
+            p.refuse(problem::consumer_key_refused, "the consumer's key is outside the key policy");
             return false;
         }
         if (!valid) {

@@ -15,6 +15,7 @@
 #include <oauth1/detail/base64.hpp>
 #include <oauth1/detail/digest.hpp>
 #include <oauth1/detail/openssl.hpp>
+#include <oauth1/detail/secret.hpp>
 #include <oauth1/encoding.hpp>
 #include <oauth1/error.hpp>
 #include <oauth1/keys.hpp>
@@ -101,6 +102,18 @@ inline std::string secret_pair(std::string_view consumer_secret, std::string_vie
     return key;
 }
 
+/// Writes "enc(consumer_secret)&enc(token_secret)" into `out` (the old content is wiped), with no
+/// temporary copy of the secrets anywhere else.
+inline void secret_pair_into(std::string_view consumer_secret, std::string_view token_secret,
+                             secret_bytes& out)
+{
+    const std::size_t n =
+        percent_encoded_size(consumer_secret) + 1 + percent_encoded_size(token_secret);
+    char* p = percent_encode(consumer_secret, out.prepare(n));
+    *p++ = '&';
+    percent_encode(token_secret, p);
+}
+
 inline void wipe(std::string& s) noexcept
 {
     if (!s.empty()) OPENSSL_cleanse(s.data(), s.size());
@@ -115,8 +128,16 @@ inline bool constant_time_equal(std::string_view a, std::string_view b) noexcept
 
 } // namespace detail
 
-/// HMAC-SHA* (RFC 5849 3.4.2): key = enc(consumer secret) "&" enc(token secret), the signature is
+/// HMAC-SHA* (RFC 5849 §3.4.2): key = enc(consumer secret) "&" enc(token secret), the signature is
 /// the base64 of HMAC(key, base string). The key schedule is computed once per secret pair.
+///
+/// Secrets: the signer keeps the consumer secret (to rekey with a new token secret) and the HMAC
+/// key schedule, nothing else. Both are wiped with OPENSSL_cleanse on every path that drops them:
+/// destruction, set_token_secret(), copy- and move-assignment over the signer, and a move out of
+/// it. A moved-from signer holds no secret and no key: sign() and verify() fail with
+/// errc::key_required (it never accepts a signature made with empty secrets) and
+/// set_token_secret() leaves it so; assign a signer to it to use it again. Signing allocates
+/// nothing and leaves no secret-derived bytes on the stack.
 template <class Digest, signature_method Method>
 class hmac_signer {
 public:
@@ -131,22 +152,28 @@ public:
     hmac_signer(hmac_signer&&) noexcept = default;
     hmac_signer& operator=(const hmac_signer&) = default;
     hmac_signer& operator=(hmac_signer&&) noexcept = default;
-    ~hmac_signer() { detail::wipe(consumer_secret_); }
+    ~hmac_signer() = default; // the members wipe themselves
 
     static constexpr std::string_view name() noexcept { return to_string(Method); }
 
-    /// Rekeys with a new token secret (e.g. after obtaining token credentials, RFC 5849 2.3).
+    /// Rekeys with a new token secret (e.g. after obtaining token credentials, RFC 5849 §2.3).
+    /// No effect on a moved-from signer.
     void set_token_secret(std::string_view token_secret)
     {
-        std::string pair = detail::secret_pair(consumer_secret_, token_secret);
-        key_.set_key(pair);
-        detail::wipe(pair);
+        if (!key_.keyed()) return; // moved from
+        detail::secret_bytes pair;
+        detail::secret_pair_into(consumer_secret_.view(), token_secret, pair);
+        key_.set_key(pair.view());
     }
 
     /// Appends base64(HMAC(key, base_string)) to `out`.
     void sign(std::string_view base_string, std::string& out, std::error_code& ec) const
     {
         ec.clear();
+        if (!key_.keyed()) {
+            ec = make_error_code(errc::key_required);
+            return;
+        }
         unsigned char mac[Digest::size];
         if (!key_.compute(base_string, mac)) {
             detail::clear_openssl_errors();
@@ -154,12 +181,18 @@ public:
             return;
         }
         detail::base64_append(mac, sizeof mac, out);
+        OPENSSL_cleanse(mac, sizeof mac);
     }
 
     /// True when `signature` is the base64 HMAC of `base_string`; compared in constant time.
+    /// The expected signature (valid for this base string) is wiped from the stack afterwards.
     bool verify(std::string_view base_string, std::string_view signature, std::error_code& ec) const
     {
         ec.clear();
+        if (!key_.keyed()) {
+            ec = make_error_code(errc::key_required);
+            return false;
+        }
         unsigned char mac[Digest::size];
         if (!key_.compute(base_string, mac)) {
             detail::clear_openssl_errors();
@@ -168,11 +201,15 @@ public:
         }
         char expected[detail::base64_encoded_size(Digest::size)];
         detail::base64_encode(mac, sizeof mac, expected);
-        return detail::constant_time_equal(std::string_view(expected, sizeof expected), signature);
+        const bool same =
+            detail::constant_time_equal(std::string_view(expected, sizeof expected), signature);
+        OPENSSL_cleanse(mac, sizeof mac);
+        OPENSSL_cleanse(expected, sizeof expected);
+        return same;
     }
 
 private:
-    std::string consumer_secret_;
+    detail::secret_bytes consumer_secret_;
     detail::hmac_key<Digest> key_;
 };
 
@@ -180,8 +217,11 @@ using hmac_sha1 = hmac_signer<detail::sha1_digest, signature_method::hmac_sha1>;
 using hmac_sha256 = hmac_signer<detail::sha256_digest, signature_method::hmac_sha256>;
 using hmac_sha512 = hmac_signer<detail::sha512_digest, signature_method::hmac_sha512>;
 
-/// PLAINTEXT (RFC 5849 3.4.4): the signature is enc(consumer secret) "&" enc(token secret).
+/// PLAINTEXT (RFC 5849 §3.4.4): the signature is enc(consumer secret) "&" enc(token secret).
 /// Only safe over TLS.
+///
+/// Secrets: the consumer secret and the signature (the secret pair) are kept and wiped as for
+/// hmac_signer; a moved-from PLAINTEXT signer fails with errc::key_required.
 class plaintext {
 public:
     static constexpr signature_method method() noexcept { return signature_method::plaintext; }
@@ -189,42 +229,47 @@ public:
     explicit plaintext(std::string_view consumer_secret, std::string_view token_secret = {})
         : consumer_secret_(consumer_secret)
     {
-        set_token_secret(token_secret);
+        detail::secret_pair_into(consumer_secret_.view(), token_secret, signature_);
     }
     plaintext(const plaintext&) = default;
     plaintext(plaintext&&) noexcept = default;
     plaintext& operator=(const plaintext&) = default;
     plaintext& operator=(plaintext&&) noexcept = default;
-    ~plaintext()
-    {
-        detail::wipe(consumer_secret_);
-        detail::wipe(signature_);
-    }
+    ~plaintext() = default; // the members wipe themselves
 
     static constexpr std::string_view name() noexcept { return "PLAINTEXT"; }
 
+    /// Changes the token secret. No effect on a moved-from signer.
     void set_token_secret(std::string_view token_secret)
     {
-        detail::wipe(signature_);
-        signature_ = detail::secret_pair(consumer_secret_, token_secret);
+        if (signature_.empty()) return; // moved from: a signature is never empty ("&" at least)
+        detail::secret_pair_into(consumer_secret_.view(), token_secret, signature_);
     }
 
     void sign(std::string_view /*base_string*/, std::string& out, std::error_code& ec) const
     {
         ec.clear();
-        out.append(signature_);
+        if (signature_.empty()) {
+            ec = make_error_code(errc::key_required);
+            return;
+        }
+        out.append(signature_.view());
     }
 
     bool verify(std::string_view /*base_string*/, std::string_view signature,
                 std::error_code& ec) const
     {
         ec.clear();
-        return detail::constant_time_equal(signature_, signature);
+        if (signature_.empty()) {
+            ec = make_error_code(errc::key_required);
+            return false;
+        }
+        return detail::constant_time_equal(signature_.view(), signature);
     }
 
 private:
-    std::string consumer_secret_;
-    std::string signature_;
+    detail::secret_bytes consumer_secret_;
+    detail::secret_bytes signature_;
 };
 
 namespace detail {
@@ -384,7 +429,15 @@ private:
 /// consumer's RSA private key, base64-encoded. Secrets are not used. Built from a private key it
 /// signs and verifies; built from a public key or certificate it only verifies.
 /// A system crypto policy that refuses the digest (e.g. SHA-1 signatures disabled) is reported as
-/// errc::crypto_policy_refused.
+/// errc::crypto_policy_refused. verify() tells "the signature does not verify" (false, `ec`
+/// clear) from "OpenSSL could not run the verification" (false and errc::crypto_failure: a fatal
+/// OpenSSL error such as a failed allocation, an internal or provider error, or a failed context
+/// set-up), so an operator sees a broken installation instead of a stream of bad signatures.
+///
+/// The key is checked against an rsa_key_policy when the signer is built (the default policy
+/// unless one is given): a key outside it makes sign() and verify() fail with
+/// errc::key_policy_violation (rsa_key_policy_violation() says why). The key itself is kept, so
+/// key() and verification_key() still show what was given.
 ///
 /// sign() and verify() reuse OpenSSL contexts prepared for this key on first use (a few, so that
 /// concurrent calls from several threads each get one; calls beyond those, and calls from a thread
@@ -397,11 +450,18 @@ class rsa_signer {
 public:
     static constexpr signature_method method() noexcept { return Method; }
 
-    explicit rsa_signer(private_key key) : private_(std::move(key))
+    /// Signs and verifies with `key`, which must conform to `policy`.
+    explicit rsa_signer(private_key key, const rsa_key_policy& policy = {})
+        : private_(std::move(key))
     {
         if (private_) public_ = private_.public_part();
+        within_policy_ = conforms(private_.native_handle(), policy);
     }
-    explicit rsa_signer(public_key key) noexcept : public_(std::move(key)) {}
+    /// Only verifies (sign() gives errc::key_required), e.g. for a provider, which holds only the
+    /// consumer's public key; `key` must conform to `policy`.
+    explicit rsa_signer(public_key key, const rsa_key_policy& policy = {}) noexcept
+        : public_(std::move(key)), within_policy_(conforms(public_.native_handle(), policy))
+    {}
 
     static constexpr std::string_view name() noexcept { return to_string(Method); }
 
@@ -409,6 +469,8 @@ public:
 
     const private_key& key() const noexcept { return private_; }
     const public_key& verification_key() const noexcept { return public_; }
+    /// False when the key given at construction is outside the policy given there.
+    bool key_within_policy() const noexcept { return within_policy_; }
 
     /// Appends base64(RSASSA-PKCS1-v1_5-SIGN(key, Digest(base_string))) to `out`.
     void sign(std::string_view base_string, std::string& out, std::error_code& ec) const
@@ -421,6 +483,10 @@ public:
         }
         if (!private_.is_rsa()) {
             ec = make_error_code(errc::key_not_rsa);
+            return;
+        }
+        if (!within_policy_) {
+            ec = make_error_code(errc::key_policy_violation);
             return;
         }
         // 16384-bit keys at most; the stack buffer keeps the signing path allocation-free.
@@ -464,6 +530,10 @@ public:
             ec = make_error_code(errc::key_not_rsa);
             return false;
         }
+        if (!within_policy_) {
+            ec = make_error_code(errc::key_policy_violation);
+            return false;
+        }
         // Decoded on the stack (16384-bit keys at most, as in sign()): no allocation. A longer
         // signature cannot match any supported key, but its encoding is still checked.
         unsigned char raw_sig[2048];
@@ -484,7 +554,15 @@ public:
         {
             detail::rsa_context_pool::lease op(verify_contexts_, pkey, Digest::openssl_name,
                                                detail::rsa_pkcs1_context::operation::verify);
-            if (op.get() != nullptr) r = op.get()->verify(base_string, raw_sig, raw_size);
+            if (op.get() != nullptr) {
+                r = op.get()->verify(base_string, raw_sig, raw_size);
+                // 0 is a mismatch only when OpenSSL could run the operation: with a fatal error
+                // or a refusal in the queue, the context failed and the one-shot path decides.
+                if (r == 0) {
+                    const detail::openssl_error_kinds kinds = detail::drain_openssl_error_kinds();
+                    if (kinds.fatal || kinds.policy_refusal) r = -1;
+                }
+            }
             if (r < 0) op.discard();
         }
         if (r < 0) {
@@ -497,15 +575,17 @@ public:
                 return false;
             }
         }
-        // 0 is "signature does not match"; negative values are errors, which count as a mismatch
-        // unless the policy refused the algorithm.
-        if (r != 1) {
-            if (detail::last_error_is_policy_refusal())
-                ec = make_error_code(errc::crypto_policy_refused);
-            detail::clear_openssl_errors();
-            return false;
-        }
-        return true;
+        if (r == 1) return true;
+        // 0 with only data errors in the queue (wrong length, bad padding, value too large for
+        // the modulus) is "does not verify". A negative result or a fatal error means OpenSSL
+        // could not run the verification: the operator must hear of it (crypto_failure), unless
+        // the policy refused the algorithm. The queue is drained either way, allocation-free.
+        const detail::openssl_error_kinds kinds = detail::drain_openssl_error_kinds();
+        if (kinds.policy_refusal)
+            ec = make_error_code(errc::crypto_policy_refused);
+        else if (r < 0 || kinds.fatal)
+            ec = make_error_code(errc::crypto_failure);
+        return false;
     }
 
 private:
@@ -540,6 +620,15 @@ private:
                                 reinterpret_cast<const unsigned char*>(data.data()), data.size());
     }
 
+    /// Whether `key` conforms to `policy`; OpenSSL's error queue is left as it was.
+    static bool conforms(EVP_PKEY* key, const rsa_key_policy& policy) noexcept
+    {
+        ERR_set_mark();
+        const bool ok = !detail::check_rsa_key_policy(key, policy).violated();
+        ERR_pop_to_mark();
+        return ok;
+    }
+
     static std::error_code refusal_or_failure()
     {
         const bool refused = detail::last_error_is_policy_refusal();
@@ -549,6 +638,7 @@ private:
 
     private_key private_;
     public_key public_;
+    bool within_policy_ = true;
     mutable detail::rsa_context_pool sign_contexts_;
     mutable detail::rsa_context_pool verify_contexts_;
 };
@@ -603,33 +693,16 @@ public:
     any_signer(Signer s) : v_(std::move(s)) // NOLINT(google-explicit-constructor)
     {}
 
-    /// Builds the signer for `method`: HMAC-SHA* and PLAINTEXT use the secrets, RSA-SHA* the key.
-    /// errc::key_required when an RSA method has no key; errc::key_not_rsa for a non-RSA key.
+    /// Builds the signer for `method`: HMAC-SHA* and PLAINTEXT use the consumer secret (and no
+    /// token secret yet: see set_token_secret), RSA-SHA* the key, checked against the default
+    /// rsa_key_policy.
+    /// errc::key_required when an RSA method has no key; errc::key_not_rsa for a non-RSA key;
+    /// errc::key_policy_violation for an RSA key outside the policy.
+    /// @par Specification RFC 5849 §3.4.
     static std::optional<any_signer> make(signature_method method, std::string_view consumer_secret,
                                           const private_key& key, std::error_code& ec)
     {
-        ec.clear();
-        if (is_rsa(method)) {
-            if (!key) {
-                ec = make_error_code(errc::key_required);
-                return std::nullopt;
-            }
-            if (!key.is_rsa()) {
-                ec = make_error_code(errc::key_not_rsa);
-                return std::nullopt;
-            }
-        }
-        switch (method) {
-        case signature_method::hmac_sha1: return any_signer(hmac_sha1(consumer_secret));
-        case signature_method::hmac_sha256: return any_signer(hmac_sha256(consumer_secret));
-        case signature_method::hmac_sha512: return any_signer(hmac_sha512(consumer_secret));
-        case signature_method::rsa_sha1: return any_signer(rsa_sha1(key));
-        case signature_method::rsa_sha256: return any_signer(rsa_sha256(key));
-        case signature_method::rsa_sha512: return any_signer(rsa_sha512(key));
-        case signature_method::plaintext: return any_signer(plaintext(consumer_secret));
-        }
-        ec = make_error_code(errc::unsupported_signature_method);
-        return std::nullopt;
+        return build(method, consumer_secret, {}, key, rsa_key_policy{}, ec);
     }
 
     /// Throwing form of make().
@@ -637,8 +710,55 @@ public:
                            const private_key& key = {})
     {
         std::error_code ec;
-        auto s = make(method, consumer_secret, key, ec);
-        detail::throw_if(ec, to_string(method).data());
+        auto s = build(method, consumer_secret, {}, key, rsa_key_policy{}, ec);
+        if (ec) throw_make_error(method, key, rsa_key_policy{}, ec);
+        return std::move(*s);
+    }
+
+    /// Builds the signer of `method` for one request from all its credentials: HMAC-SHA* and
+    /// PLAINTEXT keyed with both secrets, RSA-SHA* with `key` (a private_key, or a public_key,
+    /// which gives an RSA-SHA* signer that only verifies: what a provider holds and needs). The
+    /// secrets are ignored for RSA-SHA*, the key for the other methods. An RSA key must conform
+    /// to `policy`.
+    /// @code
+    /// // provider side: the verifier of the request's method
+    /// std::optional<oauth1::any_signer> v = oauth1::any_signer::make(
+    ///     method, consumer.secret, token.secret, consumer.rsa_key, ec); // rsa_key: public_key
+    /// bool ok = v && v->verify(base_string, signature, ec);
+    /// @endcode
+    /// @param ec key_required (RSA method, empty key), key_not_rsa, key_policy_violation,
+    ///        unsupported_signature_method.
+    /// @par Specification RFC 5849 §3.4.2 - §3.4.4.
+    template <class Key, class = std::enable_if_t<std::is_same_v<Key, private_key> ||
+                                                  std::is_same_v<Key, public_key>>>
+    static std::optional<any_signer> make(signature_method method, std::string_view consumer_secret,
+                                          std::string_view token_secret, const Key& key,
+                                          const rsa_key_policy& policy, std::error_code& ec)
+    {
+        return build(method, consumer_secret, token_secret, key, policy, ec);
+    }
+
+    /// As above, with the default rsa_key_policy.
+    template <class Key, class = std::enable_if_t<std::is_same_v<Key, private_key> ||
+                                                  std::is_same_v<Key, public_key>>>
+    static std::optional<any_signer> make(signature_method method, std::string_view consumer_secret,
+                                          std::string_view token_secret, const Key& key,
+                                          std::error_code& ec)
+    {
+        return build(method, consumer_secret, token_secret, key, rsa_key_policy{}, ec);
+    }
+
+    /// As above, throwing oauth1::error (the message names the method and, for a key outside the
+    /// policy, what is wrong with it).
+    template <class Key, class = std::enable_if_t<std::is_same_v<Key, private_key> ||
+                                                  std::is_same_v<Key, public_key>>>
+    static any_signer make(signature_method method, std::string_view consumer_secret,
+                           std::string_view token_secret, const Key& key,
+                           const rsa_key_policy& policy = {})
+    {
+        std::error_code ec;
+        auto s = build(method, consumer_secret, token_secret, key, policy, ec);
+        if (ec) throw_make_error(method, key, policy, ec);
         return std::move(*s);
     }
 
@@ -678,6 +798,60 @@ public:
     const variant_type& variant() const noexcept { return v_; }
 
 private:
+    template <class Key>
+    static std::optional<any_signer>
+    build(signature_method method, std::string_view consumer_secret, std::string_view token_secret,
+          const Key& key, const rsa_key_policy& policy, std::error_code& ec)
+    {
+        ec.clear();
+        if (is_rsa(method)) {
+            if (!key) {
+                ec = make_error_code(errc::key_required);
+                return std::nullopt;
+            }
+            if (!key.is_rsa()) {
+                ec = make_error_code(errc::key_not_rsa);
+                return std::nullopt;
+            }
+        }
+        switch (method) {
+        case signature_method::hmac_sha1:
+            return any_signer(hmac_sha1(consumer_secret, token_secret));
+        case signature_method::hmac_sha256:
+            return any_signer(hmac_sha256(consumer_secret, token_secret));
+        case signature_method::hmac_sha512:
+            return any_signer(hmac_sha512(consumer_secret, token_secret));
+        case signature_method::rsa_sha1: return within_policy(rsa_sha1(key, policy), ec);
+        case signature_method::rsa_sha256: return within_policy(rsa_sha256(key, policy), ec);
+        case signature_method::rsa_sha512: return within_policy(rsa_sha512(key, policy), ec);
+        case signature_method::plaintext:
+            return any_signer(plaintext(consumer_secret, token_secret));
+        }
+        ec = make_error_code(errc::unsupported_signature_method);
+        return std::nullopt;
+    }
+
+    template <class Rsa>
+    static std::optional<any_signer> within_policy(Rsa&& signer, std::error_code& ec)
+    {
+        if (!signer.key_within_policy()) {
+            ec = make_error_code(errc::key_policy_violation);
+            return std::nullopt;
+        }
+        return any_signer(std::forward<Rsa>(signer));
+    }
+
+    template <class Key>
+    [[noreturn]] static void throw_make_error(signature_method method, const Key& key,
+                                              const rsa_key_policy& policy,
+                                              const std::error_code& ec)
+    {
+        std::string what(to_string(method));
+        if (what.empty()) what = "signature method";
+        if (ec == errc::key_policy_violation) what += ": " + rsa_key_policy_violation(key, policy);
+        detail::throw_error(ec, what);
+    }
+
     variant_type v_;
 };
 

@@ -1,4 +1,5 @@
-// Unit tests for oauth1/keys.hpp and oauth1/detail/openssl.hpp.
+// Unit tests for oauth1/keys.hpp and oauth1/detail/openssl.hpp, including the RSA key policy
+// (issue 11 item 8) for every loader.
 #include <oauth1/keys.hpp>
 
 #include <doctest/doctest.h>
@@ -6,8 +7,11 @@
 #include <oauth1/detail/base64.hpp>
 #include <oauth1/detail/openssl.hpp>
 
+#include <openssl/bn.h>
+#include <openssl/core_names.h>
 #include <openssl/err.h>
 #include <openssl/evp.h>
+#include <openssl/param_build.h>
 #include <openssl/pem.h>
 #include <openssl/proverr.h>
 #include <openssl/ui.h>
@@ -16,6 +20,7 @@
 #include <cstdint>
 #include <fstream>
 #include <iterator>
+#include <memory>
 #include <random>
 #include <string>
 #include <string_view>
@@ -668,4 +673,360 @@ TEST_CASE("loaders survive 2,000 deterministic mutations of valid keys")
     MESSAGE("mutated private keys: " << loaded << " loaded, " << refused << " refused");
     CHECK(refused > 1000);
     CHECK(prompt_spy::count() == prompts_before);
+}
+
+// ---------------------------------------------------------------------------------------------
+// RSA key policy (issue 11 item 8): keys that let anyone forge (e = 1), that are no RSA keys (an
+// even modulus or exponent), that are factorable (512 bits) or oversized are refused at load time.
+
+namespace {
+
+struct bn_free {
+    void operator()(BIGNUM* p) const noexcept { BN_free(p); }
+};
+using bn_ptr = std::unique_ptr<BIGNUM, bn_free>;
+
+bn_ptr bn_word(BN_ULONG w)
+{
+    bn_ptr b{BN_new()};
+    REQUIRE(b);
+    REQUIRE(BN_set_word(b.get(), w) == 1);
+    return b;
+}
+
+// 2^bit + add
+bn_ptr bn_power_of_two_plus(int bit, BN_ULONG add)
+{
+    bn_ptr b = bn_word(0);
+    REQUIRE(BN_set_bit(b.get(), bit) == 1);
+    REQUIRE(BN_add_word(b.get(), add) == 1);
+    return b;
+}
+
+bn_ptr key_param(const oauth1::public_key& key, const char* name)
+{
+    BIGNUM* raw = nullptr;
+    REQUIRE(EVP_PKEY_get_bn_param(key.native_handle(), name, &raw) == 1);
+    return bn_ptr{raw};
+}
+
+// An RSA public key with exactly this n and e, made by EVP_PKEY_fromdata: no openssl command
+// makes such keys, and OpenSSL does not check them when it builds them.
+oauth1::public_key rsa_public_from(const BIGNUM* n, const BIGNUM* e)
+{
+    struct bld_free {
+        void operator()(OSSL_PARAM_BLD* p) const noexcept { OSSL_PARAM_BLD_free(p); }
+    };
+    struct params_free {
+        void operator()(OSSL_PARAM* p) const noexcept { OSSL_PARAM_free(p); }
+    };
+    const std::unique_ptr<OSSL_PARAM_BLD, bld_free> bld{OSSL_PARAM_BLD_new()};
+    REQUIRE(bld);
+    REQUIRE(OSSL_PARAM_BLD_push_BN(bld.get(), OSSL_PKEY_PARAM_RSA_N, n) == 1);
+    REQUIRE(OSSL_PARAM_BLD_push_BN(bld.get(), OSSL_PKEY_PARAM_RSA_E, e) == 1);
+    const std::unique_ptr<OSSL_PARAM, params_free> params{OSSL_PARAM_BLD_to_param(bld.get())};
+    REQUIRE(params);
+    const oauth1::detail::evp_pkey_ctx_ptr ctx{EVP_PKEY_CTX_new_from_name(nullptr, "RSA", nullptr)};
+    REQUIRE(ctx);
+    REQUIRE(EVP_PKEY_fromdata_init(ctx.get()) == 1);
+    EVP_PKEY* raw = nullptr;
+    REQUIRE(EVP_PKEY_fromdata(ctx.get(), &raw, EVP_PKEY_PUBLIC_KEY, params.get()) == 1);
+    return oauth1::public_key{oauth1::detail::evp_pkey_ptr{raw}};
+}
+
+const oauth1::public_key& wiki_public()
+{
+    static const oauth1::public_key k = oauth1::load_public_key_file(key_path("wiki_pub.pem"));
+    return k;
+}
+
+struct policy_case {
+    const char* name;
+    bn_ptr n;
+    bn_ptr e;
+    std::string message; // empty: the default policy accepts the key
+};
+
+std::vector<policy_case> policy_cases()
+{
+    const bn_ptr wiki_n = key_param(wiki_public(), OSSL_PKEY_PARAM_RSA_N);
+    auto copy = [](const bn_ptr& b) { return bn_ptr{BN_dup(b.get())}; };
+    bn_ptr even_n = copy(wiki_n);
+    REQUIRE(BN_add_word(even_n.get(), 1) == 1);
+    bn_ptr n1023 = copy(wiki_n);
+    REQUIRE(BN_rshift1(n1023.get(), n1023.get()) == 1);
+    REQUIRE(BN_set_bit(n1023.get(), 0) == 1);   // odd, 1023 bits
+    bn_ptr big_e = bn_power_of_two_plus(32, 1); // 2^32 + 1: 33 bits
+    bn_ptr max_e = bn_power_of_two_plus(32, 0); // 2^32 - 1: the largest 32-bit exponent
+    REQUIRE(BN_sub_word(max_e.get(), 1) == 1);
+
+    std::vector<policy_case> cases;
+    cases.push_back({"wiki key (control)", copy(wiki_n), bn_word(65537), ""});
+    cases.push_back({"e = 3", copy(wiki_n), bn_word(3), ""});
+    cases.push_back({"e = 2^32 - 1", copy(wiki_n), std::move(max_e), ""});
+    cases.push_back({"e = 1", copy(wiki_n), bn_word(1),
+                     "RSA public exponent is below the policy minimum of 3"});
+    cases.push_back({"e = 2", copy(wiki_n), bn_word(2),
+                     "RSA public exponent is even (an RSA exponent is odd)"});
+    cases.push_back({"e = 65536", copy(wiki_n), bn_word(65536),
+                     "RSA public exponent is even (an RSA exponent is odd)"});
+    cases.push_back({"e = 2^32 + 1", copy(wiki_n), std::move(big_e),
+                     "RSA public exponent of 33 bits is above the policy maximum of 32 bits"});
+    cases.push_back({"even modulus", std::move(even_n), bn_word(65537),
+                     "RSA modulus is even (an RSA modulus is odd)"});
+    cases.push_back({"1023-bit modulus", std::move(n1023), bn_word(65537),
+                     "RSA modulus of 1023 bits is below the policy minimum of 1024"});
+    cases.push_back({"16384-bit modulus", bn_power_of_two_plus(16383, 1), bn_word(65537), ""});
+    cases.push_back({"16401-bit modulus", bn_power_of_two_plus(16400, 1), bn_word(65537),
+                     "RSA modulus of 16401 bits is above the policy maximum of 16384"});
+    return cases;
+}
+
+// The bytes of the key's modulus, in hex and base64, to check that no message quotes them.
+std::vector<std::string> modulus_texts(const oauth1::public_key& key)
+{
+    const bn_ptr n = key_param(key, OSSL_PKEY_PARAM_RSA_N);
+    std::vector<std::string> out;
+    char* hex = BN_bn2hex(n.get());
+    REQUIRE(hex != nullptr);
+    out.emplace_back(std::string(hex).substr(0, 16));
+    OPENSSL_free(hex);
+    std::vector<unsigned char> bytes(static_cast<std::size_t>(BN_num_bytes(n.get())));
+    BN_bn2bin(n.get(), bytes.data());
+    std::string b64;
+    oauth1::detail::base64_append(bytes.data(), bytes.size(), b64);
+    out.push_back(b64.substr(0, 16));
+    return out;
+}
+
+} // namespace
+
+TEST_CASE("rsa_key_policy defaults")
+{
+    const oauth1::rsa_key_policy p;
+    CHECK(p.min_modulus_bits == 1024);
+    CHECK(p.max_modulus_bits == 16384);
+    CHECK(p.min_public_exponent == 3);
+    CHECK(p.max_public_exponent_bits == 32);
+    CHECK_FALSE(p.openssl_public_check);
+}
+
+TEST_CASE("keys outside the RSA key policy are refused by every public key loader")
+{
+    for (const policy_case& c : policy_cases()) {
+        const std::string name = c.name;
+        CAPTURE(name);
+        const oauth1::public_key made = rsa_public_from(c.n.get(), c.e.get());
+        REQUIRE(made.is_rsa());
+        CHECK(oauth1::rsa_key_policy_violation(made) == c.message);
+        CHECK(ERR_peek_error() == 0);
+
+        const std::vector<unsigned char> der = made.to_der();
+        const std::string pem = made.to_pem();
+        std::string b64;
+        oauth1::detail::base64_append(der.data(), der.size(), b64);
+        const std::string inputs[] = {pem, std::string(der.begin(), der.end()), b64};
+        for (const std::string& input : inputs) {
+            std::error_code ec;
+            const oauth1::public_key loaded = oauth1::load_public_key(input, ec);
+            CHECK(ERR_peek_error() == 0);
+            if (c.message.empty()) {
+                CHECK_MESSAGE(!ec, ec.message());
+                CHECK(EVP_PKEY_eq(loaded.native_handle(), made.native_handle()) == 1);
+                continue;
+            }
+            CHECK_FALSE(loaded);
+            CHECK(ec == errc::key_policy_violation);
+            try {
+                (void)oauth1::load_public_key(input);
+                FAIL("no exception");
+            } catch (const oauth1::error& e) {
+                const std::string what = e.what();
+                CAPTURE(what);
+                CHECK(e.code() == errc::key_policy_violation);
+                CHECK(what == "loading public key: " + c.message + ": " + e.code().message());
+                for (const std::string& secret : modulus_texts(made))
+                    CHECK(what.find(secret) == std::string::npos);
+            }
+            CHECK(ERR_peek_error() == 0);
+        }
+    }
+}
+
+TEST_CASE("the RSA key policy is configurable, but e >= 3 and the 16384-bit cap are not")
+{
+    const bn_ptr wiki_n = key_param(wiki_public(), OSSL_PKEY_PARAM_RSA_N);
+    std::error_code ec;
+
+    // A 512-bit key (openssl genpkey) is refused by default, accepted by a looser policy.
+    const std::string weak = read_key_file("weak_rsa512_pub.pem");
+    CHECK_FALSE(oauth1::load_public_key(weak, ec));
+    CHECK(ec == errc::key_policy_violation);
+    oauth1::rsa_key_policy legacy;
+    legacy.min_modulus_bits = 512;
+    const oauth1::public_key weak_key = oauth1::load_public_key(weak, legacy, ec);
+    CHECK(!ec);
+    CHECK(weak_key.bits() == 512);
+    CHECK(oauth1::rsa_key_policy_violation(weak_key) ==
+          "RSA modulus of 512 bits is below the policy minimum of 1024");
+    CHECK(oauth1::rsa_key_policy_violation(weak_key, legacy).empty());
+
+    // e = 3 passes by default; NIST's 65537 minimum can be asked for.
+    const std::string e3 = read_key_file("rsa1024_e3_pub.pem");
+    CHECK(oauth1::load_public_key(e3, ec));
+    CHECK(!ec);
+    oauth1::rsa_key_policy nist;
+    nist.min_public_exponent = 65537;
+    CHECK_FALSE(oauth1::load_public_key(e3, nist, ec));
+    CHECK(ec == errc::key_policy_violation);
+    try {
+        (void)oauth1::load_public_key(e3, nist);
+        FAIL("no exception");
+    } catch (const oauth1::error& e) {
+        CHECK(std::string(e.what()) ==
+              "loading public key: RSA public exponent is below the policy minimum of 65537: " +
+                  e.code().message());
+    }
+    CHECK(oauth1::load_public_key(read_key_file("wiki_pub.pem"), nist, ec));
+    CHECK(!ec);
+
+    // Larger exponents on request; a minimum below 3 still refuses e = 1.
+    oauth1::rsa_key_policy loose;
+    loose.max_public_exponent_bits = 64;
+    loose.min_public_exponent = 0;
+    loose.max_modulus_bits = 100000;
+    const bn_ptr e33 = bn_power_of_two_plus(32, 1);
+    CHECK(
+        oauth1::rsa_key_policy_violation(rsa_public_from(wiki_n.get(), e33.get()), loose).empty());
+    const bn_ptr one = bn_word(1);
+    CHECK(oauth1::rsa_key_policy_violation(rsa_public_from(wiki_n.get(), one.get()), loose) ==
+          "RSA public exponent is below the policy minimum of 3");
+    // Exponents over 64 bits are read as BIGNUMs.
+    const bn_ptr e101 = bn_power_of_two_plus(100, 1);
+    const oauth1::public_key k101 = rsa_public_from(wiki_n.get(), e101.get());
+    CHECK(oauth1::rsa_key_policy_violation(k101) ==
+          "RSA public exponent of 101 bits is above the policy maximum of 32 bits");
+    oauth1::rsa_key_policy wide;
+    wide.max_public_exponent_bits = 128;
+    CHECK(oauth1::rsa_key_policy_violation(k101, wide).empty());
+    const bn_ptr e100 = bn_power_of_two_plus(100, 0);
+    CHECK(oauth1::rsa_key_policy_violation(rsa_public_from(wiki_n.get(), e100.get()), wide) ==
+          "RSA public exponent is even (an RSA exponent is odd)");
+    // OpenSSL's RSA operations stop at 16384 bits: so does the policy, whatever it says.
+    const bn_ptr huge_n = bn_power_of_two_plus(16400, 1);
+    const bn_ptr f4 = bn_word(65537);
+    CHECK(oauth1::rsa_key_policy_violation(rsa_public_from(huge_n.get(), f4.get()), loose) ==
+          "RSA modulus of 16401 bits is above the policy maximum of 16384");
+    // A stricter maximum: the bound itself is allowed.
+    oauth1::rsa_key_policy small;
+    small.max_modulus_bits = 2048;
+    CHECK(oauth1::load_public_key_file(key_path("bench_rsa2048_pub.pem"), small, ec));
+    CHECK(!ec);
+    small.max_modulus_bits = 2047;
+    CHECK_FALSE(oauth1::load_public_key_file(key_path("bench_rsa2048_pub.pem"), small, ec));
+    CHECK(ec == errc::key_policy_violation);
+
+    // Keys of other types are not the RSA policy's business.
+    CHECK(oauth1::load_private_key_file(key_path("ec_p256.pem"), {}, small, ec));
+    CHECK(!ec);
+    CHECK(ERR_peek_error() == 0);
+}
+
+TEST_CASE("the RSA key policy applies to private keys, files and certificates")
+{
+    const std::string weak_pem = read_key_file("weak_rsa512.pem");
+    const std::string message = "RSA modulus of 512 bits is below the policy minimum of 1024";
+    std::error_code ec;
+
+    CHECK_FALSE(oauth1::load_private_key(weak_pem, ec));
+    CHECK(ec == errc::key_policy_violation);
+    CHECK_FALSE(oauth1::load_private_key(weak_pem, {}, ec));
+    CHECK(ec == errc::key_policy_violation);
+    CHECK_FALSE(oauth1::load_private_key_file(key_path("weak_rsa512.pem"), {}, ec));
+    CHECK(ec == errc::key_policy_violation);
+    CHECK_FALSE(oauth1::load_public_key(weak_pem, ec)); // the public half of a private key
+    CHECK(ec == errc::key_policy_violation);
+    CHECK_FALSE(oauth1::load_public_key_file(key_path("weak_rsa512_pub.pem"), ec));
+    CHECK(ec == errc::key_policy_violation);
+    const std::string cert = read_key_file("weak_rsa512_cert.pem");
+    CHECK_FALSE(oauth1::public_key_from_certificate(cert, ec));
+    CHECK(ec == errc::key_policy_violation);
+    CHECK_FALSE(oauth1::load_public_key(cert, ec));
+    CHECK(ec == errc::key_policy_violation);
+    CHECK(ERR_peek_error() == 0);
+
+    struct thrown {
+        const char* name;
+        std::string prefix;
+        void (*call)();
+    };
+    const thrown cases[] = {
+        {"load_private_key", "loading private key: ",
+         [] { (void)oauth1::load_private_key(read_key_file("weak_rsa512.pem")); }},
+        {"load_private_key_file",
+         "loading private key from file '" + key_path("weak_rsa512.pem") + "': ",
+         [] { (void)oauth1::load_private_key_file(key_path("weak_rsa512.pem")); }},
+        {"load_public_key_file",
+         "loading public key from file '" + key_path("weak_rsa512_pub.pem") + "': ",
+         [] { (void)oauth1::load_public_key_file(key_path("weak_rsa512_pub.pem")); }},
+        {"public_key_from_certificate", "loading certificate: ",
+         [] { (void)oauth1::public_key_from_certificate(read_key_file("weak_rsa512_cert.pem")); }},
+    };
+    for (const thrown& c : cases) {
+        const std::string name = c.name;
+        CAPTURE(name);
+        try {
+            c.call();
+            FAIL("no exception");
+        } catch (const oauth1::error& e) {
+            CHECK(e.code() == errc::key_policy_violation);
+            CHECK(std::string(e.what()) == c.prefix + message + ": " + e.code().message());
+            CHECK(std::string(e.what()).find(pem_body_prefix(weak_pem)) == std::string::npos);
+        }
+        CHECK(ERR_peek_error() == 0);
+    }
+
+    // With a policy that allows 512 bits, every form loads, and the key signs.
+    oauth1::rsa_key_policy legacy;
+    legacy.min_modulus_bits = 512;
+    const oauth1::private_key key = oauth1::load_private_key(weak_pem, {}, legacy);
+    CHECK(key.bits() == 512);
+    CHECK(oauth1::load_private_key_file(key_path("weak_rsa512.pem"), {}, legacy, ec));
+    CHECK(!ec);
+    CHECK(oauth1::load_private_key(weak_pem, {}, legacy, ec));
+    CHECK(!ec);
+    const oauth1::public_key from_cert = oauth1::public_key_from_certificate(cert, legacy, ec);
+    CHECK(!ec);
+    CHECK(EVP_PKEY_eq(from_cert.native_handle(), key.public_part().native_handle()) == 1);
+    CHECK(oauth1::public_key_from_certificate(cert, legacy).bits() == 512);
+    CHECK(oauth1::load_public_key_file(key_path("weak_rsa512_pub.pem"), legacy).bits() == 512);
+    CHECK(rsa_verify(from_cert.native_handle(), "base", rsa_sign(key.native_handle(), "base")));
+    CHECK(oauth1::rsa_key_policy_violation(key) == message);
+    CHECK(oauth1::rsa_key_policy_violation(oauth1::private_key{}).empty());
+    CHECK(oauth1::rsa_key_policy_violation(oauth1::public_key{}).empty());
+}
+
+TEST_CASE("OpenSSL's own public key check on request: a modulus with a small factor")
+{
+    // n = 3 * (2^1022 + 1): 1024 bits and odd, so the size and parity rules pass, but 3 divides it.
+    bn_ptr n = bn_power_of_two_plus(1022, 1);
+    REQUIRE(BN_mul_word(n.get(), 3) == 1);
+    REQUIRE(BN_num_bits(n.get()) == 1024);
+    const bn_ptr e = bn_word(65537);
+    const oauth1::public_key key = rsa_public_from(n.get(), e.get());
+    CHECK(oauth1::rsa_key_policy_violation(key).empty());
+    oauth1::rsa_key_policy checked;
+    checked.openssl_public_check = true;
+    const std::string what = oauth1::rsa_key_policy_violation(key, checked);
+    CAPTURE(what);
+    CHECK(what.find("RSA public key fails OpenSSL's public key check") == 0);
+    CHECK(ERR_peek_error() == 0);
+    std::error_code ec;
+    CHECK_FALSE(oauth1::load_public_key(key.to_pem(), checked, ec));
+    CHECK(ec == errc::key_policy_violation);
+    CHECK(ERR_peek_error() == 0);
+    // Real keys pass it.
+    CHECK(oauth1::rsa_key_policy_violation(wiki_public(), checked).empty());
+    CHECK(oauth1::load_public_key_file(key_path("bench_rsa2048_pub.pem"), checked, ec));
+    CHECK(!ec);
 }

@@ -413,3 +413,31 @@ TEST_CASE("a realm parameter in any case is the realm, and only one is allowed")
                       "malformed Authorization header");
     }
 }
+
+TEST_CASE("a consumer key outside the RSA key policy is refused, and the operator is told")
+{
+    // A 512-bit key, registered by a deployer who loaded it with a looser policy: the verifier's
+    // own policy (verify_options::key_policy, by default 1024..16384 bits) still refuses it.
+    oauth1::rsa_key_policy loose;
+    loose.min_modulus_bits = 512;
+    const oauth1::private_key weak =
+        oauth1::load_private_key_file(data_path("keys/weak_rsa512.pem"), {}, loose);
+    provider p;
+    p.consumers["weak"] = {"", weak.public_part(), {oauth1::signature_method::rsa_sha1}};
+    p.tokens["wtok"] = {"weak", ""};
+    oauth1::client c("weak", oauth1::rsa_sha1(weak, loose));
+    c.set_token("wtok", "");
+    const std::string url = "https://jira.example.com/rest/api/2/issue/JJ-2";
+    const std::string auth(c.sign({"GET", url}, at_now()).authorization());
+    std::error_code ec;
+    const oauth1::verify_result r = p.v.verify({"GET", url, "", "", auth}, {}, ec);
+    CHECK(ec == oauth1::errc::key_policy_violation);
+    check_refused(r, problem::consumer_key_refused, "outside the key policy");
+    CHECK(p.store.size() == 0);
+    // Accepted only where the deployer says so for the verifier too.
+    oauth1::verify_options o;
+    o.key_policy = loose;
+    const oauth1::verify_result ok = p.v.verify({"GET", url, "", "", auth}, o, ec);
+    CHECK_FALSE(ec);
+    CHECK_MESSAGE(ok.ok(), describe(ok));
+}

@@ -1,21 +1,34 @@
 // Unit tests for oauth1/signature_method.hpp: names, the signer requirements, HMAC/PLAINTEXT keys,
-// RSA key errors, any_signer, and the system crypto policy refusing SHA-1 signatures.
+// RSA key errors, any_signer, the system crypto policy refusing SHA-1 signatures, and (issue 11)
+// OpenSSL failures inside RSA verification, the RSA key policy in the signers, any_signer::make
+// from a public key, secret hygiene of moved/overwritten/destroyed signers, and an HMAC path that
+// allocates nothing.
 // Expected signatures come from ../shared/conformance/VECTORS.md or from python3-oauthlib 3.2.2.
 #include <oauth1/signature_method.hpp>
 
 #include <doctest/doctest.h>
 
+#include <openssl/bn.h>
 #include <openssl/core.h>
 #include <openssl/core_dispatch.h>
+#include <openssl/core_names.h>
 #include <openssl/err.h>
 #include <openssl/evp.h>
+#include <openssl/param_build.h>
 #include <openssl/provider.h>
 #include <openssl/rsa.h>
+#include <openssl/sha.h>
 
 #include <array>
 #include <atomic>
+#include <cstddef>
 #include <cstdint>
+#include <cstdlib>
+#include <cstring>
+#include <initializer_list>
 #include <map>
+#include <memory>
+#include <new>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -28,6 +41,87 @@
 #ifndef OAUTH1_TEST_DATA_DIR
 #define OAUTH1_TEST_DATA_DIR "tests/data"
 #endif
+
+// Every operator new/delete of this program goes through here: a test can count the allocations
+// made while `counting` is set (the HMAC path allocates nothing), and, while secrets are watched,
+// every block freed is scanned for them (a block freed with a secret still in it was not wiped).
+// Each block carries its size in a 16-byte header (keeping malloc's alignment), so the scan reads
+// only the bytes that were asked for.
+namespace {
+std::atomic<bool> counting{false};
+std::atomic<std::size_t> allocations{0};
+constexpr std::size_t max_watched = 4;
+std::array<std::string_view, max_watched> watched{};
+std::atomic<std::size_t> watched_count{0};
+std::atomic<std::size_t> unwiped_frees{0};
+constexpr std::size_t block_header = 16;
+
+bool holds(const unsigned char* p, std::size_t n, std::string_view needle) noexcept
+{
+    if (needle.empty() || needle.size() > n) return false;
+    for (std::size_t i = 0; i + needle.size() <= n; ++i)
+        if (std::memcmp(p + i, needle.data(), needle.size()) == 0) return true;
+    return false;
+}
+} // namespace
+
+void* operator new(std::size_t n)
+{
+    if (counting.load(std::memory_order_relaxed))
+        allocations.fetch_add(1, std::memory_order_relaxed);
+    void* raw = std::malloc(n + block_header);
+    if (raw == nullptr) throw std::bad_alloc();
+    std::memcpy(raw, &n, sizeof n);
+    return static_cast<unsigned char*>(raw) + block_header;
+}
+void* operator new[](std::size_t n)
+{
+    return ::operator new(n);
+}
+void* operator new(std::size_t n, const std::nothrow_t& /*tag*/) noexcept
+{
+    try {
+        return ::operator new(n);
+    } catch (...) {
+        return nullptr;
+    }
+}
+void* operator new[](std::size_t n, const std::nothrow_t& tag) noexcept
+{
+    return ::operator new(n, tag);
+}
+void operator delete(void* p) noexcept
+{
+    if (p == nullptr) return;
+    unsigned char* raw = static_cast<unsigned char*>(p) - block_header;
+    std::size_t n = 0;
+    std::memcpy(&n, raw, sizeof n);
+    const std::size_t w = watched_count.load(std::memory_order_acquire);
+    for (std::size_t i = 0; i < w; ++i)
+        if (holds(static_cast<const unsigned char*>(p), n, watched[i]))
+            unwiped_frees.fetch_add(1, std::memory_order_relaxed);
+    std::free(raw);
+}
+void operator delete[](void* p) noexcept
+{
+    ::operator delete(p);
+}
+void operator delete(void* p, std::size_t /*n*/) noexcept
+{
+    ::operator delete(p);
+}
+void operator delete[](void* p, std::size_t /*n*/) noexcept
+{
+    ::operator delete(p);
+}
+void operator delete(void* p, const std::nothrow_t& /*tag*/) noexcept
+{
+    ::operator delete(p);
+}
+void operator delete[](void* p, const std::nothrow_t& /*tag*/) noexcept
+{
+    ::operator delete(p);
+}
 
 namespace {
 
@@ -804,7 +898,20 @@ namespace {
 
 class restricted_context {
 public:
-    enum class restriction { no_sha1, no_rsa_sign_verify };
+    // no_sha1: the SHA-1 digest is missing. no_rsa_sign_verify: the RSA signature has no
+    // EVP_PKEY_sign/verify functions. failing_rsa_verify: RSA verification fails inside OpenSSL
+    // (EVP_PKEY_verify's and EVP_DigestVerifyFinal's functions raise ERR_R_INTERNAL_ERROR and
+    // return 0). failing_rsa_digest_update: as failing_rsa_verify, but EVP_DigestVerifyUpdate's
+    // function fails instead of the final one (EVP_DigestVerify then returns -1).
+    // rejecting_rsa_verify: the verify functions answer "bad signature" (RSA_R_BAD_SIGNATURE, 0)
+    // to everything - a mismatch, not a failure.
+    enum class restriction {
+        no_sha1,
+        no_rsa_sign_verify,
+        failing_rsa_verify,
+        failing_rsa_digest_update,
+        rejecting_rsa_verify
+    };
 
     explicit restricted_context(restriction what = restriction::no_sha1) : what_(what)
     {
@@ -865,9 +972,9 @@ private:
                     continue;
                 OSSL_ALGORITHM a = *src;
                 a.property_definition = "provider=oauth1-test-no-sha1";
-                if (self.what_ == restriction::no_rsa_sign_verify && op == OSSL_OP_SIGNATURE &&
+                if (self.what_ != restriction::no_sha1 && op == OSSL_OP_SIGNATURE &&
                     std::string_view(src->algorithm_names).substr(0, 4) == "RSA:")
-                    a.implementation = self.without_sign_verify(src->implementation);
+                    a.implementation = self.patched(src->implementation);
                 table.push_back(a);
             }
             table.push_back(OSSL_ALGORITHM{nullptr, nullptr, nullptr, nullptr});
@@ -876,20 +983,71 @@ private:
         return it->second.data();
     }
 
-    // The dispatch table minus EVP_PKEY_sign/verify's functions (EVP_DigestSign's stay).
-    const OSSL_DISPATCH* without_sign_verify(const OSSL_DISPATCH* fns)
+    // Stand-ins for the RSA signature's verification functions.
+    static int fatal_verify(void* /*ctx*/, const unsigned char* /*sig*/, std::size_t /*siglen*/,
+                            const unsigned char* /*tbs*/, std::size_t /*tbslen*/)
+    {
+        ERR_raise(ERR_LIB_PROV, ERR_R_INTERNAL_ERROR);
+        return 0;
+    }
+    static int fatal_verify_final(void* /*ctx*/, const unsigned char* /*sig*/,
+                                  std::size_t /*siglen*/)
+    {
+        ERR_raise(ERR_LIB_PROV, ERR_R_INTERNAL_ERROR);
+        return 0;
+    }
+    static int fatal_update(void* /*ctx*/, const unsigned char* /*data*/, std::size_t /*len*/)
+    {
+        ERR_raise(ERR_LIB_PROV, ERR_R_INTERNAL_ERROR);
+        return 0;
+    }
+    static int rejecting_verify(void* /*ctx*/, const unsigned char* /*sig*/, std::size_t /*siglen*/,
+                                const unsigned char* /*tbs*/, std::size_t /*tbslen*/)
+    {
+        ERR_raise(ERR_LIB_RSA, RSA_R_BAD_SIGNATURE);
+        return 0;
+    }
+    static int rejecting_verify_final(void* /*ctx*/, const unsigned char* /*sig*/,
+                                      std::size_t /*siglen*/)
+    {
+        ERR_raise(ERR_LIB_RSA, RSA_R_BAD_SIGNATURE);
+        return 0;
+    }
+    template <class F>
+    static OSSL_DISPATCH with(int id, F* f)
+    {
+        return OSSL_DISPATCH{id, reinterpret_cast<void (*)(void)>(f)};
+    }
+
+    // The RSA signature's dispatch table changed as what_ says.
+    const OSSL_DISPATCH* patched(const OSSL_DISPATCH* fns)
     {
         std::vector<OSSL_DISPATCH> kept;
         for (; fns->function_id != 0; ++fns) {
-            switch (fns->function_id) {
-            case OSSL_FUNC_SIGNATURE_SIGN_INIT:
-            case OSSL_FUNC_SIGNATURE_SIGN:
-            case OSSL_FUNC_SIGNATURE_VERIFY_INIT:
-            case OSSL_FUNC_SIGNATURE_VERIFY:
-            case OSSL_FUNC_SIGNATURE_VERIFY_RECOVER_INIT:
-            case OSSL_FUNC_SIGNATURE_VERIFY_RECOVER: break;
-            default: kept.push_back(*fns);
+            const int id = fns->function_id;
+            if (what_ == restriction::no_rsa_sign_verify) {
+                // Minus EVP_PKEY_sign/verify's functions (EVP_DigestSign's stay).
+                switch (id) {
+                case OSSL_FUNC_SIGNATURE_SIGN_INIT:
+                case OSSL_FUNC_SIGNATURE_SIGN:
+                case OSSL_FUNC_SIGNATURE_VERIFY_INIT:
+                case OSSL_FUNC_SIGNATURE_VERIFY:
+                case OSSL_FUNC_SIGNATURE_VERIFY_RECOVER_INIT:
+                case OSSL_FUNC_SIGNATURE_VERIFY_RECOVER: continue;
+                default: kept.push_back(*fns); continue;
+                }
             }
+            const bool rejecting = what_ == restriction::rejecting_rsa_verify;
+            if (id == OSSL_FUNC_SIGNATURE_VERIFY)
+                kept.push_back(with(id, rejecting ? &rejecting_verify : &fatal_verify));
+            else if (id == OSSL_FUNC_SIGNATURE_DIGEST_VERIFY_FINAL &&
+                     what_ != restriction::failing_rsa_digest_update)
+                kept.push_back(with(id, rejecting ? &rejecting_verify_final : &fatal_verify_final));
+            else if (id == OSSL_FUNC_SIGNATURE_DIGEST_VERIFY_UPDATE &&
+                     what_ == restriction::failing_rsa_digest_update)
+                kept.push_back(with(id, &fatal_update));
+            else
+                kept.push_back(*fns);
         }
         kept.push_back(OSSL_DISPATCH{0, nullptr});
         return dispatches_.emplace_back(std::move(kept)).data();
@@ -1042,4 +1200,624 @@ TEST_CASE("keys that a provider signs only through EVP_DigestSign still sign and
     }
     CHECK(sign(s1, rfc_base, ec) == sig1);
     CHECK(verify(s256, rfc_base, sig256, ec));
+}
+
+// ---------------------------------------------------------------------------------------------
+// RSA verification: "does not verify" (false, no error) told apart from "OpenSSL could not run
+// the verification" (false and errc::crypto_failure), issue 11 item 12.
+
+TEST_CASE("an OpenSSL failure inside RSA verification sets errc::crypto_failure")
+{
+    const oauth1::public_key pub = oauthlib_key().public_part();
+    const std::string sig1(rfc_signature(oauth1::signature_method::rsa_sha1));
+    const std::string sig256(rfc_signature(oauth1::signature_method::rsa_sha256));
+    std::string bad = sig256;
+    bad[7] = bad[7] == 'A' ? 'B' : 'A';
+    // Prepared in the global context first: the failing context must not be bypassed.
+    const oauth1::rsa_sha1 s1(oauthlib_key());
+    const oauth1::rsa_sha256 v256(pub);
+    std::error_code ec;
+    CHECK(verify(s1, rfc_base, sig1, ec));
+    CHECK(verify(v256, rfc_base, sig256, ec));
+
+    for (const auto what : {restricted_context::restriction::failing_rsa_verify,
+                            restricted_context::restriction::failing_rsa_digest_update}) {
+        CAPTURE(static_cast<int>(what));
+        const restricted_context broken(what);
+        REQUIRE_MESSAGE(broken.active(), "could not set up the failing OpenSSL context");
+        {
+            // Control: OpenSSL itself cannot verify the valid signature here.
+            std::string raw;
+            REQUIRE(oauth1::detail::base64_decode_append(sig256, raw));
+            const oauth1::detail::evp_md_ctx_ptr ctx(EVP_MD_CTX_new());
+            REQUIRE(EVP_DigestVerifyInit_ex(ctx.get(), nullptr, "SHA256", nullptr, nullptr,
+                                            pub.native_handle(), nullptr) == 1);
+            CHECK(EVP_DigestVerify(ctx.get(), reinterpret_cast<const unsigned char*>(raw.data()),
+                                   raw.size(),
+                                   reinterpret_cast<const unsigned char*>(rfc_base.data()),
+                                   rfc_base.size()) != 1);
+            ERR_clear_error();
+        }
+        const oauth1::rsa_sha256 fresh(pub);
+        const oauth1::any_signer any = oauth1::rsa_sha512(oauthlib_key());
+        const std::string* const sigs[] = {&sig256, &bad};
+        for (const std::string* sig : sigs) {
+            CHECK_FALSE(verify(v256, rfc_base, *sig, ec));
+            CHECK(ec == oauth1::errc::crypto_failure);
+            CHECK(ERR_peek_error() == 0);
+            CHECK_FALSE(verify(fresh, rfc_base, *sig, ec));
+            CHECK(ec == oauth1::errc::crypto_failure);
+            CHECK(ERR_peek_error() == 0);
+        }
+        CHECK_FALSE(verify(s1, rfc_base, sig1, ec));
+        CHECK(ec == oauth1::errc::crypto_failure);
+        CHECK_FALSE(verify(any, rfc_base, rfc_signature(oauth1::signature_method::rsa_sha512), ec));
+        CHECK(ec == oauth1::errc::crypto_failure);
+        CHECK(ERR_peek_error() == 0);
+        // Signing does not use the broken functions.
+        CHECK(sign(s1, rfc_base, ec) == sig1);
+        CHECK(!ec);
+    }
+    // Back in the global context the same verifiers work (nothing failed was kept).
+    CHECK(verify(s1, rfc_base, sig1, ec));
+    CHECK(!ec);
+    CHECK(verify(v256, rfc_base, sig256, ec));
+    CHECK(!ec);
+    CHECK_FALSE(verify(v256, rfc_base, bad, ec));
+    CHECK(!ec);
+}
+
+TEST_CASE("an RSA implementation that rejects a signature is a mismatch, not a failure")
+{
+    const oauth1::rsa_sha256 v(oauthlib_key().public_part());
+    const std::string sig256(rfc_signature(oauth1::signature_method::rsa_sha256));
+    const restricted_context rejecting(restricted_context::restriction::rejecting_rsa_verify);
+    REQUIRE_MESSAGE(rejecting.active(), "could not set up the rejecting OpenSSL context");
+    std::error_code ec;
+    CHECK_FALSE(verify(v, rfc_base, sig256, ec));
+    CHECK(!ec);
+    CHECK(ERR_peek_error() == 0);
+}
+
+namespace {
+
+struct bn_free {
+    void operator()(BIGNUM* p) const noexcept { BN_free(p); }
+};
+using bn_ptr = std::unique_ptr<BIGNUM, bn_free>;
+
+bn_ptr modulus_of(const oauth1::public_key& key)
+{
+    BIGNUM* raw = nullptr;
+    REQUIRE(EVP_PKEY_get_bn_param(key.native_handle(), OSSL_PKEY_PARAM_RSA_N, &raw) == 1);
+    return bn_ptr{raw};
+}
+
+std::string base64_of(const std::vector<unsigned char>& bytes)
+{
+    std::string out;
+    oauth1::detail::base64_append(bytes.data(), bytes.size(), out);
+    return out;
+}
+
+} // namespace
+
+TEST_CASE("wrong RSA signatures of every shape give false without an error")
+{
+    for (const char* file : {"bench_rsa1024.pem", "bench_rsa2048.pem"}) {
+        CAPTURE(file);
+        const oauth1::private_key key = oauth1::load_private_key_file(keys_dir + file);
+        const oauth1::rsa_sha256 s(key);
+        const oauth1::rsa_sha256 v(key.public_part());
+        const std::size_t k = static_cast<std::size_t>(key.bits() / 8);
+        const std::string good = sign_ok(s, rfc_base);
+        std::vector<unsigned char> n(k);
+        REQUIRE(BN_bn2binpad(modulus_of(key.public_part()).get(), n.data(), static_cast<int>(k)) ==
+                static_cast<int>(k));
+        std::vector<unsigned char> n_plus(n);
+        n_plus[k - 1] = static_cast<unsigned char>(n_plus[k - 1] + 1); // n+1 (n is odd)
+
+        const std::vector<std::string> wrong = {
+            base64_of(std::vector<unsigned char>(1, 0x01)),
+            base64_of(std::vector<unsigned char>(k - 1, 0x5a)),
+            base64_of(std::vector<unsigned char>(k + 1, 0x5a)),
+            base64_of(std::vector<unsigned char>(k, 0x00)),
+            base64_of(std::vector<unsigned char>(k, 0xff)), // larger than the modulus
+            base64_of(n),                                   // equal to the modulus
+            base64_of(n_plus),
+            base64_of(std::vector<unsigned char>(k, 0x01)),
+            sign_ok(oauth1::rsa_sha1(key), rfc_base),                         // another digest
+            sign_ok(s, std::string(rfc_base) + "x"),                          // another base string
+            std::string(rfc_signature(oauth1::signature_method::rsa_sha256)), // another key
+        };
+        for (std::size_t i = 0; i < wrong.size(); ++i) {
+            CAPTURE(i);
+            std::error_code ec;
+            CHECK_FALSE(verify(v, rfc_base, wrong[i], ec));
+            CHECK_MESSAGE(!ec, ec.message());
+            CHECK_FALSE(verify(s, rfc_base, wrong[i], ec));
+            CHECK_MESSAGE(!ec, ec.message());
+            CHECK(ERR_peek_error() == 0);
+        }
+        std::error_code ec;
+        CHECK(verify(v, rfc_base, good, ec));
+        CHECK(!ec);
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// The RSA key policy in the signers (issue 11 item 8): a key with e = 1 makes every signature
+// forgeable - OpenSSL itself accepts the forgery - and a signer built from it must refuse.
+
+namespace {
+
+oauth1::public_key rsa_public_from(const BIGNUM* n, const BIGNUM* e)
+{
+    struct bld_free {
+        void operator()(OSSL_PARAM_BLD* p) const noexcept { OSSL_PARAM_BLD_free(p); }
+    };
+    struct params_free {
+        void operator()(OSSL_PARAM* p) const noexcept { OSSL_PARAM_free(p); }
+    };
+    const std::unique_ptr<OSSL_PARAM_BLD, bld_free> bld{OSSL_PARAM_BLD_new()};
+    REQUIRE(bld);
+    REQUIRE(OSSL_PARAM_BLD_push_BN(bld.get(), OSSL_PKEY_PARAM_RSA_N, n) == 1);
+    REQUIRE(OSSL_PARAM_BLD_push_BN(bld.get(), OSSL_PKEY_PARAM_RSA_E, e) == 1);
+    const std::unique_ptr<OSSL_PARAM, params_free> params{OSSL_PARAM_BLD_to_param(bld.get())};
+    REQUIRE(params);
+    const oauth1::detail::evp_pkey_ctx_ptr ctx{EVP_PKEY_CTX_new_from_name(nullptr, "RSA", nullptr)};
+    REQUIRE(ctx);
+    REQUIRE(EVP_PKEY_fromdata_init(ctx.get()) == 1);
+    EVP_PKEY* raw = nullptr;
+    REQUIRE(EVP_PKEY_fromdata(ctx.get(), &raw, EVP_PKEY_PUBLIC_KEY, params.get()) == 1);
+    return oauth1::public_key{oauth1::detail::evp_pkey_ptr{raw}};
+}
+
+// The RSA-SHA1 "signature" that verifies under any modulus when e = 1: the PKCS#1 v1.5 encoded
+// message itself, 00 01 FF..FF 00 DigestInfo(SHA-1, H(base)) (RFC 3447 §9.2), k bytes long.
+std::string forged_rsa_sha1(std::string_view base, std::size_t k)
+{
+    static constexpr unsigned char sha1_digest_info[] = {
+        0x30, 0x21, 0x30, 0x09, 0x06, 0x05, 0x2b, 0x0e, 0x03, 0x02, 0x1a, 0x05, 0x00, 0x04, 0x14};
+    unsigned char hash[20];
+    REQUIRE(oauth1::detail::digest<oauth1::detail::sha1_digest>(base, hash));
+    std::vector<unsigned char> em(k, 0xff);
+    em[0] = 0x00;
+    em[1] = 0x01;
+    const std::size_t t = sizeof sha1_digest_info + sizeof hash;
+    em[k - t - 1] = 0x00;
+    std::memcpy(em.data() + (k - t), sha1_digest_info, sizeof sha1_digest_info);
+    std::memcpy(em.data() + (k - sizeof hash), hash, sizeof hash);
+    return base64_of(em);
+}
+
+} // namespace
+
+TEST_CASE("an RSA verifier built from a key with e = 1 refuses instead of accepting forgeries")
+{
+    const oauth1::public_key real = oauthlib_key().public_part();
+    const bn_ptr n = modulus_of(real);
+    bn_ptr one{BN_new()};
+    REQUIRE(BN_set_word(one.get(), 1) == 1);
+    const oauth1::public_key e1 = rsa_public_from(n.get(), one.get());
+    const std::string forged = forged_rsa_sha1(rfc_base, static_cast<std::size_t>(real.bits() / 8));
+
+    // Control: OpenSSL verifies the forgery under e = 1 (and not under the real key).
+    auto openssl_verifies = [&](const oauth1::public_key& k) {
+        std::string raw;
+        REQUIRE(oauth1::detail::base64_decode_append(forged, raw));
+        const oauth1::detail::evp_md_ctx_ptr ctx(EVP_MD_CTX_new());
+        REQUIRE(EVP_DigestVerifyInit_ex(ctx.get(), nullptr, "SHA1", nullptr, nullptr,
+                                        k.native_handle(), nullptr) == 1);
+        const int r = EVP_DigestVerify(
+            ctx.get(), reinterpret_cast<const unsigned char*>(raw.data()), raw.size(),
+            reinterpret_cast<const unsigned char*>(rfc_base.data()), rfc_base.size());
+        ERR_clear_error();
+        return r == 1;
+    };
+    CHECK(openssl_verifies(e1));
+    CHECK_FALSE(openssl_verifies(real));
+
+    std::error_code ec;
+    const oauth1::rsa_sha1 v(e1);
+    CHECK_FALSE(v.key_within_policy());
+    CHECK_FALSE(verify(v, rfc_base, forged, ec));
+    CHECK(ec == oauth1::errc::key_policy_violation);
+    CHECK(ERR_peek_error() == 0);
+    CHECK(oauth1::rsa_key_policy_violation(v.verification_key()) ==
+          "RSA public exponent is below the policy minimum of 3");
+
+    // Through any_signer::make, as a provider builds its verifiers.
+    CHECK_FALSE(oauth1::any_signer::make(oauth1::signature_method::rsa_sha1, "cs", "ts", e1, ec));
+    CHECK(ec == oauth1::errc::key_policy_violation);
+    try {
+        (void)oauth1::any_signer::make(oauth1::signature_method::rsa_sha256, "cs", "ts", e1);
+        FAIL("no exception");
+    } catch (const oauth1::error& e) {
+        CHECK(e.code() == oauth1::errc::key_policy_violation);
+        CHECK(std::string(e.what()).find(
+                  "RSA-SHA256: RSA public exponent is below the policy minimum of 3") == 0);
+    }
+    // The real key verifies as before.
+    const oauth1::rsa_sha1 good(real);
+    CHECK(good.key_within_policy());
+    CHECK(verify(good, rfc_base, rfc_signature(oauth1::signature_method::rsa_sha1), ec));
+    CHECK(!ec);
+    CHECK_FALSE(verify(good, rfc_base, forged, ec));
+    CHECK(!ec);
+}
+
+TEST_CASE("RSA signers check their key against the policy they are given")
+{
+    // The policy's own loaders would refuse this 512-bit key; a key made by other means (here a
+    // looser policy) reaches the signer, which checks again.
+    oauth1::rsa_key_policy legacy;
+    legacy.min_modulus_bits = 512;
+    const oauth1::private_key weak =
+        oauth1::load_private_key_file(keys_dir + "weak_rsa512.pem", {}, legacy);
+    REQUIRE(weak.bits() == 512);
+    std::error_code ec;
+
+    const oauth1::rsa_sha256 strict(weak);
+    CHECK_FALSE(strict.key_within_policy());
+    std::string out = "unchanged";
+    strict.sign(rfc_base, out, ec);
+    CHECK(ec == oauth1::errc::key_policy_violation);
+    CHECK(out == "unchanged");
+    const std::string sig = reference_rsa_sign(weak, "SHA256", rfc_base);
+    REQUIRE(!sig.empty());
+    CHECK_FALSE(verify(strict, rfc_base, sig, ec));
+    CHECK(ec == oauth1::errc::key_policy_violation);
+    CHECK_FALSE(verify(oauth1::rsa_sha256(weak.public_part()), rfc_base, sig, ec));
+    CHECK(ec == oauth1::errc::key_policy_violation);
+    CHECK_FALSE(oauth1::any_signer::make(oauth1::signature_method::rsa_sha256, "cs", weak, ec));
+    CHECK(ec == oauth1::errc::key_policy_violation);
+    CHECK_THROWS_AS(oauth1::any_signer::make(oauth1::signature_method::rsa_sha1, "cs", weak),
+                    oauth1::error);
+
+    const oauth1::rsa_sha256 loose(weak, legacy);
+    CHECK(loose.key_within_policy());
+    CHECK(sign_ok(loose, rfc_base) == sig);
+    CHECK(verify(oauth1::rsa_sha256(weak.public_part(), legacy), rfc_base, sig, ec));
+    CHECK(!ec);
+    auto any = oauth1::any_signer::make(oauth1::signature_method::rsa_sha256, {}, {},
+                                        weak.public_part(), legacy, ec);
+    REQUIRE(any.has_value());
+    CHECK(verify(*any, rfc_base, sig, ec));
+    // Copies keep the verdict.
+    const oauth1::rsa_sha256 copy = strict; // NOLINT(performance-unnecessary-copy-initialization)
+    CHECK_FALSE(copy.key_within_policy());
+    CHECK(ERR_peek_error() == 0);
+}
+
+// ---------------------------------------------------------------------------------------------
+// any_signer::make from all of a request's credentials: what a provider needs to build the
+// verifier of any of the six HMAC/RSA methods (and PLAINTEXT) from the consumer's public key.
+
+TEST_CASE("any_signer::make builds every verifier from secrets and a public key")
+{
+    const oauth1::public_key pub = oauth1::load_public_key_file(keys_dir + "oauthlib_pub.pem");
+    for (const auto m : all_methods) {
+        CAPTURE(oauth1::to_string(m));
+        std::error_code ec;
+        std::optional<oauth1::any_signer> v =
+            oauth1::any_signer::make(m, rfc_client_secret, rfc_token_secret, pub, ec);
+        REQUIRE(v.has_value());
+        CHECK(!ec);
+        CHECK(v->method() == m);
+        CHECK(verify(*v, rfc_base, rfc_signature(m), ec));
+        CHECK(!ec);
+        if (m != oauth1::signature_method::plaintext) // PLAINTEXT does not sign the base string
+            CHECK_FALSE(verify(*v, std::string(rfc_base) + "x", rfc_signature(m), ec));
+        CHECK_FALSE(verify(*v, rfc_base, "x" + std::string(rfc_signature(m)), ec));
+        std::string out;
+        v->sign(rfc_base, out, ec);
+        if (oauth1::is_rsa(m)) {
+            CHECK(ec == oauth1::errc::key_required); // a public key only verifies
+        } else {
+            CHECK(out == rfc_signature(m));
+        }
+
+        // The same from the private key (signs too), and the throwing forms.
+        auto s =
+            oauth1::any_signer::make(m, rfc_client_secret, rfc_token_secret, oauthlib_key(), ec);
+        REQUIRE(s.has_value());
+        CHECK(sign_ok(*s, rfc_base) == rfc_signature(m));
+        const oauth1::any_signer thrown =
+            oauth1::any_signer::make(m, rfc_client_secret, rfc_token_secret, pub);
+        CHECK(verify_quiet(thrown, rfc_base, rfc_signature(m)));
+        const oauth1::any_signer thrown_private =
+            oauth1::any_signer::make(m, rfc_client_secret, rfc_token_secret, oauthlib_key());
+        CHECK(sign_ok(thrown_private, rfc_base) == rfc_signature(m));
+    }
+
+    // Errors: no key, a key of another type, an unknown method.
+    std::error_code ec;
+    const oauth1::public_key ec_pub =
+        oauth1::load_private_key_file(keys_dir + "ec_p256.pem").public_part();
+    for (const auto m : {oauth1::signature_method::rsa_sha1, oauth1::signature_method::rsa_sha256,
+                         oauth1::signature_method::rsa_sha512}) {
+        CHECK_FALSE(oauth1::any_signer::make(m, "cs", "ts", oauth1::public_key{}, ec));
+        CHECK(ec == oauth1::errc::key_required);
+        CHECK_FALSE(oauth1::any_signer::make(m, "cs", "ts", ec_pub, ec));
+        CHECK(ec == oauth1::errc::key_not_rsa);
+        CHECK_THROWS_AS(oauth1::any_signer::make(m, "cs", "ts", oauth1::public_key{}),
+                        oauth1::error);
+    }
+    CHECK_FALSE(
+        oauth1::any_signer::make(static_cast<oauth1::signature_method>(99), "cs", "ts", pub, ec));
+    CHECK(ec == oauth1::errc::unsupported_signature_method);
+    try {
+        (void)oauth1::any_signer::make(static_cast<oauth1::signature_method>(99), "cs", "ts", pub);
+        FAIL("no exception");
+    } catch (const oauth1::error& e) {
+        CHECK(e.code() == oauth1::errc::unsupported_signature_method);
+    }
+    // HMAC and PLAINTEXT need no key.
+    auto h = oauth1::any_signer::make(oauth1::signature_method::hmac_sha1, "cs", "ts",
+                                      oauth1::public_key{}, ec);
+    REQUIRE(h.has_value());
+    CHECK(sign_ok(*h, "bs") == "VZVjXceV7JgPq/dOTnNmEfO0Fv8=");
+}
+
+// ---------------------------------------------------------------------------------------------
+// Secret hygiene of the HMAC and PLAINTEXT signers (issue 11 item 11): what a moved-from,
+// overwritten or destroyed signer leaves in memory, read from its object bytes and from every
+// heap block freed while the secrets are watched.
+
+namespace {
+
+template <class T>
+bool object_holds(const T& object, std::string_view needle)
+{
+    return holds(reinterpret_cast<const unsigned char*>(&object), sizeof object, needle);
+}
+
+// What an HMAC-SHA1 key schedule of `key` (at most one block) holds: the SHA-1 chaining values
+// after absorbing key XOR ipad and key XOR opad (RFC 2104), or the key itself when the library is
+// built without OpenSSL's low-level SHA API.
+std::vector<std::string> hmac_sha1_schedule(std::string_view key)
+{
+    REQUIRE(key.size() <= 64);
+#if OAUTH1_DETAIL_LOWLEVEL_SHA
+    std::vector<std::string> out;
+    const unsigned char pads[] = {0x36, 0x5c};
+    for (const unsigned char pad : pads) {
+        unsigned char block[64] = {};
+        std::memcpy(block, key.data(), key.size());
+        for (unsigned char& b : block) b = static_cast<unsigned char>(b ^ pad);
+        SHA_CTX c;
+        OAUTH1_DETAIL_SUPPRESS_DEPRECATED_BEGIN
+        SHA1_Init(&c);
+        SHA1_Update(&c, block, sizeof block);
+        OAUTH1_DETAIL_SUPPRESS_DEPRECATED_END
+        // h0..h4, the first five words of SHA_CTX.
+        out.emplace_back(reinterpret_cast<const char*>(&c), 5 * sizeof(SHA_LONG));
+    }
+    return out;
+#else
+    return {std::string(key)};
+#endif
+}
+
+// Secrets short enough for std::string's inline buffer (15 characters in libstdc++): a moved
+// std::string leaves all but the first of them behind in the source object.
+constexpr std::string_view short_cs = "SECRETabcdefg";
+constexpr std::string_view short_ts = "TOKENxyz";
+constexpr std::string_view short_cs_tail = "ECRETabcdefg";
+
+// Secrets on the heap, watched while freed.
+constexpr std::string_view long_a =
+    "hygiene-secret-A-0123456789abcdefghijklmnopqrstuvwxyz-ABCDEFGHIJ";
+constexpr std::string_view long_b = "hygiene-secret-B-0123456789abcdefghij";
+constexpr std::string_view long_t = "hygiene-token-T-0123456789abcdefghij";
+
+class watch_frees {
+public:
+    explicit watch_frees(std::initializer_list<std::string_view> secrets)
+    {
+        REQUIRE(secrets.size() <= max_watched);
+        std::size_t i = 0;
+        for (const std::string_view secret : secrets) watched[i++] = secret;
+        unwiped_frees.store(0);
+        watched_count.store(i, std::memory_order_release);
+    }
+    watch_frees(const watch_frees&) = delete;
+    watch_frees& operator=(const watch_frees&) = delete;
+    ~watch_frees() { watched_count.store(0, std::memory_order_release); }
+};
+
+} // namespace
+
+TEST_CASE("the free scan sees a block freed with a secret in it (control)")
+{
+    std::vector<std::string> kept;
+    {
+        const watch_frees watch{long_a};
+        kept.emplace_back(long_a);
+        CHECK(kept.back().size() == long_a.size());
+        kept.clear();
+        kept.shrink_to_fit();
+    }
+    CHECK(unwiped_frees.load() >= 1);
+}
+
+TEST_CASE("a moved-from HMAC signer keeps neither the secret nor the key schedule")
+{
+    const std::vector<std::string> schedule =
+        hmac_sha1_schedule(std::string(short_cs) + "&" + std::string(short_ts));
+    oauth1::hmac_sha1 a(short_cs, short_ts);
+    for (const std::string& part : schedule) CHECK(object_holds(a, part)); // control
+    const std::string sig = sign_ok(a, "bs");
+    CHECK(sig == sign_ok(oauth1::hmac_sha1("SECRETabcdefg", "TOKENxyz"), "bs"));
+
+    oauth1::hmac_sha1 b(std::move(a));
+    CHECK(sign_ok(b, "bs") == sig);
+    for (const std::string& part : schedule) {
+        CHECK_FALSE(object_holds(a, part)); // NOLINT(bugprone-use-after-move)
+        CHECK(object_holds(b, part));
+    }
+    CHECK_FALSE(object_holds(a, short_cs_tail));
+
+    // The moved-from signer fails closed: no signing, and no signature verifies - in particular
+    // not one made with empty secrets.
+    std::error_code ec;
+    std::string out;
+    a.sign("bs", out, ec);
+    CHECK(ec == oauth1::errc::key_required);
+    CHECK(out.empty());
+    CHECK_FALSE(a.verify("bs", sig, ec));
+    CHECK(ec == oauth1::errc::key_required);
+    CHECK_FALSE(a.verify("bs", sign_ok(oauth1::hmac_sha1(""), "bs"), ec));
+    CHECK(ec == oauth1::errc::key_required);
+    a.set_token_secret("ts");
+    a.sign("bs", out, ec);
+    CHECK(ec == oauth1::errc::key_required);
+    // Assigning a signer makes it usable again.
+    a = b;
+    CHECK(sign_ok(a, "bs") == sig);
+
+    // Move assignment: the source is emptied, the target's old schedule overwritten.
+    oauth1::hmac_sha1 c("other secret", "other token");
+    c = std::move(b);
+    CHECK(sign_ok(c, "bs") == sig);
+    for (const std::string& part : schedule)
+        CHECK_FALSE(object_holds(b, part)); // NOLINT(bugprone-use-after-move)
+    CHECK_FALSE(object_holds(b, short_cs_tail));
+    b.sign("bs", out, ec);
+    CHECK(ec == oauth1::errc::key_required);
+
+    // Through any_signer (std::variant moves the alternative).
+    oauth1::any_signer any = oauth1::hmac_sha1(short_cs, short_ts);
+    oauth1::any_signer moved = std::move(any);
+    CHECK(sign_ok(moved, "bs") == sig);
+    for (const std::string& part : schedule)
+        CHECK_FALSE(object_holds(any, part)); // NOLINT(bugprone-use-after-move)
+}
+
+TEST_CASE("a moved-from PLAINTEXT signer keeps no secret")
+{
+    oauth1::plaintext p(short_cs, short_ts);
+    CHECK(sign_ok(p, "") == "SECRETabcdefg&TOKENxyz");
+    oauth1::plaintext q(std::move(p));
+    CHECK(sign_ok(q, "") == "SECRETabcdefg&TOKENxyz");
+    CHECK_FALSE(object_holds(p, short_cs_tail)); // NOLINT(bugprone-use-after-move)
+    std::error_code ec;
+    std::string out;
+    p.sign("", out, ec);
+    CHECK(ec == oauth1::errc::key_required);
+    CHECK(out.empty());
+    CHECK_FALSE(p.verify("", "&", ec)); // not "PLAINTEXT with empty secrets"
+    CHECK(ec == oauth1::errc::key_required);
+    p.set_token_secret("ts");
+    CHECK_FALSE(p.verify("", "&ts", ec));
+    CHECK(ec == oauth1::errc::key_required);
+
+    oauth1::plaintext r("x");
+    r = std::move(q);
+    CHECK(sign_ok(r, "") == "SECRETabcdefg&TOKENxyz");
+    CHECK_FALSE(object_holds(q, short_cs_tail)); // NOLINT(bugprone-use-after-move)
+    p = r;
+    CHECK(sign_ok(p, "") == "SECRETabcdefg&TOKENxyz");
+}
+
+TEST_CASE("a destroyed HMAC signer leaves no key schedule behind")
+{
+    const std::vector<std::string> schedule =
+        hmac_sha1_schedule(std::string(short_cs) + "&" + std::string(short_ts));
+    alignas(oauth1::hmac_sha1) unsigned char storage[sizeof(oauth1::hmac_sha1)];
+    auto* s = new (storage) oauth1::hmac_sha1(short_cs, short_ts);
+    CHECK(!sign_ok(*s, "bs").empty());
+    for (const std::string& part : schedule) CHECK(holds(storage, sizeof storage, part));
+    s->~hmac_signer();
+    for (const std::string& part : schedule) CHECK_FALSE(holds(storage, sizeof storage, part));
+    CHECK_FALSE(holds(storage, sizeof storage, short_cs_tail));
+}
+
+TEST_CASE("no HMAC or PLAINTEXT secret is freed unwiped: copy, move, assignment, rekeying")
+{
+    const std::string expected_d = sign_ok(oauth1::hmac_sha1(long_a, long_b), "bs");
+    const std::string expected_any = sign_ok(oauth1::hmac_sha1(long_b), "bs");
+    std::string got_d;
+    std::string got_any;
+    std::string got_r;
+    {
+        const watch_frees watch{long_a, long_b, long_t};
+        oauth1::hmac_sha1 a(long_a, long_t);
+        oauth1::hmac_sha1 b(long_b);
+        b = a; // copy assignment over a shorter secret: the old block is replaced
+        oauth1::hmac_sha1 c(long_b);
+        c = std::move(a); // move assignment over a secret
+        oauth1::hmac_sha1 d(std::move(c));
+        d.set_token_secret(long_b); // rekeying
+        std::error_code ec;
+        d.sign("bs", got_d, ec);
+
+        oauth1::plaintext p(long_a, long_t);
+        oauth1::plaintext q(long_b);
+        q = p;
+        oauth1::plaintext r(long_b, long_t);
+        r = std::move(p);
+        r.set_token_secret(long_b);
+        r.sign("", got_r, ec);
+        const oauth1::hmac_sha256 h256(long_a, long_t);
+        const oauth1::hmac_sha512 h512(long_b, long_t);
+        oauth1::any_signer any = oauth1::hmac_sha512(long_a, long_t);
+        any = oauth1::hmac_sha1(long_b);
+        any.sign("bs", got_any, ec);
+    }
+    CHECK(unwiped_frees.load() == 0);
+    CHECK(got_d == expected_d);
+    CHECK(got_any == expected_any);
+    CHECK(got_r == std::string(long_a) + "&" + std::string(long_b));
+}
+
+TEST_CASE("HMAC and PLAINTEXT signing and verifying allocate nothing")
+{
+    const oauth1::hmac_sha1 h1(rfc_client_secret, rfc_token_secret);
+    const oauth1::hmac_sha256 h256(rfc_client_secret, rfc_token_secret);
+    const oauth1::hmac_sha512 h512(rfc_client_secret, rfc_token_secret);
+    const oauth1::plaintext pt(rfc_client_secret, rfc_token_secret);
+    const oauth1::any_signer any = oauth1::hmac_sha256(rfc_client_secret, rfc_token_secret);
+    const std::string_view sig1 = rfc_signature(oauth1::signature_method::hmac_sha1);
+    const std::string_view sig256 = rfc_signature(oauth1::signature_method::hmac_sha256);
+    const std::string_view sig512 = rfc_signature(oauth1::signature_method::hmac_sha512);
+    const std::string_view sigpt = rfc_signature(oauth1::signature_method::plaintext);
+    std::string out;
+    out.reserve(256);
+    std::error_code ec;
+
+    // Control: the counter sees an allocation.
+    std::vector<std::string> kept;
+    allocations.store(0);
+    counting.store(true);
+    kept.emplace_back(100, 'x');
+    counting.store(false);
+    CHECK(kept.back().size() == 100);
+    CHECK(allocations.load() >= 1);
+
+    bool ok = true;
+    allocations.store(0);
+    counting.store(true);
+    for (int i = 0; i < 200; ++i) {
+        out.clear();
+        h1.sign(rfc_base, out, ec);
+        ok = ok && !ec && out == sig1 && h1.verify(rfc_base, sig1, ec) && !ec;
+        out.clear();
+        h256.sign(rfc_base, out, ec);
+        ok = ok && !ec && out == sig256 && h256.verify(rfc_base, sig256, ec) && !ec;
+        out.clear();
+        h512.sign(rfc_base, out, ec);
+        ok = ok && !ec && out == sig512 && h512.verify(rfc_base, sig512, ec) && !ec;
+        ok = ok && !h512.verify(rfc_base, sig1, ec) && !ec;
+        out.clear();
+        pt.sign(rfc_base, out, ec);
+        ok = ok && !ec && out == sigpt && pt.verify(rfc_base, sigpt, ec) && !ec;
+        out.clear();
+        any.sign(rfc_base, out, ec);
+        ok = ok && !ec && out == sig256 && any.verify(rfc_base, sig256, ec) && !ec;
+    }
+    counting.store(false);
+    CHECK(ok);
+    CHECK(allocations.load() == 0);
 }

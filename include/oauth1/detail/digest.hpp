@@ -119,14 +119,37 @@ bool digest(std::string_view data, unsigned char* out) noexcept
 #endif
 }
 
-/// HMAC with a precomputed key schedule. The key material is wiped on destruction and rekeying.
+/// HMAC with a precomputed key schedule (the inner and outer padded-key digest states, which are
+/// as good as the key: whoever has them can compute the HMAC).
+///
+/// Every path that drops a schedule wipes it with OPENSSL_cleanse: the destructor, set_key(),
+/// clear(), copy- and move-assignment over it, and a move out of it. A moved-from or cleared
+/// object holds no key (keyed() is false) and compute() fails until set_key() is called again.
 template <class Digest>
 class hmac_key {
 public:
+    /// Keyed with the empty key.
     hmac_key() noexcept { set_key({}); }
     explicit hmac_key(std::string_view key) noexcept { set_key(key); }
-    hmac_key(const hmac_key&) = default;
-    hmac_key& operator=(const hmac_key&) = default;
+    hmac_key(const hmac_key& other) noexcept { copy_from(other); }
+    hmac_key(hmac_key&& other) noexcept
+    {
+        copy_from(other);
+        other.clear();
+    }
+    hmac_key& operator=(const hmac_key& other) noexcept
+    {
+        if (this != &other) copy_from(other);
+        return *this;
+    }
+    hmac_key& operator=(hmac_key&& other) noexcept
+    {
+        if (this != &other) {
+            copy_from(other);
+            other.clear();
+        }
+        return *this;
+    }
     ~hmac_key() { wipe(); }
 
     void set_key(std::string_view key) noexcept
@@ -151,13 +174,36 @@ public:
         OPENSSL_cleanse(block, sizeof block);
         OPENSSL_cleanse(pad, sizeof pad);
 #else
-        key_.assign(key.data(), key.size());
+        // Keys longer than a block are hashed first (RFC 2104), so the key fits a fixed buffer.
+        // If hashing fails, the key is marked unusable and compute() fails (crypto_failure).
+        if (key.size() > Digest::block_size) {
+            key_size_ = digest<Digest>(key, key_) ? Digest::size : unusable;
+        } else {
+            if (!key.empty()) std::memcpy(key_, key.data(), key.size());
+            key_size_ = key.size();
+        }
 #endif
+        keyed_ = true;
     }
 
-    /// Writes HMAC(key, data) (Digest::size bytes) to `out`. Returns false on failure.
+    /// Wipes the schedule; keyed() is false afterwards.
+    void clear() noexcept
+    {
+        wipe();
+        keyed_ = false;
+    }
+
+    /// False after a move out of this object or clear(), until set_key().
+    bool keyed() const noexcept
+    {
+        return keyed_;
+    }
+
+    /// Writes HMAC(key, data) (Digest::size bytes) to `out`. Returns false on failure and when
+    /// no key is set.
     bool compute(std::string_view data, unsigned char* out) const noexcept
     {
+        if (!keyed_) return false;
 #if OAUTH1_DETAIL_LOWLEVEL_SHA
         typename Digest::context c = inner_;
         Digest::update(c, data.data(), data.size());
@@ -167,24 +213,40 @@ public:
         Digest::update(c, inner_hash, sizeof inner_hash);
         Digest::final(c, out);
         OPENSSL_cleanse(&c, sizeof c);
+        OPENSSL_cleanse(inner_hash, sizeof inner_hash);
         return true;
 #else
+        if (key_size_ == unusable) return false;
         std::size_t n = 0;
-        return EVP_Q_mac(nullptr, "HMAC", nullptr, Digest::openssl_name, nullptr, key_.data(),
-                         key_.size(), reinterpret_cast<const unsigned char*>(data.data()),
-                         data.size(), out, Digest::size, &n) != nullptr;
+        return EVP_Q_mac(nullptr, "HMAC", nullptr, Digest::openssl_name, nullptr, key_, key_size_,
+                         reinterpret_cast<const unsigned char*>(data.data()), data.size(), out,
+                         Digest::size, &n) != nullptr;
 #endif
     }
 
 private:
+    // The whole state is overwritten, so nothing of the old schedule survives an assignment.
+    void copy_from(const hmac_key& other) noexcept
+    {
+        wipe();
+#if OAUTH1_DETAIL_LOWLEVEL_SHA
+        std::memcpy(&inner_, &other.inner_, sizeof inner_);
+        std::memcpy(&outer_, &other.outer_, sizeof outer_);
+#else
+        std::memcpy(key_, other.key_, sizeof key_);
+        key_size_ = other.key_size_;
+#endif
+        keyed_ = other.keyed_;
+    }
+
     void wipe() noexcept
     {
 #if OAUTH1_DETAIL_LOWLEVEL_SHA
         OPENSSL_cleanse(&inner_, sizeof inner_);
         OPENSSL_cleanse(&outer_, sizeof outer_);
 #else
-        if (!key_.empty()) OPENSSL_cleanse(key_.data(), key_.size());
-        key_.clear();
+        OPENSSL_cleanse(key_, sizeof key_);
+        key_size_ = 0;
 #endif
     }
 
@@ -192,8 +254,11 @@ private:
     typename Digest::context inner_{};
     typename Digest::context outer_{};
 #else
-    std::string key_;
+    static constexpr std::size_t unusable = static_cast<std::size_t>(-1);
+    unsigned char key_[Digest::block_size] = {};
+    std::size_t key_size_ = 0;
 #endif
+    bool keyed_ = false;
 };
 
 OAUTH1_DETAIL_SUPPRESS_DEPRECATED_END

@@ -8,6 +8,7 @@
 #define OAUTH1_DETAIL_OPENSSL_HPP
 
 #include <openssl/bio.h>
+#include <openssl/bn.h>
 #include <openssl/crypto.h>
 #include <openssl/decoder.h>
 #include <openssl/encoder.h>
@@ -58,6 +59,9 @@ struct ossl_decoder_ctx_deleter {
 struct ossl_encoder_ctx_deleter {
     void operator()(OSSL_ENCODER_CTX* p) const noexcept { OSSL_ENCODER_CTX_free(p); }
 };
+struct bignum_deleter {
+    void operator()(BIGNUM* p) const noexcept { BN_free(p); }
+};
 /// Frees memory that OpenSSL allocated for output (i2d_*, OSSL_ENCODER_to_data).
 struct openssl_free_deleter {
     void operator()(unsigned char* p) const noexcept { OPENSSL_free(p); }
@@ -74,6 +78,7 @@ using x509_ptr = std::unique_ptr<X509, x509_deleter>;
 using ossl_decoder_ctx_ptr = std::unique_ptr<OSSL_DECODER_CTX, ossl_decoder_ctx_deleter>;
 using ossl_encoder_ctx_ptr = std::unique_ptr<OSSL_ENCODER_CTX, ossl_encoder_ctx_deleter>;
 using openssl_bytes_ptr = std::unique_ptr<unsigned char, openssl_free_deleter>;
+using bignum_ptr = std::unique_ptr<BIGNUM, bignum_deleter>;
 
 /// True when this thread uses OpenSSL's global default library context, i.e. it has not made
 /// another one its default with OSSL_LIB_CTX_set0_default (which, given null, changes nothing and
@@ -131,10 +136,39 @@ inline bool last_error_is_policy_refusal() noexcept
     return is_policy_refusal(ERR_peek_last_error()) || is_policy_refusal(ERR_peek_error());
 }
 
+/// True when `code` (a packed OpenSSL error) says OpenSSL could not run an operation at all:
+/// the reasons OpenSSL itself flags as fatal (ERR_R_FATAL: malloc failure, internal error, init
+/// failure, disabled, "should not have been called", invalid provider functions, lock failures).
+/// Errors about the data (a signature of the wrong length or padding, a value too large for the
+/// modulus) are not fatal: for a verification they mean "does not verify".
+inline bool is_fatal_error(unsigned long code) noexcept
+{
+    return code != 0 && !ERR_SYSTEM_ERROR(code) && ERR_FATAL_ERROR(code) != 0;
+}
+
+/// What drain_openssl_error_kinds() found.
+struct openssl_error_kinds {
+    bool policy_refusal = false; ///< some entry was a policy refusal (see is_policy_refusal)
+    bool fatal = false;          ///< some entry was fatal (see is_fatal_error)
+};
+
+/// Drains this thread's OpenSSL error queue, keeping only what kinds of error it held. Allocates
+/// nothing: for paths that run per request (e.g. a failed RSA verification).
+inline openssl_error_kinds drain_openssl_error_kinds() noexcept
+{
+    openssl_error_kinds kinds;
+    for (unsigned long code = ERR_get_error(); code != 0; code = ERR_get_error()) {
+        kinds.policy_refusal = kinds.policy_refusal || is_policy_refusal(code);
+        kinds.fatal = kinds.fatal || is_fatal_error(code);
+    }
+    return kinds;
+}
+
 /// What drain_openssl_errors() found.
 struct openssl_error_info {
     std::string reasons;         ///< distinct reason strings, oldest first, joined by "; "
     bool policy_refusal = false; ///< some entry was a policy refusal (see is_policy_refusal)
+    bool fatal = false;          ///< some entry was fatal (see is_fatal_error)
     unsigned long first = 0;     ///< the oldest packed error code, 0 when the queue was empty
 };
 
@@ -149,6 +183,7 @@ inline openssl_error_info drain_openssl_errors()
     for (unsigned long code = ERR_get_error(); code != 0; code = ERR_get_error()) {
         if (info.first == 0) info.first = code;
         if (is_policy_refusal(code)) info.policy_refusal = true;
+        if (is_fatal_error(code)) info.fatal = true;
         if (kept >= max_reasons) continue;
         const char* reason = ERR_reason_error_string(code);
         std::string text;
