@@ -3,6 +3,7 @@
 #ifndef OAUTH1_DETAIL_VERIFY_HPP
 #define OAUTH1_DETAIL_VERIFY_HPP
 
+#include <oauth1/detail/secret.hpp>
 #include <oauth1/parameters.hpp>
 
 #include <openssl/crypto.h>
@@ -11,7 +12,6 @@
 #include <cstddef>
 #include <cstdint>
 #include <cstring>
-#include <memory>
 #include <string_view>
 #include <type_traits>
 #include <utility>
@@ -80,96 +80,43 @@ struct protocol_values {
 };
 
 /// The secrets a cached HMAC/PLAINTEXT signer was made from, kept to recognise them again:
-/// compared in constant time (for equal lengths), wiped with OPENSSL_cleanse whenever they are
-/// replaced, cleared or destroyed, never left behind by a reallocation.
+/// compared in constant time (for equal lengths), held in a secret_bytes buffer (wiped whenever
+/// it lets go of them: replaced, cleared, moved from or destroyed).
 class secret_pair_key {
 public:
-    secret_pair_key() = default;
-    secret_pair_key(const secret_pair_key& o) { copy_from(o); }
-    secret_pair_key(secret_pair_key&& o) noexcept
-        : data_(std::move(o.data_)), capacity_(o.capacity_), first_(o.first_), second_(o.second_),
-          held_(o.held_)
-    {
-        o.capacity_ = o.first_ = o.second_ = 0;
-        o.held_ = false;
-    }
-    secret_pair_key& operator=(const secret_pair_key& o)
-    {
-        if (this != &o) copy_from(o);
-        return *this;
-    }
-    secret_pair_key& operator=(secret_pair_key&& o) noexcept
-    {
-        if (this != &o) {
-            wipe();
-            data_ = std::move(o.data_);
-            capacity_ = o.capacity_;
-            first_ = o.first_;
-            second_ = o.second_;
-            held_ = o.held_;
-            o.capacity_ = o.first_ = o.second_ = 0;
-            o.held_ = false;
-        }
-        return *this;
-    }
-    ~secret_pair_key() { wipe(); }
-
     /// Whether the pair is (a, b); the bytes are compared in constant time.
     bool matches(std::string_view a, std::string_view b) const noexcept
     {
-        if (!held_ || a.size() != first_ || b.size() != second_) return false;
-        const int x = a.empty() ? 0 : CRYPTO_memcmp(data_.get(), a.data(), a.size());
-        const int y = b.empty() ? 0 : CRYPTO_memcmp(data_.get() + first_, b.data(), b.size());
+        const std::string_view held = bytes_.view();
+        if (!held_ || a.size() != first_ || a.size() + b.size() != held.size()) return false;
+        const int x = a.empty() ? 0 : CRYPTO_memcmp(held.data(), a.data(), a.size());
+        const int y = b.empty() ? 0 : CRYPTO_memcmp(held.data() + first_, b.data(), b.size());
         return (x | y) == 0;
     }
 
     void assign(std::string_view a, std::string_view b)
     {
-        if (a.size() + b.size() > capacity_) {
-            wipe();
-            data_.reset();
-            capacity_ = 0;
-            data_ = std::make_unique<char[]>(a.size() + b.size());
-            capacity_ = a.size() + b.size();
-        } else {
-            wipe();
-        }
-        if (!a.empty()) std::memcpy(data_.get(), a.data(), a.size());
-        if (!b.empty()) std::memcpy(data_.get() + a.size(), b.data(), b.size());
+        char* const p = bytes_.prepare(a.size() + b.size());
+        if (!a.empty()) std::memcpy(p, a.data(), a.size());
+        if (!b.empty()) std::memcpy(p + a.size(), b.data(), b.size());
         first_ = a.size();
-        second_ = b.size();
         held_ = true;
     }
 
-    /// Forgets (and wipes) the pair, keeping the memory.
+    /// Forgets (and wipes) the pair.
     void wipe() noexcept
     {
-        if (data_ && capacity_ != 0) OPENSSL_cleanse(data_.get(), capacity_);
-        first_ = second_ = 0;
+        bytes_.clear();
+        first_ = 0;
         held_ = false;
     }
 
     /// True when no pair is held.
     bool empty() const noexcept { return !held_; }
 
-    /// The held bytes, zeros after wipe() (for tests).
-    std::string_view storage() const noexcept { return {data_.get(), capacity_}; }
-
 private:
-    void copy_from(const secret_pair_key& o)
-    {
-        if (!o.held_) {
-            wipe();
-            return;
-        }
-        assign(std::string_view(o.data_.get(), o.first_),
-               std::string_view(o.data_.get() + o.first_, o.second_));
-    }
-
-    std::unique_ptr<char[]> data_;
-    std::size_t capacity_ = 0;
+    secret_bytes bytes_;
     std::size_t first_ = 0;
-    std::size_t second_ = 0;
     bool held_ = false;
 };
 
