@@ -181,8 +181,8 @@ std::shared_ptr<const verify_setup> rsa_setup(const workload& w, const char* key
 // so each iteration runs every step of verify(). report.py prints the time per decade of n.
 
 struct accept_all_nonces {
-    bool insert(std::string_view, std::string_view, std::uint64_t, std::string_view,
-                std::uint64_t, std::error_code& ec) const noexcept
+    bool insert(std::string_view, std::string_view, std::uint64_t, std::string_view, std::uint64_t,
+                std::error_code& ec) const noexcept
     {
         ec.clear();
         return true;

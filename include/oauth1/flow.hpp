@@ -355,8 +355,8 @@ struct answer_error {
 
 /// The first protocol parameter (name starting "oauth_") that `pairs` holds more than once, or
 /// "": O(n log n), whatever the answer's size.
-inline std::string_view first_repeated_protocol_name(
-    const std::vector<std::pair<std::string, std::string>>& pairs)
+inline std::string_view
+first_repeated_protocol_name(const std::vector<std::pair<std::string, std::string>>& pairs)
 {
     std::vector<std::string_view> names;
     for (const auto& p : pairs)
@@ -382,8 +382,7 @@ answer_error parse_token_answer(std::string_view body, std::string& token, std::
                 "the answer is not form-encoded (a malformed %-escape)"};
     const std::string_view repeated = first_repeated_protocol_name(pairs);
     if (!repeated.empty())
-        return {errc::invalid_token_response,
-                "the answer repeats " + name_for_message(repeated)};
+        return {errc::invalid_token_response, "the answer repeats " + name_for_message(repeated)};
     bool has_token = false;
     bool has_secret = false;
     for (auto& [n, v] : pairs) {
@@ -469,9 +468,9 @@ inline temporary_credentials parse_temporary_credentials(std::string_view body, 
             return std::string();
         });
     if (!e && !(confirmed && *confirmed == "true")) {
-        e = {errc::callback_not_confirmed,
-             confirmed ? "oauth_callback_confirmed is not \"true\""
-                       : "the answer has no oauth_callback_confirmed"};
+        e = {errc::callback_not_confirmed, confirmed
+                                               ? "oauth_callback_confirmed is not \"true\""
+                                               : "the answer has no oauth_callback_confirmed"};
     }
     if (detail::report_answer_error(std::move(e), ec, message)) return {};
     out.callback_confirmed = true;

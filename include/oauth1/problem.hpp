@@ -453,8 +453,8 @@ inline std::string explain_base_string_difference(std::string_view ours, std::st
     };
     using detail::quoted_excerpt;
     if (o[0] != t[0])
-        out += "method: ours '" + quoted_excerpt(o[0]) + "', theirs '" + quoted_excerpt(t[0]) +
-               "'\n";
+        out +=
+            "method: ours '" + quoted_excerpt(o[0]) + "', theirs '" + quoted_excerpt(t[0]) + "'\n";
     if (o[1] != t[1])
         out += "URI: ours '" + quoted_excerpt(decoded(o[1])) + "', theirs '" +
                quoted_excerpt(decoded(t[1])) + "'\n";

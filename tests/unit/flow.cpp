@@ -133,10 +133,9 @@ private:
                              std::string_view t) -> std::optional<oauth1::token_credentials> {
             const auto it = temp_.find(std::string(t));
             if (it == temp_.end()) return std::nullopt;
-            return oauth1::token_credentials{it->second.consumer_key, it->second.secret,
-                                             oauth1::token_kind::request,
-                                             it->second.used ? oauth1::token_state::used
-                                                             : oauth1::token_state::valid};
+            return oauth1::token_credentials{
+                it->second.consumer_key, it->second.secret, oauth1::token_kind::request,
+                it->second.used ? oauth1::token_state::used : oauth1::token_state::valid};
         };
         const auto r = verify(req, oauth1::token_requirement::request, tokens);
         if (!r) return refuse(r);
@@ -567,9 +566,8 @@ TEST_CASE("token answers that repeat a protocol parameter are refused, naming it
     }
     // A long repeated name is cut in the message.
     const std::string long_name = "oauth_" + std::string(1000, 'n');
-    (void)oauth1::parse_token_credentials("oauth_token=t&oauth_token_secret=s&" + long_name +
-                                              "=1&" + long_name + "=2",
-                                          ec, &why);
+    (void)oauth1::parse_token_credentials(
+        "oauth_token=t&oauth_token_secret=s&" + long_name + "=1&" + long_name + "=2", ec, &why);
     CHECK(ec == oauth1::errc::invalid_token_response);
     CHECK(why == "the answer repeats " + long_name.substr(0, 64) + "...");
 
@@ -579,8 +577,8 @@ TEST_CASE("token answers that repeat a protocol parameter are refused, naming it
     CHECK_FALSE(ec);
     CHECK(why.empty());
     CHECK(t.extra.size() == 2);
-    const auto a = oauth1::parse_token_credentials("oauth_token=t&oauth_token_secret=s&x=1&x=1",
-                                                   ec, &why);
+    const auto a =
+        oauth1::parse_token_credentials("oauth_token=t&oauth_token_secret=s&x=1&x=1", ec, &why);
     CHECK_FALSE(ec);
     CHECK(a.extra.size() == 2);
 

@@ -625,13 +625,18 @@ TEST_SUITE("jira_oauth output")
         CHECK(terminal_safe(std::string_view("n\0ul\x7f", 5)) == "n\\x00ul\\x7f");
         // UTF-8 text is kept; a C1 control written as UTF-8 (U+009B, CSI) and a raw C1 byte are
         // not; neither are bytes that are not UTF-8, nor bidi overrides.
-        CHECK(terminal_safe("Gr\xC3\xBC\xC3\x9F" "e \xE2\x82\xAC \xF0\x9F\x94\x91") ==
-              "Gr\xC3\xBC\xC3\x9F" "e \xE2\x82\xAC \xF0\x9F\x94\x91");
-        CHECK(terminal_safe("\xC2\x9B" "31m") == "\\u{9b}31m");
-        CHECK(terminal_safe("\x9b" "31m") == "\\x9b31m");
+        CHECK(terminal_safe("Gr\xC3\xBC\xC3\x9F"
+                            "e \xE2\x82\xAC \xF0\x9F\x94\x91") ==
+              "Gr\xC3\xBC\xC3\x9F"
+              "e \xE2\x82\xAC \xF0\x9F\x94\x91");
+        CHECK(terminal_safe("\xC2\x9B"
+                            "31m") == "\\u{9b}31m");
+        CHECK(terminal_safe("\x9b"
+                            "31m") == "\\x9b31m");
         CHECK(terminal_safe("\xC0\xAF \xED\xA0\x80 \xE2\x82") ==
               "\\xc0\\xaf \\xed\\xa0\\x80 \\xe2\\x82");
-        CHECK(terminal_safe("abc\xE2\x80\xAE" "cba") == "abc\\u{202e}cba");
+        CHECK(terminal_safe("abc\xE2\x80\xAE"
+                            "cba") == "abc\\u{202e}cba");
         // Lines kept in multi-line layout; "\r\n" is a line break, a lone '\r' is not.
         CHECK(terminal_safe("a\r\nb\n\tc\rd", text_layout::multi_line) == "a\nb\n\tc\\rd");
         CHECK(terminal_safe("a\r\nb", text_layout::line) == "a\\r\\nb");
@@ -653,7 +658,8 @@ TEST_SUITE("jira_oauth output")
         f.status = 401;
         f.error = oauth1::make_error_code(oauth1::errc::oauth_problem);
         oauth1::problem_report p(oauth1::problem::consumer_key_unknown);
-        p.advice = "\x1b]0;evil\x07" "fine\rall is well\x1b[2K";
+        p.advice = "\x1b]0;evil\x07"
+                   "fine\rall is well\x1b[2K";
         f.problem = p;
         jira_oauth::settings s;
         const std::string message = jira_oauth::failure_message(f, "", s);
@@ -718,8 +724,8 @@ TEST_SUITE("jira_oauth output")
         f.step = "GET https://jira.example.com/rest/api/2/search";
         f.error = oauth1::make_error_code(oauth1::errc::response_too_large);
         jira_oauth::settings s;
-        const std::string m = jira_oauth::failure_message(
-            f, "the response body is larger than 8388608 bytes", s);
+        const std::string m =
+            jira_oauth::failure_message(f, "the response body is larger than 8388608 bytes", s);
         CHECK(m.find("(the response body is larger than 8388608 bytes)") != std::string::npos);
     }
 }

@@ -488,8 +488,8 @@ namespace {
 
 /// A base string whose parameters are `params` joined with '&' (encoded once, as in a base
 /// string: '=' as %3D, '&' as %26).
-std::string base_string_with(const std::vector<std::string>& params, std::string_view uri =
-                                                                          "http%3A%2F%2Fx%2F")
+std::string base_string_with(const std::vector<std::string>& params,
+                             std::string_view uri = "http%3A%2F%2Fx%2F")
 {
     std::string s = "GET&" + std::string(uri) + "&";
     for (std::size_t i = 0; i < params.size(); ++i) {

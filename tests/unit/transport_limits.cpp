@@ -24,8 +24,8 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
-#include <stdexcept>
 #include <optional>
+#include <stdexcept>
 #include <string>
 #include <system_error>
 #include <thread>
@@ -49,30 +49,30 @@ public:
         });
         server_.Get(R"(/chunked/(\d+))", [](const httplib::Request& req, httplib::Response& res) {
             const std::size_t n = std::stoul(req.matches[1]);
-            res.set_chunked_content_provider("text/plain",
-                                             [n](std::size_t offset, httplib::DataSink& sink) {
-                                                 if (offset >= n) {
+            res.set_chunked_content_provider("text/plain", [n](std::size_t offset,
+                                                               httplib::DataSink& sink) {
+                if (offset >= n) {
+                    sink.done();
+                    return true;
+                }
+                const std::size_t k = std::min<std::size_t>(n < 100000 ? 100 : 65536, n - offset);
+                const std::string chunk(k, 'c');
+                return sink.write(chunk.data(), chunk.size());
+            });
+        });
+        server_.Get("/endless", [this](const httplib::Request&, httplib::Response& res) {
+            res.set_chunked_content_provider("application/octet-stream",
+                                             [this](std::size_t offset, httplib::DataSink& sink) {
+                                                 if (offset >= endless_cap) {
                                                      sink.done();
                                                      return true;
                                                  }
-                                                 const std::size_t k = std::min<std::size_t>(
-                                                     n < 100000 ? 100 : 65536, n - offset);
-                                                 const std::string chunk(k, 'c');
-                                                 return sink.write(chunk.data(), chunk.size());
+                                                 const std::string chunk(64 * 1024, 'e');
+                                                 if (!sink.write(chunk.data(), chunk.size()))
+                                                     return false;
+                                                 endless_sent_ += chunk.size();
+                                                 return true;
                                              });
-        });
-        server_.Get("/endless", [this](const httplib::Request&, httplib::Response& res) {
-            res.set_chunked_content_provider(
-                "application/octet-stream", [this](std::size_t offset, httplib::DataSink& sink) {
-                    if (offset >= endless_cap) {
-                        sink.done();
-                        return true;
-                    }
-                    const std::string chunk(64 * 1024, 'e');
-                    if (!sink.write(chunk.data(), chunk.size())) return false;
-                    endless_sent_ += chunk.size();
-                    return true;
-                });
         });
         running_.emplace(server_);
     }
@@ -80,10 +80,7 @@ public:
     body_server& operator=(const body_server&) = delete;
     ~body_server() { running_.reset(); } // stop serving before the handlers' state goes
 
-    std::string url(const std::string& path) const
-    {
-        return running_->origin() + path;
-    }
+    std::string url(const std::string& path) const { return running_->origin() + path; }
     std::size_t endless_sent() const noexcept { return endless_sent_; }
 
     static constexpr std::size_t endless_cap = std::size_t{1} << 30;
@@ -111,12 +108,12 @@ std::vector<transport_under_test> transports(std::size_t limit)
         CHECK(o.max_response_body_bytes == oauth1::default_max_response_body_bytes);
         if (limit) o.max_response_body_bytes = limit;
         auto t = std::make_shared<oauth1::curl::transport>(o);
-        out.push_back({"curl", [t](const oauth1::http_request& r, std::error_code& ec,
-                                   std::string& why) {
-                           oauth1::http_response res = (*t)(r, ec);
-                           why = t->last_error();
-                           return res;
-                       }});
+        out.push_back(
+            {"curl", [t](const oauth1::http_request& r, std::error_code& ec, std::string& why) {
+                 oauth1::http_response res = (*t)(r, ec);
+                 why = t->last_error();
+                 return res;
+             }});
     }
     {
         oauth1::httplib::transport_options o;
@@ -131,12 +128,12 @@ std::vector<transport_under_test> transports(std::size_t limit)
         CHECK(o.max_response_body_bytes == oauth1::default_max_response_body_bytes);
         if (limit) o.max_response_body_bytes = limit;
         auto t = std::make_shared<oauth1::beast::transport>(o);
-        out.push_back({"beast", [t](const oauth1::http_request& r, std::error_code& ec,
-                                    std::string& why) {
-                           oauth1::http_response res = (*t)(r, ec);
-                           why = t->last_error();
-                           return res;
-                       }});
+        out.push_back(
+            {"beast", [t](const oauth1::http_request& r, std::error_code& ec, std::string& why) {
+                 oauth1::http_response res = (*t)(r, ec);
+                 why = t->last_error();
+                 return res;
+             }});
     }
     return out;
 }
