@@ -4,6 +4,8 @@
 
 #include <doctest/doctest.h>
 
+#include "support/rsa_public_from.hpp"
+
 #include <oauth1/detail/base64.hpp>
 #include <oauth1/detail/openssl.hpp>
 
@@ -710,29 +712,7 @@ bn_ptr key_param(const oauth1::public_key& key, const char* name)
     return bn_ptr{raw};
 }
 
-// An RSA public key with exactly this n and e, made by EVP_PKEY_fromdata: no openssl command
-// makes such keys, and OpenSSL does not check them when it builds them.
-oauth1::public_key rsa_public_from(const BIGNUM* n, const BIGNUM* e)
-{
-    struct bld_free {
-        void operator()(OSSL_PARAM_BLD* p) const noexcept { OSSL_PARAM_BLD_free(p); }
-    };
-    struct params_free {
-        void operator()(OSSL_PARAM* p) const noexcept { OSSL_PARAM_free(p); }
-    };
-    const std::unique_ptr<OSSL_PARAM_BLD, bld_free> bld{OSSL_PARAM_BLD_new()};
-    REQUIRE(bld);
-    REQUIRE(OSSL_PARAM_BLD_push_BN(bld.get(), OSSL_PKEY_PARAM_RSA_N, n) == 1);
-    REQUIRE(OSSL_PARAM_BLD_push_BN(bld.get(), OSSL_PKEY_PARAM_RSA_E, e) == 1);
-    const std::unique_ptr<OSSL_PARAM, params_free> params{OSSL_PARAM_BLD_to_param(bld.get())};
-    REQUIRE(params);
-    const oauth1::detail::evp_pkey_ctx_ptr ctx{EVP_PKEY_CTX_new_from_name(nullptr, "RSA", nullptr)};
-    REQUIRE(ctx);
-    REQUIRE(EVP_PKEY_fromdata_init(ctx.get()) == 1);
-    EVP_PKEY* raw = nullptr;
-    REQUIRE(EVP_PKEY_fromdata(ctx.get(), &raw, EVP_PKEY_PUBLIC_KEY, params.get()) == 1);
-    return oauth1::public_key{oauth1::detail::evp_pkey_ptr{raw}};
-}
+using oauth1_test::rsa_public_from; // support/rsa_public_from.hpp
 
 const oauth1::public_key& wiki_public()
 {

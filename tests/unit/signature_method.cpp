@@ -8,6 +8,8 @@
 
 #include <doctest/doctest.h>
 
+#include "support/rsa_public_from.hpp"
+
 #include <openssl/bn.h>
 #include <openssl/core.h>
 #include <openssl/core_dispatch.h>
@@ -1351,27 +1353,7 @@ TEST_CASE("wrong RSA signatures of every shape give false without an error")
 
 namespace {
 
-oauth1::public_key rsa_public_from(const BIGNUM* n, const BIGNUM* e)
-{
-    struct bld_free {
-        void operator()(OSSL_PARAM_BLD* p) const noexcept { OSSL_PARAM_BLD_free(p); }
-    };
-    struct params_free {
-        void operator()(OSSL_PARAM* p) const noexcept { OSSL_PARAM_free(p); }
-    };
-    const std::unique_ptr<OSSL_PARAM_BLD, bld_free> bld{OSSL_PARAM_BLD_new()};
-    REQUIRE(bld);
-    REQUIRE(OSSL_PARAM_BLD_push_BN(bld.get(), OSSL_PKEY_PARAM_RSA_N, n) == 1);
-    REQUIRE(OSSL_PARAM_BLD_push_BN(bld.get(), OSSL_PKEY_PARAM_RSA_E, e) == 1);
-    const std::unique_ptr<OSSL_PARAM, params_free> params{OSSL_PARAM_BLD_to_param(bld.get())};
-    REQUIRE(params);
-    const oauth1::detail::evp_pkey_ctx_ptr ctx{EVP_PKEY_CTX_new_from_name(nullptr, "RSA", nullptr)};
-    REQUIRE(ctx);
-    REQUIRE(EVP_PKEY_fromdata_init(ctx.get()) == 1);
-    EVP_PKEY* raw = nullptr;
-    REQUIRE(EVP_PKEY_fromdata(ctx.get(), &raw, EVP_PKEY_PUBLIC_KEY, params.get()) == 1);
-    return oauth1::public_key{oauth1::detail::evp_pkey_ptr{raw}};
-}
+using oauth1_test::rsa_public_from; // support/rsa_public_from.hpp
 
 // The RSA-SHA1 "signature" that verifies under any modulus when e = 1: the PKCS#1 v1.5 encoded
 // message itself, 00 01 FF..FF 00 DigestInfo(SHA-1, H(base)) (RFC 3447 §9.2), k bytes long.
