@@ -2,7 +2,8 @@
 // request, next to its signing rows in the same binary (report.py's "verification" table divides
 // verify/<workload>/<method>/oauth1 by sign/<workload>/<method>/oauth1).
 //
-// Rows: verify/W2/HMAC-SHA1/oauth1, verify/W1-1024/RSA-SHA1/oauth1, verify/W1-2048/RSA-SHA1/oauth1
+// Rows: verify/W2/HMAC-SHA1/oauth1, verify/W1-1024/RSA-SHA1/oauth1, verify/W1-2048/RSA-SHA1/oauth1,
+// verify/W2-steady/HMAC-SHA1/oauth1 (below: a warm store in its steady state)
 // (the bench_rsa{1024,2048}.pem keys; the provider holds private_key::public_part()). One
 // verification = the full verify(): header parsed, parameters collected and sorted, consumer and
 // token looked up (in-memory, by pointer), timestamp window, base string, signature check, and the
@@ -173,6 +174,113 @@ std::shared_ptr<const verify_setup> rsa_setup(const workload& w, const char* key
 }
 
 // ---------------------------------------------------------------------------------------------
+// A long-running provider (issue 11): verify/W2-steady/HMAC-SHA1/oauth1 verifies the W2 request
+// against one memory_nonce_store that lives for the whole row, in its steady state: the requests'
+// timestamps advance one second every 64 requests and the provider's clock follows them, so with
+// the default 300 s window about 19,200 entries are live and every insert evicts about one
+// expired entry. The rows above start from an empty store every 2^16 requests and so measure a
+// store growing (and the allocator giving its memory back between stores); this one measures
+// what a server does all day. The pool of 2^16 requests is signed again with the next timestamps
+// whenever it wraps (between PauseTiming() and ResumeTiming()), and one whole pool is verified
+// before timing starts, so the store is warm.
+
+constexpr std::uint64_t steady_rate = 64; // requests per second of the provider's clock
+
+/// The provider's clock: the timestamp of the request being verified.
+struct moving_clock {
+    const std::uint64_t* now;
+    std::uint64_t operator()() const noexcept { return *now; }
+};
+
+using steady_verifier =
+    oauth1::verifier<consumer_lookup, token_lookup, oauth1::memory_nonce_store, moving_clock>;
+
+/// Signs the pool for requests first .. first + 2^16 - 1: timestamp + request / steady_rate,
+/// nonces as sign_pool's (each combination of timestamp and nonce is used once).
+void sign_steady_pool(std::vector<std::string>& pool, std::vector<std::uint64_t>& times,
+                      const workload& w, std::uint64_t first)
+{
+    oauth1::basic_client<oauth1::hmac_sha1> client{std::string(consumer_key),
+                                                   oauth1::hmac_sha1(consumer_secret)};
+    client.set_token(token, token_secret);
+    oauth1::sign_options opts = fixed_options(w);
+    oauth1::signed_request out;
+    std::string nonce_text;
+    std::error_code ec;
+    for (std::size_t i = 0; i < pool.size(); ++i) {
+        nonce_text = std::to_string(i);
+        nonce_text.insert(0, 16 - nonce_text.size(), '0');
+        nonce_text.replace(0, 6, "nonce-");
+        opts.nonce = nonce_text;
+        times[i] = timestamp + (first + i) / steady_rate;
+        opts.timestamp = times[i];
+        client.sign(w.request(), opts, out, ec);
+        if (ec) throw std::runtime_error("signing the verification pool: " + ec.message());
+        pool[i] = out.authorization();
+    }
+}
+
+void bench_verify_steady(benchmark::State& state, const workload& w)
+{
+    oauth1::consumer_credentials consumer;
+    consumer.secret = consumer_secret;
+    consumer.methods = {oauth1::signature_method::hmac_sha1};
+    oauth1::token_credentials token_record;
+    token_record = {std::string(consumer_key), std::string(token_secret)};
+    std::vector<std::string> pool(std::size_t{1} << 16);
+    std::vector<std::uint64_t> times(pool.size());
+    std::uint64_t first = 0;
+    std::uint64_t now = timestamp;
+    const oauth1::verify_options opts;
+    oauth1::memory_nonce_store store(opts.timestamp_window);
+    const steady_verifier v(consumer_lookup{&consumer}, token_lookup{&token_record}, store,
+                            moving_clock{&now});
+    std::error_code ec;
+    oauth1::verify_result r;
+    bool refused = false;
+    try {
+        sign_steady_pool(pool, times, w, first); // warm-up: one whole pool, untimed
+        for (std::size_t i = 0; i < pool.size(); ++i) {
+            now = times[i];
+            v.verify({w.method, w.url, {}, {}, pool[i]}, opts, r, ec);
+            refused |= !r.ok();
+        }
+        first += pool.size();
+        sign_steady_pool(pool, times, w, first);
+    } catch (const std::exception& e) {
+        std::fprintf(stderr, "%s: %s\n", w.name.c_str(), e.what());
+        state.SkipWithError("set-up failed");
+        return;
+    }
+    std::size_t i = 0;
+    alloc_snapshot before = allocations();
+    for (auto _ : state) {
+        if (i == pool.size()) { // wrapped: the next timestamps, outside the timed region
+            state.PauseTiming();
+            const alloc_snapshot signing = allocations();
+            first += pool.size();
+            sign_steady_pool(pool, times, w, first);
+            const alloc_snapshot signed_ = allocations();
+            // The signing's allocations are not the verifier's: left out of allocs/op.
+            before.cxx += signed_.cxx - signing.cxx;
+            before.ossl += signed_.ossl - signing.ossl;
+            i = 0;
+            state.ResumeTiming();
+        }
+        now = times[i];
+        v.verify({w.method, w.url, {}, {}, pool[i++]}, opts, r, ec);
+        refused |= !r.ok();
+        benchmark::DoNotOptimize(r.consumer_key.data());
+    }
+    finish(state, before);
+    // About 300 * steady_rate entries are live (not a counter: the CSV reporter wants the same
+    // counters in every row).
+    if (store.size() < 250 * steady_rate || store.size() > 350 * steady_rate)
+        state.SkipWithError("the store is not in its steady state");
+    if (refused) state.SkipWithError("a request was refused (bad signature or replayed nonce)");
+}
+
+// ---------------------------------------------------------------------------------------------
 // Scaling with the request's size (issue 11): verify_scale/<n>/HMAC-SHA1/oauth1 verifies one
 // correctly signed form POST whose body carries the protocol parameters and n more parameters
 // named oauth_zz0000000.. (all sharing their first 8 bytes: the input that made the old duplicate
@@ -256,6 +364,11 @@ const bool registered = [] {
             ->Unit(benchmark::kMicrosecond);
     }
     register_row("W2", "HMAC-SHA1", [](const workload& w) { return hmac_setup(w); });
+    benchmark::RegisterBenchmark("verify/W2-steady/HMAC-SHA1/oauth1", [](benchmark::State& st) {
+        workload w = w2();
+        w.name = "W2-steady";
+        bench_verify_steady(st, w);
+    });
     register_row("W1-1024", "RSA-SHA1",
                  [](const workload& w) { return rsa_setup(w, "keys/bench_rsa1024.pem"); });
     register_row("W1-2048", "RSA-SHA1",

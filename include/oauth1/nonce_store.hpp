@@ -8,7 +8,7 @@
 // so they expire at timestamp + window. A store that cannot answer sets `ec`; the verifier then
 // refuses the request (fails closed).
 //
-// memory_nonce_store is the in-process default: exact, thread-safe, entries evicted by time, and
+// memory_nonce_store is the in-process default: thread-safe, entries evicted by time, and
 // bounded. Every bound fails closed: at a bound the store refuses the new combination (sets `ec`,
 // the verifier refuses the request) rather than forgetting a live nonce that could then be
 // replayed. The bounds (memory_nonce_store_options):
@@ -16,19 +16,27 @@
 //   bound                   default              at the bound
 //   ----------------------  -------------------  ---------------------------------------------
 //   max_entries             1,000,000 entries    errc::nonce_store_full, for every consumer
-//   max_bytes               128 MiB of keys      errc::nonce_store_full, for every consumer
+//   max_bytes               128 MiB              errc::nonce_store_full, for every consumer
 //   max_per_consumer        max_entries / 4      errc::nonce_quota_exceeded, that consumer only
 //   max_bytes_per_consumer  max_bytes / 4        errc::nonce_quota_exceeded, that consumer only
 //
+// - What an entry records: a 128-bit digest of the combination (SipHash-2-4-128 of consumer key,
+//   token, timestamp and nonce, each self-delimiting, under a random key drawn for each store),
+//   not the combination itself. A replay has the same digest and is always refused. Two
+//   different combinations share a digest with probability 2^-128; the client cannot aim for it
+//   without the store's key, and should it happen, a fresh request is refused (fail closed),
+//   never a replay accepted. So an entry's size does not depend on the nonce's: a client sending
+//   the longest nonces the verifier allows takes no more memory than one sending short ones.
 // - Entries live until timestamp + window (saturating at 2^64 - 1), and only the entries of the
 //   last window or so are live, so max_entries is a bound on the request rate over one window
 //   (1,000,000 over 300 s: about 3,300 new requests per second, all consumers together).
-// - max_bytes bounds the bytes of the stored keys (bytes(): consumer key, token, timestamp and
-//   nonce of each entry with their length prefixes, plus each consumer key once). The default
-//   fits 1,000,000 entries of 128-byte keys (a 64-byte nonce, the verifier's default nonce limit,
-//   and a consumer key and token of about 25 bytes each), so it binds before max_entries only
-//   when keys are larger than usual. Each live entry also costs a fixed 100-200 bytes of
-//   hash-table slots, pool and heap (bounded by max_entries) and its key's heap block.
+// - max_bytes bounds bytes(), the store's memory for its live records: bytes_per_entry (76) for
+//   each entry (its record, its expiry-heap element, its free-list slot and two slots of the
+//   hash index, which is at most half full) and, for each consumer with live entries,
+//   bytes_per_consumer plus its key's length. The default fits max_entries (76 MB) with room to
+//   spare, so at the defaults max_entries binds first; set max_bytes to give the store a memory
+//   budget instead. Not counted: the spare capacity of growing vectors (at most as much again)
+//   and the index between a burst and its expiry (it shrinks when less than an eighth full).
 // - The per-consumer quota keeps one consumer (a runaway client or a stolen key) from filling the
 //   store and locking every other consumer out. It is a fraction rather than a fixed number so it
 //   scales with the store: a quarter lets one busy consumer use a quarter of the capacity (about
@@ -42,11 +50,11 @@
 //   OpenSSL's CSPRNG for each store, so a client cannot choose nonces that collide (with
 //   std::hash, which is unkeyed, it could, and every insert then walked one ever longer probe
 //   run under the store's mutex).
-// - Memory is given back as entries expire: a key string longer than kept_capacity (256 bytes)
-//   is freed when its entry is evicted (shorter ones are kept for reuse, so once the store is
-//   warm, inserting a normal-size combination allocates nothing); the hash tables shrink when
-//   less than an eighth full and the entry pool is compacted when three quarters of it is free.
-//   Eviction runs at each insert() and at expire(now).
+// - Memory is given back as entries expire: the hash tables shrink when less than an eighth
+//   full, the entry pool is compacted when three quarters of it is free, and a consumer key
+//   longer than kept_capacity (256 bytes) is freed with the consumer's last entry. Once the store
+//   is warm, inserting allocates nothing (a combination longer than 256 bytes in all is
+//   serialised on the heap to be hashed). Eviction runs at each insert() and at expire(now).
 #ifndef OAUTH1_NONCE_STORE_HPP
 #define OAUTH1_NONCE_STORE_HPP
 
@@ -59,9 +67,9 @@
 #include <openssl/rand.h>
 
 #include <algorithm>
-#include <charconv>
 #include <cstddef>
 #include <cstdint>
+#include <cstring>
 #include <limits>
 #include <mutex>
 #include <string>
@@ -94,12 +102,12 @@ struct memory_nonce_store_options {
     std::uint64_t window = 300;
     /// Live entries, all consumers together; beyond: errc::nonce_store_full. At most 2^32 - 1.
     std::size_t max_entries = 1'000'000;
-    /// Bytes of live keys (see bytes()), all consumers together; beyond: nonce_store_full.
+    /// bytes() of the live records, all consumers together; beyond: nonce_store_full.
     std::size_t max_bytes = std::size_t{128} * 1024 * 1024;
     /// Live entries of one consumer key; beyond: errc::nonce_quota_exceeded for that consumer.
     /// 0 (the default): max_entries / 4, at least 1. max_entries or more: no quota.
     std::size_t max_per_consumer = 0;
-    /// Bytes of live keys of one consumer key; beyond: errc::nonce_quota_exceeded.
+    /// bytes() of one consumer's live records; beyond: errc::nonce_quota_exceeded.
     /// 0 (the default): max_bytes / 4. max_bytes or more: no quota.
     std::size_t max_bytes_per_consumer = 0;
 };
@@ -108,8 +116,8 @@ struct memory_nonce_store_options {
 struct memory_nonce_store_stats {
     std::size_t entries = 0;        ///< live entries (size())
     std::size_t consumers = 0;      ///< consumer keys with live entries
-    std::size_t bytes = 0;          ///< bytes of live keys (bytes())
-    std::size_t capacity = 0;       ///< bytes of string storage held, live and pooled
+    std::size_t bytes = 0;          ///< bytes of the live records (bytes())
+    std::size_t capacity = 0;       ///< bytes of string storage held (consumer keys)
     std::size_t pooled_entries = 0; ///< evicted entries kept for reuse
     std::size_t table_slots = 0;    ///< slots of the entry and consumer hash tables
     std::uint64_t inserts = 0;      ///< insert() calls since construction
@@ -119,14 +127,15 @@ struct memory_nonce_store_stats {
 /// Thread-safe in-memory nonce store with time-based eviction and bounds on entries, bytes and
 /// each consumer's share (RFC 5849 §3.3).
 ///
-/// Exact: every entry keeps its whole key (consumer key, token, timestamp and nonce, each
-/// length-prefixed), so two different combinations never collide. Entries live in a pool whose
-/// strings are reused after eviction, indexed by an open-addressing table (detail::hash_index)
-/// under a keyed hash (detail::siphash24); a min-heap on expiry evicts them. Not copyable.
+/// Each entry records a keyed 128-bit digest of the combination (consumer key, token, timestamp
+/// and nonce, each self-delimiting; see the top of nonce_store.hpp), so every entry has the same
+/// size whatever the nonce's. Entries live in a pool of fixed-size records reused after
+/// eviction, indexed by an open-addressing table (detail::hash_index) on the digest's first word;
+/// a min-heap on expiry evicts them. Not copyable.
 class memory_nonce_store {
 public:
-    /// Key strings up to this capacity are kept for reuse when their entry is evicted; longer
-    /// ones are freed, so a burst of large keys does not stay resident.
+    /// Consumer-key strings up to this capacity are kept for reuse when the consumer's last entry
+    /// expires; longer ones are freed, so a burst of large keys does not stay resident.
     static constexpr std::size_t kept_capacity = 256;
 
     /// The default bounds (memory_nonce_store_options{}).
@@ -170,14 +179,12 @@ public:
         constexpr std::uint64_t max = std::numeric_limits<std::uint64_t>::max();
         const std::uint64_t expiry =
             timestamp > max - opts_.window ? max : timestamp + opts_.window;
+        // Hashed before the lock is taken: the critical section is the table work only.
+        const detail::siphash128 digest = digest_of(consumer_key, token, timestamp, nonce);
         const std::lock_guard<std::mutex> lock(mutex_);
         ++inserts_;
-        std::string& key = scratch_;
-        key.clear();
-        append_key(key, consumer_key, token, timestamp, nonce);
         evict(now);
-        const outcome o = insert_locked(key, consumer_key, expiry);
-        if (key.capacity() > kept_capacity) std::string().swap(key);
+        const outcome o = insert_locked(digest, consumer_key, expiry);
         if (o == outcome::full) ec = make_error_code(errc::nonce_store_full);
         if (o == outcome::quota) ec = make_error_code(errc::nonce_quota_exceeded);
         return o == outcome::fresh;
@@ -198,8 +205,8 @@ public:
         return entries_.size();
     }
 
-    /// Bytes of the live keys, the quantity max_bytes bounds: entry_bytes() of each live entry
-    /// plus the key of each consumer with live entries (its per-consumer counter keeps a copy).
+    /// Bytes of the live records, the quantity max_bytes bounds: bytes_per_entry for each live
+    /// entry, plus bytes_per_consumer and the key's length for each consumer with live entries.
     std::size_t bytes() const
     {
         const std::lock_guard<std::mutex> lock(mutex_);
@@ -214,8 +221,6 @@ public:
         s.entries = entries_.size();
         s.consumers = consumers_.size();
         s.bytes = bytes_;
-        s.capacity = scratch_.capacity();
-        for (const entry& e : pool_) s.capacity += e.key.capacity();
         for (const consumer& c : cpool_) s.capacity += c.key.capacity();
         s.pooled_entries = free_entries_.size();
         s.table_slots = entries_.slot_count() + consumers_.slot_count();
@@ -224,25 +229,14 @@ public:
         return s;
     }
 
-    /// Bytes one entry's key takes (its share of bytes(); the consumer key counts once more for
-    /// the consumer's first live entry).
-    static std::size_t entry_bytes(std::string_view consumer_key, std::string_view token,
-                                   std::uint64_t timestamp, std::string_view nonce)
-    {
-        std::string key;
-        append_key(key, consumer_key, token, timestamp, nonce);
-        return key.size();
-    }
-
-    /// This store's keyed hash of a combination: differs between stores, so nothing a client
-    /// learns about one store's table (or std::hash) predicts it. For tests and diagnostics;
-    /// never show it to clients.
+    /// This store's keyed hash of a combination (the first word of its digest, which places
+    /// its entry in the table): differs between stores, so nothing a client learns about one
+    /// store's table (or std::hash) predicts it. For tests and diagnostics; never show it to
+    /// clients.
     std::uint64_t keyed_hash(std::string_view consumer_key, std::string_view token,
                              std::uint64_t timestamp, std::string_view nonce) const
     {
-        std::string key;
-        append_key(key, consumer_key, token, timestamp, nonce);
-        return detail::siphash24(hash_key_, key);
+        return digest_of(consumer_key, token, timestamp, nonce).lo;
     }
 
     std::uint64_t window() const noexcept { return opts_.window; }
@@ -254,18 +248,30 @@ private:
     enum class outcome { fresh, seen, full, quota };
 
     struct entry {
-        std::string key;
-        std::uint64_t hash = 0;
+        std::uint64_t lo = 0;       ///< the digest's first word: the entry's hash in entries_
+        std::uint64_t hi = 0;       ///< its second word
         std::uint32_t consumer = 0; ///< into cpool_
     };
     struct consumer {
         std::string key;
         std::uint64_t hash = 0;
         std::size_t entries = 0;
-        std::size_t bytes = 0; ///< its entries' keys and its own key once
+        std::size_t bytes = 0; ///< its share of bytes()
     };
     using heap_entry = std::pair<std::uint64_t, std::uint32_t>; // (expiry, index into pool_)
 
+public:
+    /// bytes() of one live entry: its record, its expiry-heap element, its free-list slot, and
+    /// two hash-index slots (the index is at most half full).
+    static constexpr std::size_t bytes_per_entry = sizeof(entry) + sizeof(heap_entry) +
+                                                   sizeof(std::uint32_t) +
+                                                   2 * detail::hash_index::slot_bytes;
+    /// bytes() of a consumer with live entries, besides its key's length: its counter record,
+    /// its free-list slot and two hash-index slots.
+    static constexpr std::size_t bytes_per_consumer =
+        sizeof(consumer) + sizeof(std::uint32_t) + 2 * detail::hash_index::slot_bytes;
+
+private:
     static constexpr std::uint32_t none = detail::hash_index::none;
 
     static memory_nonce_store_options with(std::uint64_t window, std::size_t max_entries)
@@ -290,29 +296,67 @@ private:
         return a.first > b.first;
     }
 
-    static void append_number(std::string& key, std::uint64_t v)
+    // A number in 7-bit groups, least significant first, the high bit set on all but the last
+    // (LEB128): one byte for every length under 128, and no group is a prefix of another.
+    template <class Out>
+    static void append_number(Out& key, std::uint64_t v)
     {
-        char buf[24];
-        const auto r = std::to_chars(buf, buf + sizeof buf, v);
-        key.append(buf, static_cast<std::size_t>(r.ptr - buf));
-        key.push_back(':');
+        while (v >= 0x80U) {
+            key.push_back(static_cast<char>(static_cast<unsigned char>(v & 0x7fU) | 0x80U));
+            v >>= 7;
+        }
+        key.push_back(static_cast<char>(v));
     }
 
-    static void append_field(std::string& key, std::string_view v)
+    template <class Out>
+    static void append_field(Out& key, std::string_view v)
     {
         append_number(key, v.size());
         key.append(v);
     }
 
-    // Each field is prefixed by its length: decoded protocol values may hold any byte, and two
-    // different combinations must never share a key (or a fresh request would be refused).
-    static void append_key(std::string& key, std::string_view consumer_key, std::string_view token,
+    // The serialised combination that is hashed: each string field prefixed by its length and
+    // the timestamp as a number, so that two different combinations never serialise alike
+    // (decoded protocol values may hold any byte).
+    template <class Out>
+    static void append_key(Out& key, std::string_view consumer_key, std::string_view token,
                            std::uint64_t timestamp, std::string_view nonce)
     {
         append_field(key, consumer_key);
         append_field(key, token);
         append_number(key, timestamp);
         append_field(key, nonce);
+    }
+
+    // Up to 256 bytes on the stack; `overflow` when more did not fit.
+    struct stack_key {
+        char data[256];
+        std::size_t size = 0;
+        bool overflow = false;
+
+        void append(const char* p, std::size_t n) noexcept
+        {
+            if (overflow || n > sizeof data - size) {
+                overflow = true;
+                return;
+            }
+            std::memcpy(data + size, p, n);
+            size += n;
+        }
+        void append(std::string_view v) noexcept { append(v.data(), v.size()); }
+        void push_back(char c) noexcept { append(&c, 1); }
+    };
+
+    // The digest that stands for the combination in the store.
+    detail::siphash128 digest_of(std::string_view consumer_key, std::string_view token,
+                                 std::uint64_t timestamp, std::string_view nonce) const
+    {
+        stack_key small;
+        append_key(small, consumer_key, token, timestamp, nonce);
+        if (!small.overflow) return detail::siphash24_128(hash_key_, small.data, small.size);
+        std::string key;
+        append_key(key, consumer_key, token, timestamp, nonce);
+        return detail::siphash24_128(hash_key_, key);
     }
 
     // Frees a string too long to be worth keeping.
@@ -331,10 +375,11 @@ private:
         if (v.capacity() < n) v.reserve(std::max(n, v.capacity() * 2));
     }
 
-    outcome insert_locked(std::string_view key, std::string_view consumer_key, std::uint64_t expiry)
+    outcome insert_locked(const detail::siphash128& digest, std::string_view consumer_key,
+                          std::uint64_t expiry)
     {
-        const std::uint64_t h = detail::siphash24(hash_key_, key);
-        if (entries_.find(h, [&](std::uint32_t e) { return pool_[e].key == key; }) != none)
+        if (entries_.find(digest.lo, [&](std::uint32_t e) { return pool_[e].hi == digest.hi; }) !=
+            none)
             return outcome::seen;
         const std::uint64_t ch = detail::siphash24(hash_key_, consumer_key);
         const std::uint32_t c =
@@ -342,7 +387,8 @@ private:
         // The consumer's own quota first: the one over its share is told so, whatever the others
         // hold. A quota as large as the store's bound is no quota (a single-consumer provider
         // sets that): such a consumer is told that the store is full.
-        const std::size_t cost = key.size() + (c == none ? consumer_key.size() : 0);
+        const std::size_t cost =
+            bytes_per_entry + (c == none ? bytes_per_consumer + consumer_key.size() : 0);
         const std::size_t held_entries = c == none ? 0 : cpool_[c].entries;
         const std::size_t held_bytes = c == none ? 0 : cpool_[c].bytes;
         if (opts_.max_per_consumer < opts_.max_entries && held_entries >= opts_.max_per_consumer)
@@ -363,7 +409,6 @@ private:
             free_entries_.push_back(static_cast<std::uint32_t>(pool_.size() - 1));
         }
         const std::uint32_t e = free_entries_.back();
-        pool_[e].key.assign(key.data(), key.size());
         std::uint32_t ci = c;
         if (c == none) {
             if (free_consumers_.empty()) {
@@ -385,16 +430,17 @@ private:
             consumer& fresh = cpool_[ci];
             fresh.hash = ch;
             fresh.entries = 0;
-            fresh.bytes = consumer_key.size();
+            fresh.bytes = bytes_per_consumer + consumer_key.size();
             consumers_.insert(ch, ci);
         }
         consumer& owner = cpool_[ci];
         ++owner.entries;
-        owner.bytes += key.size();
+        owner.bytes += bytes_per_entry;
         bytes_ += cost;
-        pool_[e].hash = h;
+        pool_[e].lo = digest.lo;
+        pool_[e].hi = digest.hi;
         pool_[e].consumer = ci;
-        entries_.insert(h, e);
+        entries_.insert(digest.lo, e);
         // A min-heap on expiry: O(log n) whatever order timestamps arrive in (clients' clocks are
         // skewed by up to the window either way).
         expiries_.emplace_back(expiry, e);
@@ -411,19 +457,19 @@ private:
             const std::uint32_t e = expiries_.front().second;
             std::pop_heap(expiries_.begin(), expiries_.end(), later);
             expiries_.pop_back();
-            entry& gone = pool_[e];
-            entries_.erase(gone.hash, e);
+            const entry& gone = pool_[e];
+            entries_.erase(gone.lo, e);
             consumer& owner = cpool_[gone.consumer];
             --owner.entries;
-            owner.bytes -= gone.key.size();
-            bytes_ -= gone.key.size();
+            owner.bytes -= bytes_per_entry;
+            bytes_ -= bytes_per_entry;
             if (owner.entries == 0) {
                 consumers_.erase(owner.hash, gone.consumer);
-                bytes_ -= owner.key.size();
+                bytes_ -= owner.bytes; // bytes_per_consumer and its key
+                owner.bytes = 0;
                 release(owner.key);
                 free_consumers_.push_back(gone.consumer);
             }
-            release(gone.key);
             free_entries_.push_back(e);
         }
         entries_.shrink_to_fit();
@@ -441,7 +487,7 @@ private:
         kept.reserve(expiries_.size());
         for (heap_entry& x : expiries_) {
             renumbering[x.second] = static_cast<std::uint32_t>(kept.size());
-            kept.push_back(std::move(pool_[x.second]));
+            kept.push_back(pool_[x.second]);
             x.second = renumbering[x.second];
         }
         entries_.renumber(renumbering);
@@ -463,7 +509,6 @@ private:
     std::vector<heap_entry> expiries_;
     std::size_t bytes_ = 0;
     std::uint64_t inserts_ = 0;
-    std::string scratch_;
 };
 
 } // namespace oauth1

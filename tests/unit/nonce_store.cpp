@@ -388,7 +388,8 @@ TEST_CASE("memory_nonce_store: agrees with a reference model on a long random wo
     const config configs[] = {
         {"entries only (no quota)", 500, 500, lots, lots},
         {"per-consumer entry quota", 500, 240, lots, lots},
-        {"byte budget and per-consumer byte quota", 500, 500, 9'000, 4'500},
+        {"byte budget and per-consumer byte quota", 500, 500,
+         400 * memory_nonce_store::bytes_per_entry, 200 * memory_nonce_store::bytes_per_entry},
     };
     for (const config& cfg : configs) {
         CAPTURE(cfg.name);
@@ -409,9 +410,10 @@ TEST_CASE("memory_nonce_store: agrees with a reference model on a long random wo
         };
         std::map<std::string, held> per_consumer;
         std::size_t model_bytes = 0;
-        const auto cost_of = [&](const key_type& k) {
-            return memory_nonce_store::entry_bytes(std::get<0>(k), std::get<1>(k), std::get<2>(k),
-                                                   std::get<3>(k));
+        // Every entry costs the same; a consumer's first one also its record and its key.
+        const auto cost_of = [](const key_type&) { return memory_nonce_store::bytes_per_entry; };
+        const auto consumer_cost = [](const std::string& ck) {
+            return memory_nonce_store::bytes_per_consumer + ck.size();
         };
         oauth1_test::xorshift32 next(0x9e3779b9U);
         std::uint64_t now = 1'000'000;
@@ -439,14 +441,14 @@ TEST_CASE("memory_nonce_store: agrees with a reference model on a long random wo
                 h.bytes -= c;
                 model_bytes -= c;
                 if (h.entries == 0) {
-                    model_bytes -= owner.size();
+                    model_bytes -= consumer_cost(owner);
                     per_consumer.erase(owner);
                 }
             }
             const key_type key = std::make_tuple(ck, tok, ts, nonce);
             const bool known_consumer = per_consumer.count(ck) != 0;
             const held h = known_consumer ? per_consumer[ck] : held{};
-            const std::size_t cost = cost_of(key) + (known_consumer ? 0 : ck.size());
+            const std::size_t cost = cost_of(key) + (known_consumer ? 0 : consumer_cost(ck));
             errc expected_error = errc::ok;
             bool expected_fresh = model.find(key) == model.end();
             // A quota as large as the store's bound is no quota.

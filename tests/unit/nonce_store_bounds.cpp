@@ -1,7 +1,8 @@
 // Unit tests for the bounds of oauth1/nonce_store.hpp's memory_nonce_store (issue 11 item 4):
 // the options and their defaults, the per-consumer quotas (entries and bytes), the store-wide
-// byte budget, memory given back when entries expire, no allocation once warm, the keyed hash,
-// and hash flooding (inputs that collide under std::hash cost a bounded number of probes).
+// byte budget, entries whose size does not depend on the nonce's, memory given back when entries
+// expire, no allocation once warm, the keyed hash, and hash flooding (inputs that collide under
+// std::hash cost a bounded number of probes).
 #include <oauth1/nonce_store.hpp>
 
 #include <doctest/doctest.h>
@@ -72,7 +73,7 @@ std::error_code refusal(memory_nonce_store& s, std::string_view ck, std::string_
     return ec;
 }
 
-// The key as the store (before and after issue 11) serialises it: each string field preceded by
+// The key as the store before issue 11 serialised it: each string field preceded by
 // its decimal length and ':', the timestamp followed by ':'.
 std::string serialised(std::string_view ck, std::string_view tok, std::uint64_t ts,
                        std::string_view nonce)
@@ -155,16 +156,22 @@ TEST_CASE("memory_nonce_store options: defaults, resolved quotas, the (window, m
     CHECK(explicit_bounds.options().max_per_consumer == 7);
     CHECK(explicit_bounds.options().max_bytes_per_consumer == 900);
 
-    // bytes() counts the serialised key of each entry, plus each consumer key once.
-    CHECK(memory_nonce_store::entry_bytes("ck", "tok", 1000, "n") == 17); // "2:ck3:tok1000:1:n"
-    CHECK(memory_nonce_store::entry_bytes("ck", "tok", 1000, "n") ==
-          serialised("ck", "tok", 1000, "n").size());
+    // bytes() counts bytes_per_entry for each entry, plus bytes_per_consumer and the key once
+    // for each consumer; an entry's record is a 16-byte digest, a consumer number and its slots.
+    constexpr std::size_t per_entry = memory_nonce_store::bytes_per_entry;
+    constexpr std::size_t per_consumer = memory_nonce_store::bytes_per_consumer;
+    CHECK(per_entry >= 16 + 4 + 8 + 2 * 8);
+    CHECK(per_entry <= 96);
+    CHECK(per_consumer >= 32);
     memory_nonce_store s;
     CHECK(s.bytes() == 0);
     CHECK(insert(s, "ck", "tok", t0, "n", t0));
-    CHECK(s.bytes() == memory_nonce_store::entry_bytes("ck", "tok", t0, "n") + 2);
-    CHECK(insert(s, "ck", "tok", t0, "m", t0));
-    CHECK(s.bytes() == 2 * memory_nonce_store::entry_bytes("ck", "tok", t0, "n") + 2);
+    CHECK(s.bytes() == per_entry + per_consumer + 2);
+    CHECK(insert(s, "ck", "tok", t0, std::string(1000, 'm'), t0));
+    CHECK(s.bytes() == 2 * per_entry + per_consumer + 2);
+    CHECK(insert(s, "other", "tok", t0, "n", t0));
+    CHECK(s.bytes() == 3 * per_entry + 2 * per_consumer + 2 + 5);
+    CHECK(s.stats().bytes == s.bytes());
 }
 
 TEST_CASE("memory_nonce_store: one consumer at its entry quota is refused, the others are not")
@@ -231,83 +238,115 @@ TEST_CASE("memory_nonce_store: the verifier refuses a consumer over its quota, n
 
 TEST_CASE("memory_nonce_store: the byte budget refuses every consumer once reached")
 {
+    constexpr std::size_t per_entry = memory_nonce_store::bytes_per_entry;
+    constexpr std::size_t per_consumer = memory_nonce_store::bytes_per_consumer;
     memory_nonce_store_options so;
     so.max_entries = 1000;
     so.max_per_consumer = 1000;
-    so.max_bytes = 10'000;
-    so.max_bytes_per_consumer = 10'000; // no byte quota: the store-wide budget is under test
+    // Consumer "a" and nine entries fit; a tenth is one byte short.
+    so.max_bytes = per_consumer + 1 + 10 * per_entry - 1;
+    so.max_bytes_per_consumer = so.max_bytes; // no byte quota: the store-wide budget is under test
     memory_nonce_store s(so);
-    const auto big = [](int i) {
-        char suffix[8];
-        std::snprintf(suffix, sizeof suffix, "%04d", i);
-        return std::string(996, 'x') + suffix;
-    };
-    const std::size_t each = memory_nonce_store::entry_bytes("a", "", t0, big(0));
-    CHECK(each == 1021); // "1:a" "0:" "1700000000:" "1000:" and the nonce
     int stored = 0;
     std::error_code ec;
-    while (s.insert("a", "", t0, big(stored), t0, ec)) ++stored;
+    while (s.insert("a", "", t0, "n" + std::to_string(stored), t0, ec)) ++stored;
     CHECK(ec == errc::nonce_store_full);
-    CHECK(stored == 9); // 9 * 1021 + 1 = 9190; one more would need 10211
-    CHECK(s.bytes() == 9 * each + 1);
+    CHECK(stored == 9);
+    CHECK(s.bytes() == per_consumer + 1 + 9 * per_entry);
     CHECK(s.size() == 9);
-    // Another consumer: a small entry still fits, a large one does not.
-    CHECK(insert(s, "b", "", t0, "small", t0));
-    CHECK(refusal(s, "b", "", t0, big(99), t0) == errc::nonce_store_full);
+    // Another consumer is refused too, whatever the size of its nonce.
+    CHECK(refusal(s, "b", "", t0, "n", t0) == errc::nonce_store_full);
+    CHECK(refusal(s, "b", "", t0, std::string(64, 'n'), t0) == errc::nonce_store_full);
     CHECK(s.bytes() <= so.max_bytes);
+    CHECK(s.size() == 9);
     // A refused combination was not recorded: after the others expire it is new.
-    CHECK(insert(s, "a", "", t0 + 400, big(9), t0 + 400));
-    CHECK(s.bytes() == each + 1);
+    CHECK(insert(s, "a", "", t0 + 400, "n9", t0 + 400));
+    CHECK(s.bytes() == per_consumer + 1 + per_entry);
+    // A budget that cannot hold one consumer and one entry refuses everything.
+    memory_nonce_store_options none = so;
+    none.max_bytes = per_consumer + per_entry; // "a" needs one byte more
+    none.max_bytes_per_consumer = none.max_bytes;
+    memory_nonce_store tiny(none);
+    CHECK(refusal(tiny, "a", "", t0, "n", t0) == errc::nonce_store_full);
+    CHECK(insert(tiny, "", "", t0, "n", t0)); // the empty consumer key fits exactly
 }
 
 TEST_CASE("memory_nonce_store: one consumer's byte quota leaves the rest of the budget to others")
 {
+    constexpr std::size_t per_entry = memory_nonce_store::bytes_per_entry;
+    constexpr std::size_t per_consumer = memory_nonce_store::bytes_per_consumer;
     memory_nonce_store_options so;
     so.max_bytes = 100'000;
-    so.max_bytes_per_consumer = 3'000;
+    so.max_bytes_per_consumer = per_consumer + 1 + 3 * per_entry; // three entries of "a"
     memory_nonce_store s(so);
-    const std::string n1(1000, 'x');
-    const std::string n2(1000, 'y');
-    const std::string n3(1000, 'z');
-    CHECK(insert(s, "a", "", t0, n1, t0));
-    CHECK(insert(s, "a", "", t0, n2, t0)); // 2 * 1021 + 1
-    CHECK(refusal(s, "a", "", t0, n3, t0) == errc::nonce_quota_exceeded);
-    CHECK(insert(s, "a", "", t0, "short", t0)); // still within its 3,000 bytes
-    CHECK(insert(s, "b", "", t0, n1, t0));
-    CHECK(insert(s, "b", "", t0, n2, t0));
-    // A single key larger than a consumer's whole quota is refused as over quota.
-    CHECK(refusal(s, "c", "", t0, std::string(4000, 'x'), t0) == errc::nonce_quota_exceeded);
+    CHECK(insert(s, "a", "", t0, "n1", t0));
+    CHECK(insert(s, "a", "", t0, std::string(1000, 'y'), t0));
+    CHECK(insert(s, "a", "", t0, "n3", t0));
+    CHECK(refusal(s, "a", "", t0, "n4", t0) == errc::nonce_quota_exceeded);
+    CHECK(insert(s, "b", "", t0, "n1", t0));
+    CHECK(insert(s, "b", "", t0, "n2", t0));
+    // A consumer whose key alone is larger than a consumer's whole quota is refused as over
+    // quota.
+    CHECK(refusal(s, std::string(4 * per_entry + per_consumer, 'c'), "", t0, "n", t0) ==
+          errc::nonce_quota_exceeded);
     CHECK(s.size() == 5);
 }
 
-TEST_CASE("memory_nonce_store: memory of large entries goes back when they expire")
+TEST_CASE("memory_nonce_store: an entry takes the same memory whatever the size of its nonce")
+{
+    // What the byte budget was first introduced against: 64 nonces of 64 KiB each would keep
+    // 4 MiB resident in a store that recorded whole combinations. Here they take what 64
+    // one-byte nonces take.
+    const std::size_t large = 64 * 1024;
+    memory_nonce_store big(300);
+    memory_nonce_store small(300);
+    for (int i = 0; i < 64; ++i) {
+        CHECK(insert(big, "ck", "tok", t0, std::to_string(i) + std::string(large, 'n'), t0));
+        CHECK(insert(small, "ck", "tok", t0, std::to_string(i), t0));
+    }
+    const oauth1::memory_nonce_store_stats b = big.stats();
+    const oauth1::memory_nonce_store_stats s = small.stats();
+    CHECK(b.entries == 64);
+    CHECK(b.bytes == s.bytes);
+    CHECK(b.bytes ==
+          64 * memory_nonce_store::bytes_per_entry + memory_nonce_store::bytes_per_consumer + 2);
+    CHECK(b.capacity == s.capacity); // string storage: the consumer key only
+    CHECK(b.capacity < memory_nonce_store::kept_capacity);
+    CHECK(b.table_slots == s.table_slots);
+    // And they are still told apart: each is a replay of itself only.
+    for (int i = 0; i < 64; ++i) {
+        CHECK_FALSE(insert(big, "ck", "tok", t0, std::to_string(i) + std::string(large, 'n'), t0));
+        CHECK(insert(big, "ck", "tok", t0, std::to_string(i) + std::string(large - 1, 'n'), t0));
+    }
+}
+
+TEST_CASE("memory_nonce_store: memory of long consumer keys goes back when their entries expire")
 {
     memory_nonce_store s(300);
-    const std::size_t large = 64 * 1024;
-    std::size_t expected = 2; // "ck", once
-    for (int i = 0; i < 64; ++i) {
-        const std::string nonce = std::to_string(i) + std::string(large, 'n');
-        CHECK(insert(s, "ck", "", t0, nonce, t0));
-        expected += memory_nonce_store::entry_bytes("ck", "", t0, nonce);
+    const std::size_t long_key = 64 * 1024;
+    std::size_t expected = 0;
+    for (int i = 0; i < 16; ++i) {
+        const std::string ck = std::to_string(i) + std::string(long_key, 'k');
+        CHECK(insert(s, ck, "", t0, "n", t0));
+        expected += memory_nonce_store::bytes_per_consumer + ck.size() +
+                    memory_nonce_store::bytes_per_entry;
     }
     const oauth1::memory_nonce_store_stats full = s.stats();
     CHECK(s.bytes() == expected);
     CHECK(full.bytes == expected);
-    CHECK(full.bytes > 64 * large);
-    CHECK(full.capacity >= full.bytes);
-    // The scratch key was not kept at 64 KiB: one large key's worth at most is in flight.
-    CHECK(full.capacity < full.bytes + memory_nonce_store::kept_capacity * 4);
+    CHECK(full.capacity >= 16 * long_key);
 
     SUBCASE("expire(now), as from a timer")
     {
         s.expire(t0 + 300); // still live at timestamp + window
-        CHECK(s.size() == 64);
+        CHECK(s.size() == 16);
         s.expire(t0 + 301);
     }
     SUBCASE("the next insert")
     {
         CHECK(insert(s, "other", "", t0 + 301, "small", t0 + 301));
-        CHECK(s.bytes() == memory_nonce_store::entry_bytes("other", "", t0 + 301, "small") + 5);
+        CHECK(s.bytes() ==
+              memory_nonce_store::bytes_per_entry + memory_nonce_store::bytes_per_consumer + 5);
         s.expire(t0 + 1000);
     }
     const oauth1::memory_nonce_store_stats after = s.stats();
@@ -315,12 +354,12 @@ TEST_CASE("memory_nonce_store: memory of large entries goes back when they expir
     CHECK(after.consumers == 0);
     CHECK(after.bytes == 0);
     CHECK(s.bytes() == 0);
-    CHECK(after.pooled_entries >= 64);
-    // Every pooled string (entries, consumers, the scratch key) holds at most kept_capacity.
-    CHECK(after.capacity <= (after.pooled_entries + 3) * memory_nonce_store::kept_capacity);
+    CHECK(after.pooled_entries >= 16);
+    // Every pooled consumer key holds at most kept_capacity.
+    CHECK(after.capacity <= 17 * memory_nonce_store::kept_capacity);
     CHECK(after.capacity < full.capacity / 100);
-    MESSAGE("64 entries of 64 KiB: " << full.capacity << " bytes of strings while live, "
-                                     << after.capacity << " after they expired");
+    MESSAGE("16 consumer keys of 64 KiB: " << full.capacity << " bytes of strings while live, "
+                                           << after.capacity << " after they expired");
 }
 
 TEST_CASE("memory_nonce_store: after a burst the tables shrink and the pool is compacted")
@@ -361,7 +400,8 @@ TEST_CASE("memory_nonce_store: per-consumer counters exist only for consumers wi
     for (int i = 0; i < 1000; ++i) {
         const std::string ck = "consumer-" + std::to_string(i);
         REQUIRE(insert(s, ck, "", t0, "n", t0));
-        key_bytes += ck.size() + memory_nonce_store::entry_bytes(ck, "", t0, "n");
+        key_bytes += ck.size() + memory_nonce_store::bytes_per_consumer +
+                     memory_nonce_store::bytes_per_entry;
     }
     CHECK(s.stats().consumers == 1000);
     CHECK(s.bytes() == key_bytes);

@@ -436,3 +436,33 @@ TEST_CASE("a consumer key outside the RSA key policy is refused, and the operato
     CHECK_FALSE(ec);
     CHECK_MESSAGE(ok.ok(), describe(ok));
 }
+
+TEST_CASE("protocol_field_of: each protocol name is its field; every near miss is no field")
+{
+    using oauth1::detail::field_count;
+    using oauth1::detail::protocol_field_names;
+    using oauth1::detail::protocol_field_of;
+    for (unsigned f = 0; f < field_count; ++f) {
+        const std::string name(protocol_field_names[f]);
+        CAPTURE(name);
+        CHECK(protocol_field_of(name) == f);
+        // Any one byte changed, one byte fewer or more, or the name in upper case: none.
+        for (std::size_t i = 0; i < name.size(); ++i) {
+            for (const char c : {'_', 'a', 's', 't', 'c', 'Z', '\0', '\xff'}) {
+                if (name[i] == c) continue;
+                std::string other = name;
+                other[i] = c;
+                CAPTURE(other);
+                CHECK(protocol_field_of(other) == field_count);
+            }
+        }
+        CHECK(protocol_field_of(name.substr(0, name.size() - 1)) == field_count);
+        CHECK(protocol_field_of(name + "x") == field_count);
+        std::string upper = name;
+        for (char& c : upper) c = static_cast<char>(c >= 'a' && c <= 'z' ? c - 32 : c);
+        CHECK(protocol_field_of(upper) == field_count);
+    }
+    for (const char* other : {"", "oauth_", "oauth_signatures", "oauth_tokens", "xauth_token",
+                              "oauth_session_handle", "realm", "oauth_callback_confirmed"})
+        CHECK(protocol_field_of(other) == field_count);
+}

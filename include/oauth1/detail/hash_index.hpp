@@ -25,6 +25,8 @@ public:
     static constexpr std::uint32_t none = 0xffffffffU;
     /// The largest number of entries (entry numbers are 0 .. max_size() - 1).
     static constexpr std::size_t max_size() noexcept { return none; }
+    /// Bytes of one slot (a table of n slots holds n * slot_bytes).
+    static constexpr std::size_t slot_bytes = 16;
 
     /// The entry with hash `h` for which `same(entry)` is true, or `none`.
     template <class Same>
@@ -113,6 +115,7 @@ private:
         std::uint64_t hash;
         std::uint32_t entry;
     };
+    static_assert(sizeof(slot) == slot_bytes, "slot_bytes is the size of a slot");
 
     std::size_t home(std::uint64_t h) const noexcept
     {

@@ -57,6 +57,25 @@ inline constexpr std::string_view protocol_field_names[field_count] = {
     "oauth_timestamp",    "oauth_nonce",    "oauth_version",          "oauth_callback",
     "oauth_verifier",     "oauth_body_hash"};
 
+/// The protocol field named `name`, or field_count for any other name: the length and one byte
+/// pick the only candidate, then one whole comparison (no name is compared with ten others).
+inline protocol_field protocol_field_of(std::string_view name) noexcept
+{
+    if (name.size() < 11) return field_count;
+    const char c = name[6]; // the first byte after "oauth_"
+    protocol_field f = field_count;
+    switch (name.size()) {
+    case 11: f = c == 't' ? field_token : field_nonce; break;
+    case 13: f = field_version; break;
+    case 14: f = c == 'c' ? field_callback : field_verifier; break;
+    case 15: f = c == 's' ? field_signature : c == 't' ? field_timestamp : field_body_hash; break;
+    case 18: f = field_consumer_key; break;
+    case 22: f = field_signature_method; break;
+    default: return field_count;
+    }
+    return name == protocol_field_names[f] ? f : field_count;
+}
+
 /// The encoded values of the known protocol parameters of one source, found in one pass.
 struct protocol_values {
     std::string_view value[field_count];
@@ -67,14 +86,10 @@ struct protocol_values {
     {
         for (bool& p : present) p = false;
         for (const parameter_view p : source) {
-            if (!starts_with_oauth(p.name)) continue;
-            for (unsigned f = 0; f < field_count; ++f) {
-                if (p.name == protocol_field_names[f]) {
-                    value[f] = p.value;
-                    present[f] = true;
-                    break;
-                }
-            }
+            const protocol_field f = protocol_field_of(p.name);
+            if (f == field_count) continue;
+            value[f] = p.value;
+            present[f] = true;
         }
     }
 };
