@@ -341,6 +341,14 @@ inline void percent_decode_append(std::string_view in, std::string& out, std::er
     const char* const end = p + in.size();
     const char* run = p;
     for (; p != end; ++p) {
+        if (!opts.plus_as_space) { // only '%' is special: find it with memchr
+            const void* q = std::memchr(p, '%', static_cast<std::size_t>(end - p));
+            if (q == nullptr) {
+                p = end;
+                break;
+            }
+            p = static_cast<const char*>(q);
+        }
         const char c = *p;
         if (c != '%' && (c != '+' || !opts.plus_as_space)) continue;
         if (p != run) out.append(run, static_cast<std::size_t>(p - run));
