@@ -1,5 +1,5 @@
 #!/usr/bin/python3
-"""Tests of the oauth1-sign command-line tool (examples/oauth1_sign).
+"""Tests of the oauth1-sign command-line tool (tools/oauth1-sign).
 
     /usr/bin/python3 tests/cli/test_cli.py PATH/TO/oauth1-sign tests/data [--oauthlib-cases N] [--no-oauthlib]
 

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# End-to-end tests of jira-oauth (examples/jira_oauth): the JIRA OAuth dance against real local
+# End-to-end tests of jira-oauth (tools/jira-oauth): the JIRA OAuth dance against real local
 # servers, and its failure paths. Registered by tests/dance/CMakeLists.txt.
 #
 #   dance_test.sh SCENARIO JIRA_OAUTH JIRA_PROVIDER|- [TRANSPORT]

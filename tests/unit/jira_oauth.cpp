@@ -1,11 +1,11 @@
-// Unit tests of jira-oauth's own code (examples/jira_oauth): the Java .properties reader and
+// Unit tests of jira-oauth's own code (tools/jira-oauth, tools/common): the Java .properties reader and
 // writer, config.properties settings and placeholder file, the command line, and what it prints
 // (foreign text made terminal-safe).
-#include "../../examples/jira_oauth/properties.hpp"
+#include "../../tools/common/properties.hpp"
 
-#include "../../examples/jira_oauth/config.hpp"
-#include "../../examples/jira_oauth/options.hpp"
-#include "../../examples/jira_oauth/output.hpp"
+#include "../../tools/jira-oauth/config.hpp"
+#include "../../tools/jira-oauth/options.hpp"
+#include "../../tools/jira-oauth/output.hpp"
 
 #include <oauth1/error.hpp>
 #include <oauth1/flow.hpp>

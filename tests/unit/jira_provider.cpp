@@ -1,7 +1,7 @@
-// Tests of examples/jira_provider: the JIRA OAuth dance against the provider in-process (real
+// Tests of tools/jira-provider: the JIRA OAuth dance against the provider in-process (real
 // loopback HTTP through cpp-httplib), every failure path with its exact oauth_problem and status,
 // the REST resources, and the consumers file parser.
-#include "../../examples/jira_provider/jira_provider.hpp"
+#include "../../tools/jira-provider/jira_provider.hpp"
 
 #include <oauth1/client.hpp>
 #include <oauth1/encoding.hpp>
@@ -1162,7 +1162,7 @@ TEST_CASE("jira_provider: consumers file")
     SUBCASE("the shipped example file parses once its placeholder key path exists")
     {
         std::string text = read_text(OAUTH1_TEST_SOURCE_DIR
-                                     "/../examples/jira_provider/consumers.properties.example");
+                                     "/../tools/jira-provider/consumers.properties.example");
         CHECK_THROWS_WITH_AS(jira_provider::parse_consumers(text, keys_dir, "example"),
                              doctest::Contains("jira_publickey.pem"), jira_provider::config_error);
         const std::string placeholder = "public_key=jira_publickey.pem";

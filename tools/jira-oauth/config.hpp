@@ -1,11 +1,11 @@
-// jira_oauth/config.hpp - the settings jira-oauth keeps in config.properties, with the keys of
+// tools/jira-oauth/config.hpp - the settings jira-oauth keeps in config.properties, with the keys of
 // the Java client of Atlassian's "OAuth for REST APIs" tutorial (jira_home, consumer_key,
 // private_key, request_token, access_token, secret) and a few optional ones.
 #ifndef JIRA_OAUTH_CONFIG_HPP
 #define JIRA_OAUTH_CONFIG_HPP
 
+#include "../common/properties.hpp"
 #include "options.hpp"
-#include "properties.hpp"
 
 #include <optional>
 #include <stdexcept>
@@ -13,6 +13,14 @@
 #include <string_view>
 
 namespace jira_oauth {
+
+// config.properties is a Java .properties file: the tools' shared reader and writer.
+using oauth1_tools::load_properties_file;
+using oauth1_tools::properties;
+using oauth1_tools::properties_error;
+using oauth1_tools::read_file_if_exists;
+using oauth1_tools::save_properties_file;
+using oauth1_tools::write_file_atomically;
 
 /// The keys of config.properties.
 namespace key {

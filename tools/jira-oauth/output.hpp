@@ -1,4 +1,4 @@
-// jira_oauth/output.hpp - what jira-oauth prints. Everything that came from the network or a
+// tools/jira-oauth/output.hpp - what jira-oauth prints. Everything that came from the network or a
 // file (tokens, the provider's oauth_problem_advice and error pages, answer bodies, values and
 // keys read from config.properties) goes through terminal_safe() first: a hostile or broken
 // server must not be able to move the cursor, retitle the window, rewrite what was printed

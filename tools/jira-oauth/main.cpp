@@ -14,7 +14,6 @@
 #include "config.hpp"
 #include "options.hpp"
 #include "output.hpp"
-#include "properties.hpp"
 
 #include <oauth1/adapters/curl.hpp>
 #include <oauth1/flow.hpp>

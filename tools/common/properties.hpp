@@ -1,10 +1,11 @@
-// jira_oauth/properties.hpp - Java .properties files, read and written the way
-// java.util.Properties does, for the config.properties of Atlassian's OAuth tutorial client.
+// tools/common/properties.hpp - Java .properties files, read and written the way
+// java.util.Properties does: jira-oauth's config.properties (Atlassian's OAuth tutorial client)
+// and jira-provider's consumers file. Shared by the tools; not part of the library.
 //
-//   auto p = jira_oauth::load_properties_file("config.properties");   // throws properties_error
+//   auto p = oauth1_tools::load_properties_file("config.properties");   // throws properties_error
 //   std::string home = p.get("jira_home").value_or("");
 //   p.set("access_token", token);
-//   jira_oauth::save_properties_file("config.properties", p);         // atomic replace
+//   oauth1_tools::save_properties_file("config.properties", p);         // atomic replace
 //
 // Reading follows java.util.Properties.load: `key=value`, `key: value` or `key value`; '#' and
 // '!' comment lines; a line ending in an odd number of backslashes continues on the next line
@@ -18,8 +19,8 @@
 // atomically (temporary file in the same directory, fsync, rename): a crash leaves the old or the
 // new file, never half of one. New files get mode 0600 since they hold a private key and token
 // secrets; an existing file keeps its mode.
-#ifndef JIRA_OAUTH_PROPERTIES_HPP
-#define JIRA_OAUTH_PROPERTIES_HPP
+#ifndef OAUTH1_TOOLS_PROPERTIES_HPP
+#define OAUTH1_TOOLS_PROPERTIES_HPP
 
 #include <cerrno>
 #include <cstddef>
@@ -39,7 +40,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-namespace jira_oauth {
+namespace oauth1_tools {
 
 /// A properties file could not be read, parsed or written. The message names the file, the line
 /// and the key when known - never a value (values are secrets here).
@@ -576,6 +577,6 @@ inline void save_properties_file(const std::string& path, const properties& p)
     write_file_atomically(path, p.to_string());
 }
 
-} // namespace jira_oauth
+} // namespace oauth1_tools
 
-#endif // JIRA_OAUTH_PROPERTIES_HPP
+#endif // OAUTH1_TOOLS_PROPERTIES_HPP

@@ -1,4 +1,4 @@
-// jira_oauth/options.hpp - the command line of jira-oauth, compatible with the Java client of
+// tools/jira-oauth/options.hpp - the command line of jira-oauth, compatible with the Java client of
 // Atlassian's "OAuth for REST APIs" tutorial (`requestToken`, `accessToken VERIFIER`,
 // `request URL`), plus `keygen` and options that may appear anywhere.
 #ifndef JIRA_OAUTH_OPTIONS_HPP
