@@ -1,5 +1,5 @@
-// Unit tests of jira-oauth's own code (tools/jira-oauth, tools/common): the Java .properties reader and
-// writer, config.properties settings and placeholder file, the command line, and what it prints
+// Unit tests of jira-oauth's own code (tools/jira-oauth, tools/common): the Java .properties reader
+// and writer, config.properties settings and placeholder file, the command line, and what it prints
 // (foreign text made terminal-safe).
 #include "../../tools/common/properties.hpp"
 

@@ -1,5 +1,5 @@
-// tools/jira-oauth/config.hpp - the settings jira-oauth keeps in config.properties, with the keys of
-// the Java client of Atlassian's "OAuth for REST APIs" tutorial (jira_home, consumer_key,
+// tools/jira-oauth/config.hpp - the settings jira-oauth keeps in config.properties, with the keys
+// of the Java client of Atlassian's "OAuth for REST APIs" tutorial (jira_home, consumer_key,
 // private_key, request_token, access_token, secret) and a few optional ones.
 #ifndef JIRA_OAUTH_CONFIG_HPP
 #define JIRA_OAUTH_CONFIG_HPP
