@@ -1,4 +1,4 @@
-// oauth1/authorization.hpp - transmitting protocol parameters (RFC 5849 3.5): the
+// oauth1/authorization.hpp - transmitting protocol parameters (RFC 5849 §3.5): the
 // "Authorization: OAuth ..." header value (3.5.1), and the query / form-body form (3.5.2, 3.5.3);
 // and parsing an Authorization header back into parameters.
 //
@@ -58,7 +58,7 @@ constexpr bool is_ows(char c) noexcept
 
 } // namespace detail
 
-/// Appends an Authorization header value (RFC 5849 3.5.1) — "OAuth " followed by the optional
+/// Appends an Authorization header value (RFC 5849 §3.5.1) — "OAuth " followed by the optional
 /// realm and the (already 3.6-encoded) protocol parameters in their current order.
 /// errc::header_injection when the realm contains CR, LF or NUL.
 inline void authorization_header_append(const parameter_list& protocol_params,
@@ -105,7 +105,7 @@ inline void form_append(const parameter_list& params, std::string& out)
     params.normalize_append(out);
 }
 
-/// A parsed Authorization header (RFC 5849 3.5.1).
+/// A parsed Authorization header (RFC 5849 §3.5.1).
 struct parsed_authorization {
     /// The realm, when the header had one (decoded from its quoted-string form).
     std::optional<std::string> realm;

@@ -1,4 +1,4 @@
-// oauth1/base_string.hpp - the signature base string (RFC 5849 3.4.1).
+// oauth1/base_string.hpp - the signature base string (RFC 5849 §3.4.1).
 //
 //   base string = METHOD "&" encode(base string URI) "&" encode(normalised parameters)
 //
@@ -235,10 +235,10 @@ inline void base_string_uri_append(const url_parts& u, std::string& out)
 
 } // namespace detail
 
-/// Appends the base string URI (RFC 5849 3.4.1.2) of a parsed absolute URL, not yet encoded.
+/// Appends the base string URI (RFC 5849 §3.4.1.2) of a parsed absolute URL, not yet encoded.
 OAUTH1_DECL void base_string_uri_append(const ::boost::urls::url_view& u, std::string& out);
 
-/// The base string URI (RFC 5849 3.4.1.2) of an absolute http(s) URL; errc::invalid_url if the URL
+/// The base string URI (RFC 5849 §3.4.1.2) of an absolute http(s) URL; errc::invalid_url if the URL
 /// cannot be parsed, is not http(s), has no host or has a port above 65535.
 /// @par Example
 /// `base_string_uri("HTTP://Example.com:80?n=v")` is `http://example.com/`.
@@ -287,7 +287,7 @@ inline char* write_signature_base_string(std::string_view method, std::string_vi
 
 } // namespace detail
 
-/// Appends the signature base string (RFC 5849 3.4.1.1): the upper-cased method, the encoded
+/// Appends the signature base string (RFC 5849 §3.4.1.1): the upper-cased method, the encoded
 /// base string URI and the encoded normalised parameters. `params` must already be sorted
 /// (parameter_list::sort) and `base_uri` is the unencoded output of base_string_uri.
 inline void signature_base_string_append(std::string_view method, std::string_view base_uri,
@@ -301,7 +301,7 @@ inline void signature_base_string_append(std::string_view method, std::string_vi
     out.resize(static_cast<std::size_t>(end - out.data()));
 }
 
-/// The signature base string of a request (RFC 5849 3.4.1): collects the URL query parameters,
+/// The signature base string of a request (RFC 5849 §3.4.1): collects the URL query parameters,
 /// the form body's parameters when `content_type` is application/x-www-form-urlencoded, and the
 /// given protocol parameters (which must not contain oauth_signature), sorts and joins them.
 /// Errors: errc::invalid_method, errc::invalid_url, errc::invalid_percent_encoding.

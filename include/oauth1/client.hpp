@@ -1,9 +1,9 @@
-// oauth1/client.hpp - signing requests as a client (RFC 5849 3.1 - 3.5).
+// oauth1/client.hpp - signing requests as a client (RFC 5849 §3.1 - §3.5).
 //
 //   oauth1::client c("OauthKey", oauth1::rsa_sha1(oauth1::load_private_key_file("key.pem")));
 //   c.set_token(access_token, token_secret);
-//   std::string auth = c.authorization_header({"GET",
-//   "https://jira.example.com/rest/api/2/issue/JJ-2"});
+//   std::string auth =
+//       c.authorization_header({"GET", "https://jira.example.com/rest/api/2/issue/JJ-2"});
 //
 // basic_client keeps the consumer key, the token and a signer (whose HMAC key schedule is computed
 // once per secret pair). sign() fills a reusable `signed_request`: after the first use with a given
@@ -40,7 +40,7 @@ namespace oauth1 {
 
 /// A request to sign, as views into the caller's data. `url` is the absolute URL exactly as it
 /// will be sent (its query takes part in the signature); `body` takes part only when
-/// `content_type` is application/x-www-form-urlencoded (RFC 5849 3.4.1.3.1).
+/// `content_type` is application/x-www-form-urlencoded (RFC 5849 §3.4.1.3.1).
 struct request {
     std::string_view method;
     std::string_view url;
@@ -48,7 +48,7 @@ struct request {
     std::string_view body{};
 };
 
-/// Per-request protocol options (RFC 5849 3.1, 2.1, 2.3).
+/// Per-request protocol options (RFC 5849 §3.1, 2.1, 2.3).
 struct sign_options {
     /// realm for the Authorization header (never signed); nullopt: no realm.
     std::optional<std::string_view> realm{};
@@ -67,7 +67,7 @@ struct sign_options {
     std::vector<std::pair<std::string_view, std::string_view>> extra{};
 };
 
-/// Current time in seconds since the Unix epoch (RFC 5849 3.3).
+/// Current time in seconds since the Unix epoch (RFC 5849 §3.3).
 struct system_clock {
     std::uint64_t operator()() const noexcept
     {
@@ -286,7 +286,7 @@ public:
     const Signer& signer() const noexcept { return signer_; }
     Signer& signer() noexcept { return signer_; }
 
-    /// Uses temporary or token credentials (RFC 5849 2.1, 2.3) for the following requests.
+    /// Uses temporary or token credentials (RFC 5849 §2.1, 2.3) for the following requests.
     void set_token(std::string_view token, std::string_view token_secret)
     {
         token_.assign(token);
@@ -305,7 +305,7 @@ public:
         signer_.set_token_secret({});
     }
 
-    /// Whether oauth_version="1.0" is sent (optional in RFC 5849 3.1; on by default).
+    /// Whether oauth_version="1.0" is sent (optional in RFC 5849 §3.1; on by default).
     void set_include_version(bool on) noexcept { include_version_ = on; }
     bool include_version() const noexcept { return include_version_; }
 

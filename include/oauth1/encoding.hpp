@@ -1,5 +1,5 @@
-// oauth1/encoding.hpp - percent-encoding as RFC 5849 3.6 defines it, and the decoding of
-// application/x-www-form-urlencoded text (RFC 5849 3.4.1.3.1).
+// oauth1/encoding.hpp - percent-encoding as RFC 5849 §3.6 defines it, and the decoding of
+// application/x-www-form-urlencoded text (RFC 5849 §3.4.1.3.1).
 //
 // Encoding: every byte except the unreserved set ALPHA / DIGIT / "-" / "." / "_" / "~" becomes
 // "%" HEXDIG HEXDIG with upper-case hex (3.6). Input is taken as UTF-8 bytes, so U+3001 gives
@@ -277,13 +277,13 @@ inline bool recode_part(const char*& pos, const char* end, unsigned stops, bool 
 
 } // namespace detail
 
-/// True for the characters RFC 5849 3.6 leaves unencoded.
+/// True for the characters RFC 5849 §3.6 leaves unencoded.
 constexpr bool is_unreserved(char c) noexcept
 {
     return detail::unreserved.v[static_cast<unsigned char>(c)];
 }
 
-/// Length of the RFC 5849 3.6 encoding of `in`.
+/// Length of the RFC 5849 §3.6 encoding of `in`.
 constexpr std::size_t percent_encoded_size(std::string_view in) noexcept
 {
     std::size_t n = 0;
@@ -291,7 +291,7 @@ constexpr std::size_t percent_encoded_size(std::string_view in) noexcept
     return n;
 }
 
-/// Writes the RFC 5849 3.6 encoding of `in` to `out`, which must have room for
+/// Writes the RFC 5849 §3.6 encoding of `in` to `out`, which must have room for
 /// percent_encoded_size(in) characters; returns the end of what was written.
 inline char* percent_encode(std::string_view in, char* out) noexcept
 {
@@ -299,7 +299,7 @@ inline char* percent_encode(std::string_view in, char* out) noexcept
     return out;
 }
 
-/// Appends the RFC 5849 3.6 encoding of `in` to `out`.
+/// Appends the RFC 5849 §3.6 encoding of `in` to `out`.
 /// @par Example
 /// `percent_encode_append("a b&c", s)` appends `a%20b%26c`.
 inline void percent_encode_append(std::string_view in, std::string& out)
@@ -316,7 +316,7 @@ inline void percent_encode_append(std::string_view in, std::string& out)
     percent_encode(in, out.data() + old);
 }
 
-/// Returns the RFC 5849 3.6 encoding of `in`.
+/// Returns the RFC 5849 §3.6 encoding of `in`.
 inline std::string percent_encode(std::string_view in)
 {
     std::string out;
@@ -326,7 +326,7 @@ inline std::string percent_encode(std::string_view in)
 
 /// Options for percent_decode.
 struct decode_opts {
-    /// Decode '+' as a space, as application/x-www-form-urlencoded requires (RFC 5849 3.4.1.3.1).
+    /// Decode '+' as a space, as application/x-www-form-urlencoded requires (RFC 5849 §3.4.1.3.1).
     bool plus_as_space = false;
 };
 
@@ -404,7 +404,7 @@ inline std::string form_decode(std::string_view in)
     return percent_decode(in, decode_opts{true});
 }
 
-/// Appends the RFC 5849 3.6 encoding of the percent-decoding of `in` (decode once, then encode
+/// Appends the RFC 5849 §3.6 encoding of the percent-decoding of `in` (decode once, then encode
 /// once: a pre-encoded "%2B" stays "%2B"; with plus_as_space, as in
 /// application/x-www-form-urlencoded text, a '+' becomes "%20"). Normalises query, form and header
 /// parameters (3.4.1.3.2) without a temporary. On a malformed escape sets

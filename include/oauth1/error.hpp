@@ -18,7 +18,7 @@ namespace oauth1 {
 /// Error conditions reported by oauth1. Values are stable.
 enum class errc {
     ok = 0,
-    // Encoding (RFC 5849 3.6) and parsing.
+    // Encoding (RFC 5849 §3.6) and parsing.
     invalid_percent_encoding = 1, ///< '%' not followed by two hex digits
     invalid_url,                  ///< the request URL is not an absolute http(s) URI (3.4.1.2)
     invalid_method,               ///< empty or non-token HTTP method

@@ -1,4 +1,4 @@
-// oauth1/flow.hpp - the three-legged flow, client side (RFC 5849 2): temporary credentials
+// oauth1/flow.hpp - the three-legged flow, client side (RFC 5849 §2): temporary credentials
 // (2.1), resource owner authorization (2.2), token credentials (2.3), then signed requests with
 // the token credentials (3). Transport-independent: each step takes a transport (see
 // transport.hpp; the adapters in oauth1/adapters/ provide ready ones).
@@ -40,7 +40,7 @@
 
 namespace oauth1 {
 
-/// The three endpoints of a provider (RFC 5849 2), as absolute URLs.
+/// The three endpoints of a provider (RFC 5849 §2), as absolute URLs.
 struct service_endpoints {
     std::string request_token; ///< Temporary Credential Request URI (2.1)
     std::string authorize;     ///< Resource Owner Authorization URI (2.2)

@@ -1,4 +1,4 @@
-// oauth1/keys.hpp - RSA (and other) keys for the RSA-SHA* signature methods (RFC 5849 3.4.3):
+// oauth1/keys.hpp - RSA (and other) keys for the RSA-SHA* signature methods (RFC 5849 §3.4.3):
 // loading private and public keys in every format a consumer or provider meets, generating a key
 // pair and exporting it (PEM, DER, and the one-line base64 that JIRA's config.properties holds).
 //
@@ -108,7 +108,7 @@ public:
     explicit operator bool() const noexcept { return key_ != nullptr; }
     /// Size of the key in bits (modulus size for RSA); 0 when empty.
     int bits() const noexcept { return key_ ? EVP_PKEY_get_bits(key_.get()) : 0; }
-    /// True for an RSA key (PKCS#1 v1.5, RFC 5849 3.4.3); false when empty.
+    /// True for an RSA key (PKCS#1 v1.5, RFC 5849 §3.4.3); false when empty.
     bool is_rsa() const noexcept { return key_ && EVP_PKEY_is_a(key_.get(), "RSA") == 1; }
     /// OpenSSL's name of the key type ("RSA", "EC", ...); "" when empty.
     const char* type_name() const noexcept

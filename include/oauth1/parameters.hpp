@@ -1,7 +1,7 @@
 // oauth1/parameters.hpp - request parameter collection and normalisation
-// (RFC 5849 3.4.1.3.1 and 3.4.1.3.2).
+// (RFC 5849 §3.4.1.3.1 and 3.4.1.3.2).
 //
-// A parameter_list holds name/value pairs already encoded per RFC 5849 3.6, in one arena so that
+// A parameter_list holds name/value pairs already encoded per RFC 5849 §3.6, in one arena so that
 // clearing and refilling it reuses its memory (no allocation per request once warm). Duplicates
 // are kept; sort() orders by encoded name, then encoded value, as 3.4.1.3.2 requires.
 #ifndef OAUTH1_PARAMETERS_HPP
@@ -57,14 +57,14 @@ private:
 
 } // namespace detail
 
-/// One encoded (RFC 5849 3.6) parameter, viewing storage owned by a parameter_list.
+/// One encoded (RFC 5849 §3.6) parameter, viewing storage owned by a parameter_list.
 struct parameter_view {
     std::string_view name;
     std::string_view value;
 };
 
 /// True when `content_type` is application/x-www-form-urlencoded, ignoring case, surrounding
-/// whitespace and parameters such as "; charset=UTF-8" (RFC 5849 3.4.1.3.1 entity-body rule).
+/// whitespace and parameters such as "; charset=UTF-8" (RFC 5849 §3.4.1.3.1 entity-body rule).
 constexpr bool is_form_urlencoded(std::string_view content_type) noexcept
 {
     constexpr std::string_view form = "application/x-www-form-urlencoded";
@@ -82,7 +82,7 @@ constexpr bool is_form_urlencoded(std::string_view content_type) noexcept
     return true;
 }
 
-/// An ordered multiset of RFC 5849 3.6-encoded parameters.
+/// An ordered multiset of RFC 5849 §3.6-encoded parameters.
 class parameter_list {
 public:
     parameter_list() = default;
@@ -134,7 +134,7 @@ public:
     const_iterator begin() const noexcept { return {this, 0}; }
     const_iterator end() const noexcept { return {this, entries_.size()}; }
 
-    /// Adds a parameter given in plain (decoded) form; encodes it per RFC 5849 3.6.
+    /// Adds a parameter given in plain (decoded) form; encodes it per RFC 5849 §3.6.
     void add(std::string_view name, std::string_view value)
     {
         const std::size_t off = arena_.size();
@@ -149,7 +149,7 @@ public:
         pct_ += name_pct + value_pct;
     }
 
-    /// Adds a parameter whose name and value are already RFC 5849 3.6-encoded (not checked).
+    /// Adds a parameter whose name and value are already RFC 5849 §3.6-encoded (not checked).
     void add_encoded(std::string_view name, std::string_view value)
     {
         const std::size_t off = arena_.size();

@@ -249,7 +249,7 @@ inline void apply_problem_field(problem_report& r, std::string_view name, std::s
 }
 
 /// Calls f(name, value) for each auth-param of an `OAuth ...` challenge (RFC 7235 2.1), with
-/// quoted-string values unquoted and names and values percent-decoded once (RFC 5849 3.5.1). A
+/// quoted-string values unquoted and names and values percent-decoded once (RFC 5849 §3.5.1). A
 /// pair whose name or value has a malformed escape is skipped; a syntax error ends the list (what
 /// came before is kept): a problem answer is diagnostic information, parsed leniently.
 template <class F>

@@ -1,5 +1,5 @@
 // oauth1/request_traits.hpp - the customisation point that lets oauth1::sign() sign any HTTP
-// request type in place (RFC 5849 3.4 builds the signature, 3.5.1 sends it in the
+// request type in place (RFC 5849 §3.4 builds the signature, 3.5.1 sends it in the
 // Authorization header).
 //
 // Specialise oauth1::request_traits for your request type with static functions:
@@ -144,7 +144,7 @@ inline void compose_url(std::string_view scheme, std::string_view host, std::str
 
 } // namespace detail
 
-/// Signs `req` with `c` and sets its Authorization header (RFC 5849 3.5.1). `out` receives the
+/// Signs `req` with `c` and sets its Authorization header (RFC 5849 §3.5.1). `out` receives the
 /// signed result (base string, signature, ...) and is reused across calls. Errors are those of
 /// basic_client::sign(), plus errc::invalid_url when host() is empty or has characters a Host
 /// cannot have.

@@ -1,4 +1,4 @@
-// oauth1/signature_method.hpp - the signature methods of RFC 5849 3.4: HMAC-SHA1 (3.4.2),
+// oauth1/signature_method.hpp - the signature methods of RFC 5849 §3.4: HMAC-SHA1 (3.4.2),
 // RSA-SHA1 (3.4.3), PLAINTEXT (3.4.4), and their SHA-256/SHA-512 siblings, which are built the same
 // way with another digest (as oauthlib and others name them: HMAC-SHA256, RSA-SHA512, ...).
 //
@@ -44,7 +44,7 @@
 
 namespace oauth1 {
 
-/// The signature methods oauth1 implements (RFC 5849 3.4).
+/// The signature methods oauth1 implements (RFC 5849 §3.4).
 enum class signature_method {
     hmac_sha1,
     hmac_sha256,
@@ -425,7 +425,7 @@ private:
 
 } // namespace detail
 
-/// RSA-SHA* (RFC 5849 3.4.3): RSASSA-PKCS1-v1_5 (RFC 3447 8.2) over the base string with the
+/// RSA-SHA* (RFC 5849 §3.4.3): RSASSA-PKCS1-v1_5 (RFC 3447 8.2) over the base string with the
 /// consumer's RSA private key, base64-encoded. Secrets are not used. Built from a private key it
 /// signs and verifies; built from a public key or certificate it only verifies.
 /// A system crypto policy that refuses the digest (e.g. SHA-1 signatures disabled) is reported as

@@ -1,5 +1,5 @@
 // oauth1/transport.hpp - plain HTTP request/response values and the transport requirement, so
-// the three-legged flow (RFC 5849 2) runs over any HTTP client.
+// the three-legged flow (RFC 5849 §2) runs over any HTTP client.
 //
 // A transport is any callable
 //

@@ -371,9 +371,11 @@ scenario_wrong_verifier() {
 
 scenario_expired_request_token() {
     provider_setup
-    start_provider --request-token-lifetime 1
+    # 3 s: long enough to approve on a loaded 2-core machine (1 s was not, under a parallel
+    # build), short enough to wait out below.
+    start_provider --request-token-lifetime 3
     configure_home "$base"
-    # The token lives one second: approving may itself come too late; try again then.
+    # Approving may itself come too late; try again then.
     local ok=""
     for _ in 1 2 3 4 5; do
         request_token
@@ -385,8 +387,8 @@ scenario_expired_request_token() {
             if [ -n "$code" ]; then ok=1; break; fi
         fi
     done
-    [ -n "$ok" ] || fail "could not approve a request token within its 1 s lifetime in 5 attempts"
-    sleep 2
+    [ -n "$ok" ] || fail "could not approve a request token within its 3 s lifetime in 5 attempts"
+    sleep 4 # more than the lifetime since the token was issued
     jo accessToken "$code"
     expect_status 1
     expect_err "oauth_problem=token_expired"

@@ -1,5 +1,5 @@
 // oauth1/adapters/beast.hpp - Boost.Beast adapter (Boost 1.81, header-only): signs
-// boost::beast::http::request objects in place (RFC 5849 3.4, 3.5.1), a synchronous transport
+// boost::beast::http::request objects in place (RFC 5849 §3.4, 3.5.1), a synchronous transport
 // over plain TCP and one over TLS for the three-legged flow, and an asynchronous
 // sign-write-read operation for Asio completion tokens. Part of the oauth1::beast component.
 //
@@ -89,7 +89,7 @@ namespace oauth1 {
 namespace beast {
 
 /// Where a Beast request goes, for the parts of the URL that target() does not hold
-/// (RFC 5849 3.4.1.2 signs scheme and authority).
+/// (RFC 5849 §3.4.1.2 signs scheme and authority).
 struct origin {
     /// "https" or "http".
     std::string_view scheme = "https";
@@ -166,7 +166,7 @@ struct request_ref {
 
 namespace detail {
 
-/// Whether two authorities name the same origin for signing purposes (RFC 5849 3.4.1.2: host
+/// Whether two authorities name the same origin for signing purposes (RFC 5849 §3.4.1.2: host
 /// case-insensitive, default port dropped), e.g. "Example.com:443" and "example.com" for https.
 inline bool same_authority(std::string_view scheme, std::string_view a, std::string_view b)
 {
@@ -240,7 +240,7 @@ void request_url(const ::boost::beast::http::request<Body, Fields>& req, const o
 
 } // namespace detail
 
-/// Signs a Beast request in place (RFC 5849 3.4) and sets its Authorization field, replacing any
+/// Signs a Beast request in place (RFC 5849 §3.4) and sets its Authorization field, replacing any
 /// (3.5.1). The URL signed is `o.scheme` + "://" + (`o.host` or the Host field) + target();
 /// an absolute-form target is signed as is. When `o.host` is given and the request has no Host
 /// field, Host is set to it. Method, target, Host, Content-Type and body must be final: change

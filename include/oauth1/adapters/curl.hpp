@@ -1,4 +1,4 @@
-// oauth1/adapters/curl.hpp - signing and sending requests with libcurl (RFC 5849 3.4 signs,
+// oauth1/adapters/curl.hpp - signing and sending requests with libcurl (RFC 5849 §3.4 signs,
 // 3.5.1 sends the signature in the Authorization header). Part of the oauth1::curl component.
 //
 //   oauth1::client c("OauthKey", oauth1::rsa_sha1(oauth1::load_private_key_file("key.pem")));
@@ -645,7 +645,7 @@ inline http_response perform(CURL* easy, const http_request& req)
     return res;
 }
 
-/// Signs `req` with `c` (Authorization header, RFC 5849 3.5.1; oauth1::sign) and sends it
+/// Signs `req` with `c` (Authorization header, RFC 5849 §3.5.1; oauth1::sign) and sends it
 /// with perform(). `signed_out`, when given, receives the signed result (e.g. the signature
 /// base string, to compare with one a provider echoes). Errors: signing errors (see
 /// basic_client::sign), then those of perform().

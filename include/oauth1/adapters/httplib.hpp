@@ -1,4 +1,4 @@
-// oauth1/adapters/httplib.hpp - signing requests sent with cpp-httplib (RFC 5849 3.4, sent in
+// oauth1/adapters/httplib.hpp - signing requests sent with cpp-httplib (RFC 5849 §3.4, sent in
 // the Authorization header, 3.5.1), a transport for the three-legged flow over cpp-httplib, and
 // (through httplib_server.hpp, included here) verifying requests a cpp-httplib server receives.
 // Part of the oauth1::httplib component (CMake target oauth1::httplib).
@@ -226,7 +226,7 @@ inline std::string request_line_target(std::string_view path, bool url_encode)
     return out;
 }
 
-/// "name=value&..." with names and values encoded per RFC 5849 3.6, in the order of `params`
+/// "name=value&..." with names and values encoded per RFC 5849 §3.6, in the order of `params`
 /// (httplib::Params is sorted by name): for a query (with_query) or a form body, in place of
 /// httplib's own encoder, which leaves names unencoded and !*'() in values.
 inline std::string encode_params(const ::httplib::Params& params)

@@ -1,5 +1,5 @@
 // oauth1/detail/base64.hpp - RFC 4648 base64 (standard alphabet, padded), used for signatures
-// (RFC 5849 3.4.2, 3.4.3) and headerless keys.
+// (RFC 5849 §3.4.2, 3.4.3) and headerless keys.
 #ifndef OAUTH1_DETAIL_BASE64_HPP
 #define OAUTH1_DETAIL_BASE64_HPP
 

@@ -1,5 +1,5 @@
 // oauth1/detail/digest.hpp - SHA-1/SHA-256/SHA-512 and HMAC (RFC 2104) with the key schedule
-// computed once, for HMAC-SHA* signatures (RFC 5849 3.4.2) and oauth_body_hash.
+// computed once, for HMAC-SHA* signatures (RFC 5849 §3.4.2) and oauth_body_hash.
 //
 // The hot path uses OpenSSL's fixed-size digest contexts (SHA_CTX, ...): the inner and outer
 // padded-key states are absorbed once per key and copied per signature, so signing costs the

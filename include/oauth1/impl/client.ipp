@@ -72,7 +72,7 @@ OAUTH1_DECL void signing_core::prepare(const request& req, const sign_options& o
             return;
         }
         p.add(name, value);
-        // A protocol parameter sent twice makes the request invalid (RFC 5849 3.2).
+        // A protocol parameter sent twice makes the request invalid (RFC 5849 §3.2).
         if (p.count(p[p.size() - 1].name) > 1) {
             ec = make_error_code(errc::duplicate_protocol_parameter);
             return;
