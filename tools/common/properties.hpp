@@ -323,6 +323,7 @@ public:
             }
             if (!comment_or_blank) {
                 l.is_entry = true;
+                l.line_no = first_line;
                 split_entry(logical, l.key, l.value, source, first_line);
             }
             p.lines_.push_back(std::move(l));
@@ -377,6 +378,24 @@ public:
         lines_.push_back(std::move(l));
     }
 
+    /// One definition as read: its key, its value and the line it starts on (0 for a key added
+    /// by set()).
+    struct definition {
+        std::string key;
+        std::string value;
+        std::size_t line = 0;
+    };
+
+    /// Every definition in file order, overridden ones included (for readers that refuse a key
+    /// given twice, or that name the line of a bad value).
+    std::vector<definition> definitions() const
+    {
+        std::vector<definition> out;
+        for (const line& l : lines_)
+            if (l.is_entry) out.push_back({l.key, l.value, l.line_no});
+        return out;
+    }
+
     /// The effective entries (last definition of each key), in file order.
     std::vector<std::pair<std::string, std::string>> entries() const
     {
@@ -414,6 +433,7 @@ private:
     struct line {
         std::string raw; ///< the physical line(s) with their line ends; empty: render key=value
         bool is_entry = false;
+        std::size_t line_no = 0; ///< the (first) physical line of an entry read from text
         std::string key;
         std::string value;
     };

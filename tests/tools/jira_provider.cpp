@@ -1,7 +1,10 @@
 // Tests of tools/jira-provider: the JIRA OAuth dance against the provider in-process (real
 // loopback HTTP through cpp-httplib), every failure path with its exact oauth_problem and status,
-// the REST resources, and the consumers file parser.
+// the REST resources, the consumers file parser and the JSON bodies (Boost.JSON). Registered as
+// unit_jira_provider by tools/jira-provider/CMakeLists.txt.
 #include "../../tools/jira-provider/jira_provider.hpp"
+
+#include <boost/json.hpp>
 
 #include <oauth1/client.hpp>
 #include <oauth1/encoding.hpp>
@@ -280,7 +283,7 @@ credentials dance(const jira_provider::provider& p, oauth1::client& c)
     return access;
 }
 
-jira_provider::detail::json_value json_of(const reply& r)
+boost::json::value json_of(const reply& r)
 {
     std::string error;
     auto v = jira_provider::detail::parse_json(r.body, error);
@@ -288,10 +291,20 @@ jira_provider::detail::json_value json_of(const reply& r)
     return *v;
 }
 
-std::string json_string_at(const jira_provider::detail::json_value& v, std::string_view name)
+/// The member `name` of object `v`, or nullptr (also when `v` is nullptr).
+const boost::json::value* get(const boost::json::value* v, std::string_view name)
 {
-    const std::string* s = v.get_string(name);
-    return s ? *s : std::string("<absent>");
+    return v ? jira_provider::detail::json_member(*v, name) : nullptr;
+}
+const boost::json::value* get(const boost::json::value& v, std::string_view name)
+{
+    return get(&v, name);
+}
+
+std::string json_string_at(const boost::json::value& v, std::string_view name)
+{
+    const boost::json::string* s = jira_provider::detail::json_string_member(v, name);
+    return s ? std::string(*s) : std::string("<absent>");
 }
 
 void check_refused(const reply& r, int status, std::string_view problem)
@@ -348,12 +361,12 @@ TEST_CASE("jira_provider: the JIRA OAuth dance (RSA-SHA1 OauthKey and an HMAC co
         CHECK(json_string_at(j, "key") == "JJ-2");
         CHECK(json_string_at(j, "id") == "10001");
         CHECK(json_string_at(j, "self") == p.base_url() + "/rest/api/2/issue/10001");
-        REQUIRE(j.get("fields"));
-        const auto* project = j.get("fields")->get("project");
+        REQUIRE(get(j, "fields"));
+        const auto* project = get(get(j, "fields"), "project");
         REQUIRE(project);
         CHECK(json_string_at(*project, "key") == "JJ");
-        CHECK(j.get("fields")->get("status"));
-        CHECK(j.get("fields")->get("issuetype"));
+        CHECK(get(get(j, "fields"), "status"));
+        CHECK(get(get(j, "fields"), "issuetype"));
 
         // Same issue by id, through /rest/api/2, with a (signed) query.
         issue = send_signed(p, c, "GET", "/rest/api/2/issue/10001?fields=summary%2Cstatus");
@@ -391,9 +404,11 @@ TEST_CASE("jira_provider: REST issues - create (with oauth_body_hash), read, upd
     REQUIRE_MESSAGE(got.status == 200, got.body);
     auto g = json_of(got);
     CHECK(json_string_at(g, "key") == key);
-    CHECK(json_string_at(*g.get("fields"), "summary") == "Caf\xC3\xA9 \"quoted\" \\ <b>");
-    CHECK(json_string_at(*g.get("fields"), "description") == "made by the test");
-    CHECK(json_string_at(*g.get("fields")->get("issuetype"), "name") == "Bug");
+    REQUIRE(get(g, "fields"));
+    CHECK(json_string_at(*get(g, "fields"), "summary") == "Caf\xC3\xA9 \"quoted\" \\ <b>");
+    CHECK(json_string_at(*get(g, "fields"), "description") == "made by the test");
+    REQUIRE(get(get(g, "fields"), "issuetype"));
+    CHECK(json_string_at(*get(get(g, "fields"), "issuetype"), "name") == "Bug");
 
     // Without a body hash the JSON body is not signed, but still accepted (JIRA does so too).
     created = send_signed(p, c, "POST", "/rest/api/latest/issue", {}, "application/json",
@@ -406,7 +421,9 @@ TEST_CASE("jira_provider: REST issues - create (with oauth_body_hash), read, upd
                           R"({"fields":{"summary":"renamed"}})");
     CHECK_MESSAGE(r.status == 204, r.body);
     got = send_signed(p, c, "GET", "/rest/api/2/issue/" + key);
-    CHECK(json_string_at(*json_of(got).get("fields"), "summary") == "renamed");
+    const boost::json::value renamed = json_of(got);
+    REQUIRE(get(renamed, "fields"));
+    CHECK(json_string_at(*get(renamed, "fields"), "summary") == "renamed");
     r = send_signed(p, c, "DELETE", "/rest/api/2/issue/" + key);
     CHECK(r.status == 204);
     got = send_signed(p, c, "GET", "/rest/api/2/issue/" + key);
@@ -423,16 +440,31 @@ TEST_CASE("jira_provider: REST issues - create (with oauth_body_hash), read, upd
     // Bad bodies: JIRA-style JSON errors.
     r = send_signed(p, c, "POST", "/rest/api/2/issue", {}, "application/json", "{\"fields\":");
     CHECK(r.status == 400);
-    CHECK(r.body.find("errorMessages") != std::string::npos);
+    CHECK(r.body == R"({"errorMessages":["Malformed JSON body: the JSON value is incomplete: )"
+                    R"(the body ends at offset 10"],"errors":{}})");
+    r = send_signed(p, c, "POST", "/rest/api/2/issue", {}, "application/json",
+                    R"({"fields":{"summary":"a",}})");
+    CHECK(r.status == 400);
+    CHECK(r.body.find("Malformed JSON body: unexpected '}' at offset 25") != std::string::npos);
+    r = send_signed(p, c, "POST", "/rest/api/2/issue", {}, "application/json", "[1]");
+    CHECK(r.status == 400);
+    CHECK(r.body.find("the body must be a JSON object") != std::string::npos);
+    r = send_signed(p, c, "POST", "/rest/api/2/issue", {}, "application/json", R"({"fields":1})");
+    CHECK(r.status == 400);
+    CHECK(
+        r.body ==
+        R"({"errorMessages":[],"errors":{"fields":"Field 'fields' is required and must be an object."}})");
     r = send_signed(p, c, "POST", "/rest/api/2/issue", {}, "application/json",
                     R"({"fields":{"project":{"key":"JJ"}}})");
     CHECK(r.status == 400);
-    CHECK(json_string_at(*json_of(r).get("errors"), "summary") ==
+    const boost::json::value no_summary = json_of(r);
+    REQUIRE(get(no_summary, "errors"));
+    CHECK(json_string_at(*get(no_summary, "errors"), "summary") ==
           "You must specify a summary of the issue.");
     r = send_signed(p, c, "POST", "/rest/api/2/issue", {}, "application/json",
                     R"({"fields":{"project":{"key":"XX"},"summary":"s"}})");
     CHECK(r.status == 400);
-    CHECK(json_of(r).get("errors")->get("project"));
+    CHECK(get(get(json_of(r), "errors"), "project"));
     r = send_signed(p, c, "POST", "/rest/api/2/issue", {}, "text/plain", "summary");
     CHECK(r.status == 415);
 
@@ -1181,7 +1213,9 @@ TEST_CASE("jira_provider: consumers file")
             const char* expect;
         };
         const bad_case cases[] = {
-            {"# ok\nconsumer.a.secret\n", "line 2: expected"},
+            // java.util.Properties: a line without '=' is a key with an empty value
+            {"# ok\nconsumer.a.secret\n", "line 2: consumer 'a': empty value for 'secret'"},
+            {"# ok\ngarbage\n", "line 2: expected 'consumer.<key>.<property>=<value>'"},
             {"consumer.a.colour=blue\n", "line 1: unknown property 'colour'"},
             {"x.a.secret=s\n", "line 1: expected 'consumer.<key>.<property>=<value>'"},
             {"consumer.secret=s\n", "line 1: expected"},
@@ -1247,23 +1281,50 @@ TEST_CASE("jira_provider: consumers file")
     }
 }
 
-TEST_CASE("jira_provider: the minimal JSON reader")
+TEST_CASE(
+    "jira_provider: JSON bodies through Boost.JSON (depth bound, errors naming what and where)")
 {
     std::string error;
     auto v = jira_provider::detail::parse_json(
-        R"( {"a":[1,-2.5e3,true,false,null,{"b":"\u00e9\ud83d\ude00\n"}],"a2":{}} )", error);
+        R"( {"a":[1,-2.5e3,true,false,null,{"b":"\u00e9\ud83d\ude00\n"}],"a2":{},"a2":[]} )",
+        error);
     REQUIRE_MESSAGE(v, error);
-    REQUIRE(v->get("a"));
-    CHECK(v->get("a")->items.size() == 6);
-    CHECK(v->get("a")->items[1].text == "-2.5e3");
-    CHECK(*v->get("a")->items[5].get_string("b") == "\xC3\xA9\xF0\x9F\x98\x80\n");
-    for (const char* bad :
-         {"", "{", "{\"a\"}", "[1,]", "01", "\"\\ud800\"", "{} x", "tru", "\"a\nb\""}) {
-        CAPTURE(bad);
-        CHECK_FALSE(jira_provider::detail::parse_json(bad, error));
-        CHECK_FALSE(error.empty());
+    const boost::json::value* a = get(*v, "a");
+    REQUIRE(a);
+    REQUIRE(a->is_array());
+    CHECK(a->as_array().size() == 6);
+    CHECK(a->as_array()[1].as_double() == -2500.0);
+    CHECK(json_string_at(a->as_array()[5], "b") == "\xC3\xA9\xF0\x9F\x98\x80\n");
+    REQUIRE(get(*v, "a2"));
+    CHECK(get(*v, "a2")->is_array()); // a repeated member: the last one
+    struct bad_case {
+        std::string text;
+        const char* expect;
+    };
+    const bad_case cases[] = {
+        {"", "the JSON value is incomplete: the body ends at offset 0"},
+        {"{", "the JSON value is incomplete: the body ends at offset 1"},
+        {"{\"a\"}", "unexpected '}' at offset 4"},
+        {"[1,]", "unexpected ']' at offset 3"},
+        {"01", "unexpected text after the JSON value at offset 1 ('1')"},
+        {"\"\\ud800\"", "at offset 7"},
+        {"{} x", "unexpected text after the JSON value at offset 3 ('x')"},
+        {"tru", "the JSON value is incomplete: the body ends at offset 3"},
+        {"\"a\nb\"", "unexpected byte 0x0a at offset 2"},
+        {"\"\xff\"", "unexpected byte 0xff at offset 1"}, // not UTF-8
+        {"[1] // comment", "unexpected text after the JSON value at offset 4 ('/')"},
+        {std::string(200, '['), "JSON nested deeper than 64 levels at offset 64"},
+    };
+    for (const bad_case& b : cases) {
+        CAPTURE(b.text);
+        error.clear();
+        CHECK_FALSE(jira_provider::detail::parse_json(b.text, error));
+        CHECK_MESSAGE(error.find(b.expect) != std::string::npos, error);
     }
-    std::string deep(200, '[');
-    CHECK_FALSE(jira_provider::detail::parse_json(deep, error));
-    CHECK(jira_provider::detail::json_string("a\"\\\n\x01") == "\"a\\\"\\\\\\n\\u0001\"");
+    // 64 levels are fine, 65 are not.
+    CHECK(jira_provider::detail::parse_json(std::string(64, '[') + std::string(64, ']'), error));
+    CHECK_FALSE(
+        jira_provider::detail::parse_json(std::string(65, '[') + std::string(65, ']'), error));
+    // What the provider writes: JSON strings escaped.
+    CHECK(boost::json::serialize(boost::json::value("a\"\\\n\x01")) == "\"a\\\"\\\\\\n\\u0001\"");
 }
