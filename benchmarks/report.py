@@ -224,7 +224,7 @@ def compile_cost_table(path):
     target = c.get("target", 1.5)
 
     def verdict(ratio):
-        return "ok" if ratio <= target else "OVER"
+        return "ok" if ratio <= target else "over the target"
 
     def runs(key):
         return ", ".join(f"{t:.2f}" for t in c.get(key, []))
@@ -236,8 +236,11 @@ def compile_cost_table(path):
         "",
         "| TU | median s | / dependencies | target | runs (s) |",
         "|---|---:|---:|---:|---|",
+        # The target is for separate compilation (the mode meant for many TUs); header-only is
+        # reported for comparison, against no target.
         f"| oauth1 header-only (`<oauth1/oauth1.hpp>`, one HMAC-SHA1 signature) | {ours:.2f} | "
-        f"{ours / deps:.2f} {verdict(ours / deps)} | <= {target} | {runs('oauth1_tu_s')} |",
+        f"{ours / deps:.2f} | (none: the target is for separate compilation) | "
+        f"{runs('oauth1_tu_s')} |",
     ]
     if sep is not None:
         lines.append(
@@ -371,6 +374,24 @@ plot '{data}' using 2:xtic(1) title 'oauth1' lc rgb '#1f77b4', \\
     return written
 
 
+def headline(results):
+    """One line: the signing rate of the JIRA workloads against the OpenSSL limit, and W2
+    verification (steady state when measured)."""
+    parts = []
+    for workload, method in (("W2", "HMAC-SHA1"), ("W1-2048", "RSA-SHA1")):
+        base = f"sign/{workload}/{method}/"
+        ours, limit = rate(results, base + "oauth1"), rate(results, base + "openssl")
+        if ours is not None:
+            parts.append(f"sign {workload} {method} {fmt_rate(ours)}/s"
+                         + (f" ({ours / limit:.2f}x OpenSSL alone)" if limit else ""))
+    for workload in ("W2-steady", "W2"):
+        v = rate(results, f"verify/{workload}/HMAC-SHA1/oauth1")
+        if v is not None:
+            parts.append(f"verify {workload} HMAC-SHA1 {fmt_rate(v)}/s")
+            break
+    return "headline: " + "; ".join(parts) if parts else ""
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("results")
@@ -419,6 +440,10 @@ def main():
     if args.chart_dir:
         for path in write_chart(chart, args.chart_dir):
             print(f"chart: {path}")
+    line = headline(results)
+    if line:
+        print()
+        print(line)
     return 1 if errors else 0
 
 
