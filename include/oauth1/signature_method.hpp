@@ -9,13 +9,19 @@
 //   s.verify(base_string, signature, ec)  -> true when `signature` is valid (constant time)
 // checked by `is_signer_v<T>` (C++17) and the `oauth1::signer` concept (C++20). `any_signer`
 // selects one at run time from a signature_method value, for configuration-driven programs.
+//
+// This header declares; the long definitions are in oauth1/impl/signature_method.ipp (included
+// at its end) and the machinery in oauth1/detail/signer_secrets.hpp and
+// oauth1/detail/rsa_context.hpp (private).
 #ifndef OAUTH1_SIGNATURE_METHOD_HPP
 #define OAUTH1_SIGNATURE_METHOD_HPP
 
 #include <oauth1/detail/base64.hpp>
 #include <oauth1/detail/digest.hpp>
 #include <oauth1/detail/openssl.hpp>
+#include <oauth1/detail/rsa_context.hpp>
 #include <oauth1/detail/secret.hpp>
+#include <oauth1/detail/signer_secrets.hpp>
 #include <oauth1/encoding.hpp>
 #include <oauth1/error.hpp>
 #include <oauth1/keys.hpp>
@@ -89,45 +95,6 @@ constexpr bool is_rsa(signature_method m) noexcept
            m == signature_method::rsa_sha512;
 }
 
-namespace detail {
-
-/// "enc(consumer_secret)&enc(token_secret)": the HMAC key (3.4.2) and PLAINTEXT signature (3.4.4).
-inline std::string secret_pair(std::string_view consumer_secret, std::string_view token_secret)
-{
-    std::string key;
-    key.reserve(percent_encoded_size(consumer_secret) + 1 + percent_encoded_size(token_secret));
-    percent_encode_append(consumer_secret, key);
-    key.push_back('&');
-    percent_encode_append(token_secret, key);
-    return key;
-}
-
-/// Writes "enc(consumer_secret)&enc(token_secret)" into `out` (the old content is wiped), with no
-/// temporary copy of the secrets anywhere else.
-inline void secret_pair_into(std::string_view consumer_secret, std::string_view token_secret,
-                             secret_bytes& out)
-{
-    const std::size_t n =
-        percent_encoded_size(consumer_secret) + 1 + percent_encoded_size(token_secret);
-    char* p = percent_encode(consumer_secret, out.prepare(n));
-    *p++ = '&';
-    percent_encode(token_secret, p);
-}
-
-inline void wipe(std::string& s) noexcept
-{
-    if (!s.empty()) OPENSSL_cleanse(s.data(), s.size());
-    s.clear();
-}
-
-/// Constant-time equality of two strings whose lengths are not secret.
-inline bool constant_time_equal(std::string_view a, std::string_view b) noexcept
-{
-    return a.size() == b.size() && CRYPTO_memcmp(a.data(), b.data(), a.size()) == 0;
-}
-
-} // namespace detail
-
 /// HMAC-SHA* (RFC 5849 §3.4.2): key = enc(consumer secret) "&" enc(token secret), the signature is
 /// the base64 of HMAC(key, base string). The key schedule is computed once per secret pair.
 ///
@@ -167,46 +134,12 @@ public:
     }
 
     /// Appends base64(HMAC(key, base_string)) to `out`.
-    void sign(std::string_view base_string, std::string& out, std::error_code& ec) const
-    {
-        ec.clear();
-        if (!key_.keyed()) {
-            ec = make_error_code(errc::key_required);
-            return;
-        }
-        unsigned char mac[Digest::size];
-        if (!key_.compute(base_string, mac)) {
-            detail::clear_openssl_errors();
-            ec = make_error_code(errc::crypto_failure);
-            return;
-        }
-        detail::base64_append(mac, sizeof mac, out);
-        OPENSSL_cleanse(mac, sizeof mac);
-    }
+    void sign(std::string_view base_string, std::string& out, std::error_code& ec) const;
 
     /// True when `signature` is the base64 HMAC of `base_string`; compared in constant time.
     /// The expected signature (valid for this base string) is wiped from the stack afterwards.
-    bool verify(std::string_view base_string, std::string_view signature, std::error_code& ec) const
-    {
-        ec.clear();
-        if (!key_.keyed()) {
-            ec = make_error_code(errc::key_required);
-            return false;
-        }
-        unsigned char mac[Digest::size];
-        if (!key_.compute(base_string, mac)) {
-            detail::clear_openssl_errors();
-            ec = make_error_code(errc::crypto_failure);
-            return false;
-        }
-        char expected[detail::base64_encoded_size(Digest::size)];
-        detail::base64_encode(mac, sizeof mac, expected);
-        const bool same =
-            detail::constant_time_equal(std::string_view(expected, sizeof expected), signature);
-        OPENSSL_cleanse(mac, sizeof mac);
-        OPENSSL_cleanse(expected, sizeof expected);
-        return same;
-    }
+    bool verify(std::string_view base_string, std::string_view signature,
+                std::error_code& ec) const;
 
 private:
     detail::secret_bytes consumer_secret_;
@@ -272,159 +205,6 @@ private:
     detail::secret_bytes signature_;
 };
 
-namespace detail {
-
-/// One RSASSA-PKCS1-v1_5 operation (RFC 3447 8.2), signing or verifying with one key and digest,
-/// set up once: the digest fetched, a digest context, and an EVP_PKEY_CTX after
-/// EVP_PKEY_{sign,verify}_init, the PKCS#1 v1.5 padding and the signature digest. Each use then
-/// only hashes the data and runs the RSA operation, without the fetches, context creations and
-/// context duplication that EVP_DigestSignInit / EVP_DigestSign repeat per call. The bytes are
-/// the same (PKCS#1 v1.5 signatures are deterministic). One user at a time: see rsa_context_pool.
-class rsa_pkcs1_context {
-public:
-    enum class operation { sign, verify };
-
-    /// False when OpenSSL refuses the key, digest or padding (e.g. a policy refusing SHA-1
-    /// signatures); its error queue says why and the context stays empty.
-    bool prepare(EVP_PKEY* key, const char* digest, operation op) noexcept
-    {
-        md_.reset(EVP_MD_fetch(nullptr, digest, nullptr));
-        hash_.reset(md_ ? EVP_MD_CTX_new() : nullptr);
-        pkey_.reset(hash_ ? EVP_PKEY_CTX_new_from_pkey(nullptr, key, nullptr) : nullptr);
-        const bool ok = pkey_ &&
-                        (op == operation::sign ? EVP_PKEY_sign_init(pkey_.get())
-                                               : EVP_PKEY_verify_init(pkey_.get())) == 1 &&
-                        EVP_PKEY_CTX_set_rsa_padding(pkey_.get(), RSA_PKCS1_PADDING) == 1 &&
-                        EVP_PKEY_CTX_set_signature_md(pkey_.get(), md_.get()) == 1;
-        if (!ok) reset();
-        return ok;
-    }
-    bool ready() const noexcept { return pkey_ != nullptr; }
-    void reset() noexcept
-    {
-        pkey_.reset();
-        hash_.reset();
-        md_.reset();
-    }
-
-    /// Signs `data`; `len` is the room at `sig` on entry and the signature's size on return.
-    bool sign(std::string_view data, unsigned char* sig, std::size_t& len) noexcept
-    {
-        unsigned char md[EVP_MAX_MD_SIZE];
-        unsigned int n = 0;
-        return hash(data, md, n) && EVP_PKEY_sign(pkey_.get(), sig, &len, md, n) == 1;
-    }
-
-    /// 1 when `sig` is a valid signature of `data`, 0 when not, negative on an OpenSSL error.
-    int verify(std::string_view data, const unsigned char* sig, std::size_t len) noexcept
-    {
-        unsigned char md[EVP_MAX_MD_SIZE];
-        unsigned int n = 0;
-        if (!hash(data, md, n)) return -1;
-        return EVP_PKEY_verify(pkey_.get(), sig, len, md, n);
-    }
-
-private:
-    bool hash(std::string_view data, unsigned char* md, unsigned int& n) noexcept
-    {
-        return EVP_DigestInit_ex2(hash_.get(), md_.get(), nullptr) == 1 &&
-               EVP_DigestUpdate(hash_.get(), data.data(), data.size()) == 1 &&
-               EVP_DigestFinal_ex(hash_.get(), md, &n) == 1;
-    }
-
-    evp_md_ptr md_;
-    evp_md_ctx_ptr hash_;
-    evp_pkey_ctx_ptr pkey_;
-};
-
-/// The prepared contexts of one RSA signer (one key, digest and operation), used by its const
-/// sign() or verify(), which several threads may call at once. A call takes a free slot without
-/// blocking (an atomic flag per slot) and prepares the slot's context on first use; when every
-/// slot is taken, or when the thread has its own default library context (using_global_libctx),
-/// the call prepares a context for itself alone. A context that failed is dropped, to be
-/// prepared again by the next call. Copies start empty (each copy prepares its own contexts);
-/// moves take the source's.
-class rsa_context_pool {
-    struct slot {
-        std::atomic<bool> busy{false};
-        rsa_pkcs1_context context;
-    };
-
-public:
-    static constexpr std::size_t slots = 4;
-
-    rsa_context_pool() noexcept = default;
-    rsa_context_pool(const rsa_context_pool& /*other*/) noexcept {}
-    rsa_context_pool(rsa_context_pool&& other) noexcept { take(other); }
-    rsa_context_pool& operator=(const rsa_context_pool& other) noexcept
-    {
-        if (this != &other) clear();
-        return *this;
-    }
-    rsa_context_pool& operator=(rsa_context_pool&& other) noexcept
-    {
-        if (this != &other) take(other);
-        return *this;
-    }
-    ~rsa_context_pool() = default;
-
-    /// A context for one call: a slot's, or the lease's own when none is free.
-    class lease {
-    public:
-        lease(rsa_context_pool& pool, EVP_PKEY* key, const char* digest,
-              rsa_pkcs1_context::operation op) noexcept
-        {
-            if (using_global_libctx()) slot_ = pool.try_take();
-            rsa_pkcs1_context& c = slot_ != nullptr ? slot_->context : own_;
-            if (c.ready() || c.prepare(key, digest, op)) context_ = &c;
-        }
-        lease(const lease&) = delete;
-        lease& operator=(const lease&) = delete;
-        ~lease()
-        {
-            if (slot_ == nullptr) return;
-            if (failed_) slot_->context.reset();
-            slot_->busy.store(false, std::memory_order_release);
-        }
-
-        /// The prepared context; null when preparing failed (OpenSSL's error queue says why).
-        rsa_pkcs1_context* get() const noexcept { return context_; }
-        /// After an OpenSSL failure: the slot's context is not used again.
-        void discard() noexcept { failed_ = true; }
-
-    private:
-        slot* slot_ = nullptr;
-        rsa_pkcs1_context own_;
-        rsa_pkcs1_context* context_ = nullptr;
-        bool failed_ = false;
-    };
-
-private:
-    slot* try_take() noexcept
-    {
-        for (slot& s : slots_)
-            if (!s.busy.load(std::memory_order_relaxed) &&
-                !s.busy.exchange(true, std::memory_order_acquire))
-                return &s;
-        return nullptr;
-    }
-    // Assignment and moves need exclusive access to both pools (no call may be running), as any
-    // non-const operation does.
-    void clear() noexcept
-    {
-        for (slot& s : slots_) s.context.reset();
-    }
-    void take(rsa_context_pool& other) noexcept
-    {
-        for (std::size_t i = 0; i < slots; ++i)
-            slots_[i].context = std::move(other.slots_[i].context);
-    }
-
-    std::array<slot, slots> slots_;
-};
-
-} // namespace detail
-
 /// RSA-SHA* (RFC 5849 §3.4.3): RSASSA-PKCS1-v1_5 (RFC 3447 8.2) over the base string with the
 /// consumer's RSA private key, base64-encoded. Secrets are not used. Built from a private key it
 /// signs and verifies; built from a public key or certificate it only verifies.
@@ -473,168 +253,27 @@ public:
     bool key_within_policy() const noexcept { return within_policy_; }
 
     /// Appends base64(RSASSA-PKCS1-v1_5-SIGN(key, Digest(base_string))) to `out`.
-    void sign(std::string_view base_string, std::string& out, std::error_code& ec) const
-    {
-        ec.clear();
-        EVP_PKEY* pkey = private_.native_handle();
-        if (pkey == nullptr) {
-            ec = make_error_code(errc::key_required);
-            return;
-        }
-        if (!private_.is_rsa()) {
-            ec = make_error_code(errc::key_not_rsa);
-            return;
-        }
-        if (!within_policy_) {
-            ec = make_error_code(errc::key_policy_violation);
-            return;
-        }
-        // 16384-bit keys at most; the stack buffer keeps the signing path allocation-free.
-        unsigned char sig[2048];
-        const int size = EVP_PKEY_get_size(pkey);
-        if (size <= 0 || static_cast<std::size_t>(size) > sizeof sig) {
-            ec = make_error_code(errc::invalid_argument);
-            return;
-        }
-        std::size_t len = sizeof sig;
-        bool signed_ok = false;
-        {
-            detail::rsa_context_pool::lease op(sign_contexts_, pkey, Digest::openssl_name,
-                                               detail::rsa_pkcs1_context::operation::sign);
-            signed_ok = op.get() != nullptr && op.get()->sign(base_string, sig, len);
-            if (!signed_ok) op.discard();
-        }
-        if (!signed_ok) {
-            // No prepared context, or it failed: the one-shot path decides, as it always did.
-            detail::clear_openssl_errors();
-            len = sizeof sig;
-            if (!digest_sign(pkey, base_string, sig, len)) {
-                ec = refusal_or_failure();
-                return;
-            }
-        }
-        detail::base64_append(sig, len, out);
-    }
+    void sign(std::string_view base_string, std::string& out, std::error_code& ec) const;
 
     /// True when `signature` (base64) is a valid signature of `base_string` under the public key.
     /// A signature that is not valid base64 gives false with errc::invalid_signature_encoding.
-    bool verify(std::string_view base_string, std::string_view signature, std::error_code& ec) const
-    {
-        ec.clear();
-        EVP_PKEY* pkey = public_.native_handle();
-        if (pkey == nullptr) {
-            ec = make_error_code(errc::key_required);
-            return false;
-        }
-        if (!public_.is_rsa()) {
-            ec = make_error_code(errc::key_not_rsa);
-            return false;
-        }
-        if (!within_policy_) {
-            ec = make_error_code(errc::key_policy_violation);
-            return false;
-        }
-        // Decoded on the stack (16384-bit keys at most, as in sign()): no allocation. A longer
-        // signature cannot match any supported key, but its encoding is still checked.
-        unsigned char raw_sig[2048];
-        std::size_t raw_size = 0;
-        bool too_long = false;
-        if (!detail::base64_decode_each(signature, [&](unsigned char b) {
-                if (raw_size < sizeof raw_sig) {
-                    raw_sig[raw_size++] = b;
-                } else {
-                    too_long = true;
-                }
-            })) {
-            ec = make_error_code(errc::invalid_signature_encoding);
-            return false;
-        }
-        if (too_long) return false;
-        int r = -1;
-        {
-            detail::rsa_context_pool::lease op(verify_contexts_, pkey, Digest::openssl_name,
-                                               detail::rsa_pkcs1_context::operation::verify);
-            if (op.get() != nullptr) {
-                r = op.get()->verify(base_string, raw_sig, raw_size);
-                // 0 is a mismatch only when OpenSSL could run the operation: with a fatal error
-                // or a refusal in the queue, the context failed and the one-shot path decides.
-                if (r == 0) {
-                    const detail::openssl_error_kinds kinds = detail::drain_openssl_error_kinds();
-                    if (kinds.fatal || kinds.policy_refusal) r = -1;
-                }
-            }
-            if (r < 0) op.discard();
-        }
-        if (r < 0) {
-            // No prepared context, or it failed (a mismatch is 0): the one-shot path decides.
-            detail::clear_openssl_errors();
-            bool init_failed = false;
-            r = digest_verify(pkey, base_string, raw_sig, raw_size, init_failed);
-            if (init_failed) {
-                ec = refusal_or_failure();
-                return false;
-            }
-        }
-        if (r == 1) return true;
-        // 0 with only data errors in the queue (wrong length, bad padding, value too large for
-        // the modulus) is "does not verify". A negative result or a fatal error means OpenSSL
-        // could not run the verification: the operator must hear of it (crypto_failure), unless
-        // the policy refused the algorithm. The queue is drained either way, allocation-free.
-        const detail::openssl_error_kinds kinds = detail::drain_openssl_error_kinds();
-        if (kinds.policy_refusal)
-            ec = make_error_code(errc::crypto_policy_refused);
-        else if (r < 0 || kinds.fatal)
-            ec = make_error_code(errc::crypto_failure);
-        return false;
-    }
+    bool verify(std::string_view base_string, std::string_view signature,
+                std::error_code& ec) const;
 
 private:
     // The one-shot EVP_DigestSign / EVP_DigestVerify path with a fresh context, for when no
     // prepared context can be made or one fails: a key that some provider only signs through
     // EVP_DigestSign still works, and errors are classified exactly as before.
     static bool digest_sign(EVP_PKEY* pkey, std::string_view data, unsigned char* sig,
-                            std::size_t& len) noexcept
-    {
-        detail::evp_md_ctx_ptr ctx(EVP_MD_CTX_new());
-        EVP_PKEY_CTX* pctx = nullptr;
-        return ctx &&
-               EVP_DigestSignInit_ex(ctx.get(), &pctx, Digest::openssl_name, nullptr, nullptr, pkey,
-                                     nullptr) == 1 &&
-               EVP_PKEY_CTX_set_rsa_padding(pctx, RSA_PKCS1_PADDING) == 1 &&
-               EVP_DigestSign(ctx.get(), sig, &len,
-                              reinterpret_cast<const unsigned char*>(data.data()),
-                              data.size()) == 1;
-    }
+                            std::size_t& len) noexcept;
     /// 1 when valid, 0 or negative when not; `init_failed` when no context could be set up.
     static int digest_verify(EVP_PKEY* pkey, std::string_view data, const unsigned char* sig,
-                             std::size_t len, bool& init_failed) noexcept
-    {
-        detail::evp_md_ctx_ptr ctx(EVP_MD_CTX_new());
-        EVP_PKEY_CTX* pctx = nullptr;
-        init_failed = !ctx ||
-                      EVP_DigestVerifyInit_ex(ctx.get(), &pctx, Digest::openssl_name, nullptr,
-                                              nullptr, pkey, nullptr) != 1 ||
-                      EVP_PKEY_CTX_set_rsa_padding(pctx, RSA_PKCS1_PADDING) != 1;
-        if (init_failed) return -1;
-        return EVP_DigestVerify(ctx.get(), sig, len,
-                                reinterpret_cast<const unsigned char*>(data.data()), data.size());
-    }
+                             std::size_t len, bool& init_failed) noexcept;
 
     /// Whether `key` conforms to `policy`; OpenSSL's error queue is left as it was.
-    static bool conforms(EVP_PKEY* key, const rsa_key_policy& policy) noexcept
-    {
-        ERR_set_mark();
-        const bool ok = !detail::check_rsa_key_policy(key, policy).violated();
-        ERR_pop_to_mark();
-        return ok;
-    }
+    static bool conforms(EVP_PKEY* key, const rsa_key_policy& policy) noexcept;
 
-    static std::error_code refusal_or_failure()
-    {
-        const bool refused = detail::last_error_is_policy_refusal();
-        detail::clear_openssl_errors();
-        return make_error_code(refused ? errc::crypto_policy_refused : errc::crypto_failure);
-    }
+    static std::error_code refusal_or_failure();
 
     private_key private_;
     public_key public_;
@@ -797,60 +436,18 @@ public:
 
     const variant_type& variant() const noexcept { return v_; }
 
-private:
     template <class Key>
     static std::optional<any_signer>
     build(signature_method method, std::string_view consumer_secret, std::string_view token_secret,
-          const Key& key, const rsa_key_policy& policy, std::error_code& ec)
-    {
-        ec.clear();
-        if (is_rsa(method)) {
-            if (!key) {
-                ec = make_error_code(errc::key_required);
-                return std::nullopt;
-            }
-            if (!key.is_rsa()) {
-                ec = make_error_code(errc::key_not_rsa);
-                return std::nullopt;
-            }
-        }
-        switch (method) {
-        case signature_method::hmac_sha1:
-            return any_signer(hmac_sha1(consumer_secret, token_secret));
-        case signature_method::hmac_sha256:
-            return any_signer(hmac_sha256(consumer_secret, token_secret));
-        case signature_method::hmac_sha512:
-            return any_signer(hmac_sha512(consumer_secret, token_secret));
-        case signature_method::rsa_sha1: return within_policy(rsa_sha1(key, policy), ec);
-        case signature_method::rsa_sha256: return within_policy(rsa_sha256(key, policy), ec);
-        case signature_method::rsa_sha512: return within_policy(rsa_sha512(key, policy), ec);
-        case signature_method::plaintext:
-            return any_signer(plaintext(consumer_secret, token_secret));
-        }
-        ec = make_error_code(errc::unsupported_signature_method);
-        return std::nullopt;
-    }
+          const Key& key, const rsa_key_policy& policy, std::error_code& ec);
 
     template <class Rsa>
-    static std::optional<any_signer> within_policy(Rsa&& signer, std::error_code& ec)
-    {
-        if (!signer.key_within_policy()) {
-            ec = make_error_code(errc::key_policy_violation);
-            return std::nullopt;
-        }
-        return any_signer(std::forward<Rsa>(signer));
-    }
+    static std::optional<any_signer> within_policy(Rsa&& signer, std::error_code& ec);
 
     template <class Key>
     [[noreturn]] static void throw_make_error(signature_method method, const Key& key,
                                               const rsa_key_policy& policy,
-                                              const std::error_code& ec)
-    {
-        std::string what(to_string(method));
-        if (what.empty()) what = "signature method";
-        if (ec == errc::key_policy_violation) what += ": " + rsa_key_policy_violation(key, policy);
-        detail::throw_error(ec, what);
-    }
+                                              const std::error_code& ec);
 
     variant_type v_;
 };
@@ -868,5 +465,9 @@ std::string sign_base_string(const Signer& s, std::string_view base_string)
 }
 
 } // namespace oauth1
+
+// Definitions in both modes (the built-in signers are extern templates under
+// OAUTH1_SEPARATE_COMPILATION: see client.hpp and src.hpp).
+#include <oauth1/impl/signature_method.ipp>
 
 #endif // OAUTH1_SIGNATURE_METHOD_HPP
