@@ -12,6 +12,7 @@
 #include <oauth1/encoding.hpp>
 #include <oauth1/error.hpp>
 #include <oauth1/flow.hpp>
+#include <oauth1/flow_error.hpp>
 #include <oauth1/keys.hpp>
 #include <oauth1/nonce_store.hpp>
 #include <oauth1/parameters.hpp>
@@ -19,6 +20,7 @@
 #include <oauth1/provider.hpp>
 #include <oauth1/request_traits.hpp>
 #include <oauth1/signature_method.hpp>
+#include <oauth1/token_answer.hpp>
 #include <oauth1/transport.hpp>
 #include <oauth1/version.hpp>
 

@@ -7,6 +7,8 @@
 #define OAUTH1_PROBLEM_HPP
 
 #include <oauth1/authorization.hpp>
+#include <oauth1/detail/base_string_diff.hpp>
+#include <oauth1/detail/problem_fields.hpp>
 #include <oauth1/encoding.hpp>
 #include <oauth1/error.hpp>
 #include <oauth1/parameters.hpp>
@@ -123,54 +125,6 @@ struct problem_report {
     }
 };
 
-namespace detail {
-
-inline void append_param(std::string& out, std::string_view name, std::string_view value)
-{
-    if (!out.empty()) out.push_back('&');
-    percent_encode_append(name, out);
-    out.push_back('=');
-    percent_encode_append(value, out);
-}
-
-inline std::string join_names(const std::vector<std::string>& names)
-{
-    // The extension joins parameter names with '&' inside one (then encoded) value.
-    std::string s;
-    for (std::size_t i = 0; i < names.size(); ++i) {
-        if (i) s.push_back('&');
-        s += names[i];
-    }
-    return s;
-}
-
-inline std::vector<std::string> split_names(std::string_view v)
-{
-    std::vector<std::string> out;
-    std::size_t pos = 0;
-    while (pos <= v.size()) {
-        std::size_t amp = v.find('&', pos);
-        if (amp == std::string_view::npos) amp = v.size();
-        if (amp > pos) out.emplace_back(v.substr(pos, amp - pos));
-        pos = amp + 1;
-    }
-    return out;
-}
-
-inline bool parse_range(std::string_view v, std::pair<std::uint64_t, std::uint64_t>& out) noexcept
-{
-    const std::size_t dash = v.find('-');
-    if (dash == std::string_view::npos) return false;
-    const auto a = v.substr(0, dash);
-    const auto b = v.substr(dash + 1);
-    auto r1 = std::from_chars(a.data(), a.data() + a.size(), out.first);
-    auto r2 = std::from_chars(b.data(), b.data() + b.size(), out.second);
-    return r1.ec == std::errc{} && r1.ptr == a.data() + a.size() && r2.ec == std::errc{} &&
-           r2.ptr == b.data() + b.size() && !a.empty() && !b.empty();
-}
-
-} // namespace detail
-
 /// The problem as an application/x-www-form-urlencoded body ("oauth_problem=...&...").
 /// `include_base_string` adds oauth_signature_base_string (useful while debugging; it contains
 /// no secrets, but it does reveal the request's parameters).
@@ -248,65 +202,6 @@ inline void apply_problem_field(problem_report& r, std::string_view name, std::s
     }
 }
 
-/// Calls f(name, value) for each auth-param of an `OAuth ...` challenge (RFC 7235 2.1), with
-/// quoted-string values unquoted and names and values percent-decoded once (RFC 5849 §3.5.1). A
-/// pair whose name or value has a malformed escape is skipped; a syntax error ends the list (what
-/// came before is kept): a problem answer is diagnostic information, parsed leniently.
-template <class F>
-void for_each_challenge_param(std::string_view v, F&& f)
-{
-    std::size_t i = 0;
-    const std::size_t n = v.size();
-    while (i < n && is_ows(v[i])) ++i;
-    constexpr std::string_view scheme = "oauth";
-    if (n - i < scheme.size() || (n - i > scheme.size() && !is_ows(v[i + scheme.size()]))) return;
-    for (std::size_t k = 0; k < scheme.size(); ++k) {
-        const char c = v[i + k];
-        if ((c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c) != scheme[k]) return;
-    }
-    i += scheme.size();
-    std::string raw;
-    while (true) {
-        while (i < n && (is_ows(v[i]) || v[i] == ',')) ++i;
-        if (i >= n) return;
-        const std::size_t name_begin = i;
-        while (i < n && v[i] != '=' && v[i] != ',' && !is_ows(v[i])) ++i;
-        const std::string_view name = v.substr(name_begin, i - name_begin);
-        while (i < n && is_ows(v[i])) ++i;
-        if (name.empty() || i >= n || v[i] != '=') return;
-        ++i;
-        while (i < n && is_ows(v[i])) ++i;
-        raw.clear();
-        if (i < n && v[i] == '"') {
-            ++i;
-            bool closed = false;
-            while (i < n) {
-                const char c = v[i++];
-                if (c == '"') {
-                    closed = true;
-                    break;
-                }
-                if (c == '\\' && i < n) {
-                    raw.push_back(v[i++]);
-                } else {
-                    raw.push_back(c);
-                }
-            }
-            if (!closed) return;
-        } else {
-            const std::size_t b = i;
-            while (i < n && v[i] != ',' && !is_ows(v[i])) ++i;
-            raw.assign(v.substr(b, i - b));
-        }
-        std::error_code dec;
-        std::string decoded_name = percent_decode(name, dec);
-        if (dec) continue;
-        std::string decoded_value = percent_decode(raw, dec);
-        if (dec) continue;
-        f(decoded_name, std::move(decoded_value));
-    }
-}
-
 } // namespace detail
 
 /// Parses a provider's problem answer: the form-encoded body and/or the WWW-Authenticate header
@@ -366,56 +261,6 @@ inline std::string quoted_excerpt(std::string_view s)
     // Back to the start of a UTF-8 sequence (at most 3 continuation bytes).
     while (cut > 97 && (static_cast<unsigned char>(s[cut]) & 0xC0U) == 0x80U) --cut;
     return std::string(s.substr(0, cut)) + "... (" + std::to_string(s.size()) + " bytes)";
-}
-
-/// The '&'-separated items of `s` (empty ones skipped), as views into it.
-inline std::vector<std::string_view> split_parameters(std::string_view s)
-{
-    std::vector<std::string_view> v;
-    std::size_t pos = 0;
-    while (pos <= s.size()) {
-        std::size_t amp = s.find('&', pos);
-        if (amp == std::string_view::npos) amp = s.size();
-        if (amp > pos) v.push_back(s.substr(pos, amp - pos));
-        pos = amp + 1;
-    }
-    return v;
-}
-
-/// Marks, in `a_matched` and `b_matched`, the items of `a` and `b` that the other side also
-/// has, as multisets: within a run of equal items, the first k of each side are matched, where
-/// k is the smaller count. O((|a| + |b|) log(|a| + |b|)): both sides are sorted (by value, then
-/// position) and merged, never compared pairwise.
-inline void match_multisets(const std::vector<std::string_view>& a,
-                            const std::vector<std::string_view>& b, std::vector<bool>& a_matched,
-                            std::vector<bool>& b_matched)
-{
-    using item = std::pair<std::string_view, std::size_t>;
-    const auto sorted = [](const std::vector<std::string_view>& v) {
-        std::vector<item> s;
-        s.reserve(v.size());
-        for (std::size_t i = 0; i < v.size(); ++i) s.emplace_back(v[i], i);
-        // Parameters of a base string are normally sorted already (RFC 5849 §3.4.1.3.2).
-        if (!std::is_sorted(s.begin(), s.end())) std::sort(s.begin(), s.end());
-        return s;
-    };
-    const std::vector<item> sa = sorted(a);
-    const std::vector<item> sb = sorted(b);
-    a_matched.assign(a.size(), false);
-    b_matched.assign(b.size(), false);
-    std::size_t i = 0;
-    std::size_t j = 0;
-    while (i < sa.size() && j < sb.size()) {
-        const int c = sa[i].first.compare(sb[j].first);
-        if (c < 0) {
-            ++i;
-        } else if (c > 0) {
-            ++j;
-        } else {
-            a_matched[sa[i++].second] = true;
-            b_matched[sb[j++].second] = true;
-        }
-    }
 }
 
 } // namespace detail
