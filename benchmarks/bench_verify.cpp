@@ -1,4 +1,4 @@
-// benchmarks/bench_verify.cpp - provider-side verification throughput (oauth1::verifier) of the W2
+// benchmarks/bench_verify.cpp - provider-side verification throughput (oauth1::request_verifier) of the W2
 // request, next to its signing rows in the same binary (report.py's "verification" table divides
 // verify/<workload>/<method>/oauth1 by sign/<workload>/<method>/oauth1).
 //
@@ -8,7 +8,7 @@
 // verification = the full verify(): header parsed, parameters collected and sorted, consumer and
 // token looked up (in-memory, by pointer), timestamp window, base string, signature check, and the
 // nonce recorded in an oauth1::memory_nonce_store (the default store), into one verify_result
-// reused across calls (verifier::verify(req, opts, result, ec)), as a server thread would.
+// reused across calls (request_verifier::verify(req, opts, result, ec)), as a server thread would.
 //
 // Nonces: every accepted request needs a fresh nonce, so each row pre-signs a pool of requests
 // with distinct nonces (16 characters, like the signing rows' nonce) and the fixed timestamp, once,
@@ -66,8 +66,8 @@ struct token_lookup {
     }
 };
 
-using bench_verifier =
-    oauth1::verifier<consumer_lookup, token_lookup, oauth1::memory_nonce_store, fixed_clock>;
+using bench_verifier = oauth1::request_verifier<consumer_lookup, token_lookup,
+                                                oauth1::memory_nonce_store, fixed_clock>;
 
 /// What a row needs, built on its first run: the provider's records and the signed pool.
 struct verify_setup {
@@ -192,8 +192,8 @@ struct moving_clock {
     std::uint64_t operator()() const noexcept { return *now; }
 };
 
-using steady_verifier =
-    oauth1::verifier<consumer_lookup, token_lookup, oauth1::memory_nonce_store, moving_clock>;
+using steady_verifier = oauth1::request_verifier<consumer_lookup, token_lookup,
+                                                 oauth1::memory_nonce_store, moving_clock>;
 
 /// Signs the pool for requests first .. first + 2^16 - 1: timestamp + request / steady_rate,
 /// nonces as sign_pool's (each combination of timestamp and nonce is used once).
@@ -298,7 +298,7 @@ struct accept_all_nonces {
 };
 
 using scale_verifier =
-    oauth1::verifier<consumer_lookup, token_lookup, accept_all_nonces, fixed_clock>;
+    oauth1::request_verifier<consumer_lookup, token_lookup, accept_all_nonces, fixed_clock>;
 
 struct scale_setup {
     oauth1::consumer_credentials consumer;

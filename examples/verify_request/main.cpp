@@ -42,7 +42,7 @@ try {
         return it == token_table.end() ? nullptr : &it->second;
     };
     oauth1::memory_nonce_store nonces; // or oauth1::redis_nonce_store for many machines
-    const oauth1::verifier verify(consumers, tokens, nonces);
+    const oauth1::request_verifier verify(consumers, tokens, nonces);
 
     // Two clients, as real consumers would sign (fresh nonce, current time).
     oauth1::client clients[] = {{"hmac-consumer", oauth1::hmac_sha1("kd94hf93k423kf44")},

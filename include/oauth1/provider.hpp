@@ -2,7 +2,7 @@
 // replay protection (§3.3) and OAuth Problem Reporting results.
 //
 //   oauth1::memory_nonce_store nonces;
-//   oauth1::verifier v(lookup_consumer, lookup_token, nonces);
+//   oauth1::request_verifier v(lookup_consumer, lookup_token, nonces);
 //   auto r = v.verify({method, absolute_url, content_type, body, authorization_header_value});
 //   if (!r) respond(401, oauth1::www_authenticate(*r.problem, "JIRA"),
 //                   oauth1::problem_body(*r.problem));
@@ -222,7 +222,7 @@ struct verify_result {
 
 private:
     template <class, class, class, class>
-    friend class verifier;
+    friend class request_verifier;
 
     /// Back to the empty state, keeping every buffer's memory (and the cached signer) for the
     /// next verification.
@@ -244,7 +244,7 @@ private:
     }
 
     bool verified_ = false;
-    // Scratch space reused by verifier::verify(req, opts, result, ec): a verify_result kept
+    // Scratch space reused by request_verifier::verify(req, opts, result, ec): a verify_result kept
     // across requests (one per thread) makes verification allocation-free once warm.
     parameter_list query_;
     parameter_list form_;
@@ -270,14 +270,15 @@ private:
 /// seconds since the epoch.
 template <class ConsumerLookup, class TokenLookup, class NonceStore = memory_nonce_store,
           class Clock = system_clock>
-class verifier {
+class request_verifier {
     static_assert(
         is_nonce_store_v<NonceStore>,
         "NonceStore must provide bool insert(string_view consumer_key, string_view token, "
         "uint64_t timestamp, string_view nonce, uint64_t now, std::error_code&)");
 
 public:
-    verifier(ConsumerLookup consumers, TokenLookup tokens, NonceStore& nonces, Clock clock = {})
+    request_verifier(ConsumerLookup consumers, TokenLookup tokens, NonceStore& nonces,
+                     Clock clock = {})
         : consumers_(std::move(consumers)), tokens_(std::move(tokens)), nonces_(&nonces),
           clock_(std::move(clock))
     {}

@@ -5,7 +5,7 @@
 //   opts.host = "10.0.0.5";
 //   oauth1::redis_nonce_store nonces(opts);
 //   nonces.ping();              // recommended: fail fast at start-up (unreachable or evicting)
-//   oauth1::verifier v(lookup_consumer, lookup_token, nonces);
+//   oauth1::request_verifier v(lookup_consumer, lookup_token, nonces);
 //
 // Optional component: link oauth1::redis (CMake, `find_package(oauth1 COMPONENTS redis)`) or
 // Meson's oauth1_redis_dep; it needs hiredis (Debian: libhiredis-dev, 0.14 or later).

@@ -1,4 +1,4 @@
-// libFuzzer target: the whole provider-side verifier (oauth1::verifier::verify).
+// libFuzzer target: the whole provider-side verifier (oauth1::request_verifier::verify).
 //
 // Input: one selector byte (token requirement, PLAINTEXT over http allowed or not), then
 // method NUL url NUL content-type NUL authorization NUL body. The provider knows three consumers
@@ -115,7 +115,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     opts.keep_base_string = (selector & 8U) != 0;
 
     oauth1::memory_nonce_store store;
-    const oauth1::verifier<consumer_lookup, token_lookup, oauth1::memory_nonce_store, fixed_clock>
+    const oauth1::request_verifier<consumer_lookup, token_lookup, oauth1::memory_nonce_store,
+                                   fixed_clock>
         v({}, {}, store);
     oauth1::verify_result r;
     std::error_code ec;

@@ -970,7 +970,7 @@ private:
             return oauth1::token_credentials{oauth1_test::hmac_consumer_key,
                                              oauth1_test::access_token_secret};
         };
-        const oauth1::verifier v(consumers, tokens, nonces_);
+        const oauth1::request_verifier v(consumers, tokens, nonces_);
         oauth1::verify_options opts;
         opts.token = oauth1::token_requirement::optional;
         std::error_code ec;

@@ -1000,7 +1000,10 @@ struct provider {
                 return oauth1::token_credentials(std::string(k), access_token_secret);
             };
     }
-    auto make_verifier() { return oauth1::verifier(consumer_lookup(), token_lookup(), nonces); }
+    auto make_verifier()
+    {
+        return oauth1::request_verifier(consumer_lookup(), token_lookup(), nonces);
+    }
 };
 
 /// A nonce store that is never reachable.
@@ -1369,7 +1372,7 @@ TEST_SUITE("httplib: server side")
     {
         provider p;
         unreachable_nonce_store store;
-        oauth1::verifier v(p.consumer_lookup(), provider::token_lookup(), store);
+        oauth1::request_verifier v(p.consumer_lookup(), provider::token_lookup(), store);
         bool called = false;
         httplib::Server svr;
         svr.Get(".*",

@@ -71,7 +71,7 @@ struct provider {
             if (t != token) return std::nullopt;
             return oauth1::token_credentials(std::string(k), token_secret);
         };
-        return oauth1::verifier(consumers, tokens, nonces);
+        return oauth1::request_verifier(consumers, tokens, nonces);
     }
 };
 

@@ -1,5 +1,5 @@
 // Unit tests for oauth1/flow.hpp: the three-legged flow against an in-process provider built on
-// oauth1::verifier (the transport is a function call, no sockets), answer parsing, URLs, and the
+// oauth1::request_verifier (the transport is a function call, no sockets), answer parsing, URLs, and the
 // failure reports.
 #include <oauth1/flow.hpp>
 
@@ -25,7 +25,7 @@ namespace {
 
 const std::string keys_dir = OAUTH1_TEST_DATA_DIR "/keys/";
 
-/// A provider in a function: JIRA's three servlets + one resource, on oauth1::verifier.
+/// A provider in a function: JIRA's three servlets + one resource, on oauth1::request_verifier.
 class fake_provider {
 public:
     explicit fake_provider(std::string base = "https://jira.example.com")
@@ -84,7 +84,7 @@ private:
         };
         const std::optional<std::uint64_t> fixed = clock_override;
         auto clock = [fixed] { return fixed ? *fixed : oauth1::system_clock{}(); };
-        const oauth1::verifier v(consumers, tokens, nonces_, clock);
+        const oauth1::request_verifier v(consumers, tokens, nonces_, clock);
         oauth1::verify_options o;
         o.token = need;
         o.keep_base_string = true;

@@ -194,7 +194,7 @@ TEST_CASE("memory_nonce_store: entries expire at timestamp + window")
             return t == "tok" ? &token : nullptr;
         };
         memory_nonce_store fresh(300);
-        const oauth1::verifier late(consumers, tokens, fresh, fixed_clock{t0 + 301});
+        const oauth1::request_verifier late(consumers, tokens, fresh, fixed_clock{t0 + 301});
         const std::size_t before = fresh.size();
         const auto r =
             late.verify({"GET", "http://example.com/r", {}, {}, signed_req.authorization()}, {});
@@ -204,7 +204,7 @@ TEST_CASE("memory_nonce_store: entries expire at timestamp + window")
         CHECK(fresh.size() == before); // never reached the store
         // Within the window the same request is accepted once, then refused as a replay.
         memory_nonce_store store(300);
-        const oauth1::verifier in_time(consumers, tokens, store, fixed_clock{t0 + 300});
+        const oauth1::request_verifier in_time(consumers, tokens, store, fixed_clock{t0 + 300});
         CHECK(in_time.verify({"GET", "http://example.com/r", {}, {}, signed_req.authorization()})
                   .ok());
         const auto replay =
@@ -322,11 +322,12 @@ TEST_CASE("memory_nonce_store: full of live entries, it refuses (fail closed) in
     o.timestamp = now;
     const auto signed_req = c.sign({"GET", "http://example.com/"}, o);
     const oauth1::consumer_credentials consumer{"cs", {}, oauth1::method_set::all()};
-    const oauth1::verifier v([&](std::string_view) { return &consumer; },
-                             [](std::string_view, std::string_view) {
-                                 return static_cast<const oauth1::token_credentials*>(nullptr);
-                             },
-                             tiny, fixed_clock{now});
+    const oauth1::request_verifier v([&](std::string_view) { return &consumer; },
+                                     [](std::string_view, std::string_view) {
+                                         return static_cast<const oauth1::token_credentials*>(
+                                             nullptr);
+                                     },
+                                     tiny, fixed_clock{now});
     oauth1::verify_options opts;
     opts.token = oauth1::token_requirement::optional;
     std::error_code vec;

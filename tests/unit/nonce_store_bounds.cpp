@@ -215,7 +215,7 @@ TEST_CASE("memory_nonce_store: the verifier refuses a consumer over its quota, n
     const auto tokens = [](std::string_view, std::string_view) {
         return static_cast<const oauth1::token_credentials*>(nullptr);
     };
-    const oauth1::verifier v(consumers, tokens, store, fixed_clock{t0});
+    const oauth1::request_verifier v(consumers, tokens, store, fixed_clock{t0});
     oauth1::verify_options opts;
     opts.token = oauth1::token_requirement::optional;
     const auto request = [](const char* ck, const char* nonce) {

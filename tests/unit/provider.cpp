@@ -110,7 +110,7 @@ struct directory {
 };
 
 template <class Store = oauth1::memory_nonce_store>
-using test_verifier = oauth1::verifier<consumer_lookup, token_lookup, Store, fixed_clock>;
+using test_verifier = oauth1::request_verifier<consumer_lookup, token_lookup, Store, fixed_clock>;
 
 oauth1::verify_options options(token_requirement t, bool keep_base_string = false,
                                std::uint64_t window = 300)
@@ -2181,7 +2181,7 @@ TEST_CASE("oauth1 signs, oauthlib's SignatureOnlyEndpoint verifies (HMAC, RSA, P
                                                    oauth1::token_kind::access,
                                                    oauth1::token_state::valid};
         oauth1::memory_nonce_store store;
-        const oauth1::verifier v(d.consumer_fn(), d.token_fn(), store); // system_clock
+        const oauth1::request_verifier v(d.consumer_fn(), d.token_fn(), store); // system_clock
         check_outcome(v.verify({g.method, g.url, g.content_type, g.body, g.authorization},
                                options(token_requirement::optional)),
                       std::nullopt);

@@ -39,8 +39,8 @@ struct fixed_clock {
 using consumer_lookup = std::function<const oauth1::consumer_credentials*(std::string_view)>;
 using token_lookup =
     std::function<const oauth1::token_credentials*(std::string_view, std::string_view)>;
-using test_verifier =
-    oauth1::verifier<consumer_lookup, token_lookup, oauth1::memory_nonce_store, fixed_clock>;
+using test_verifier = oauth1::request_verifier<consumer_lookup, token_lookup,
+                                               oauth1::memory_nonce_store, fixed_clock>;
 
 /// A provider's database. `tokens_by_token_only`: a token lookup that ignores the consumer key
 /// (as a careless deployment, or the old examples/verify_request, would write it).

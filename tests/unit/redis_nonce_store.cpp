@@ -345,7 +345,7 @@ TEST_CASE("redis_nonce_store: the verifier accepts a signed request once and ref
     redis_server srv;
     oauth1::redis_nonce_store store(options_for(srv));
     const provider_db db;
-    const oauth1::verifier v(db.consumers(), db.tokens(), store);
+    const oauth1::request_verifier v(db.consumers(), db.tokens(), store);
 
     const std::string auth = signed_authorization("replayed-nonce");
     std::error_code ec;
@@ -411,7 +411,7 @@ TEST_CASE("redis_nonce_store: fails closed while Redis is down and reconnects wh
     o.command_timeout = 500ms;
     oauth1::redis_nonce_store store(o);
     const provider_db db;
-    const oauth1::verifier v(db.consumers(), db.tokens(), store);
+    const oauth1::request_verifier v(db.consumers(), db.tokens(), store);
     const std::uint64_t now = now_seconds();
     std::error_code ec;
 
@@ -579,7 +579,7 @@ TEST_CASE("redis_nonce_store: refuses a Redis that evicts keys (maxmemory 1mb, a
     CHECK(ec == misconfigured);
     CHECK(dbsize(srv.port()) == 0);
     const provider_db db;
-    const oauth1::verifier v(db.consumers(), db.tokens(), store);
+    const oauth1::request_verifier v(db.consumers(), db.tokens(), store);
     const auto r = v.verify({"GET", resource, {}, {}, signed_authorization("n")}, {}, ec);
     CHECK_FALSE(r.ok());
     CHECK(ec == misconfigured);

@@ -170,7 +170,7 @@ TEST_CASE("sign(): the signature verifies at a provider (RFC 5849 1.2 credential
     oauth1::sign(req, rfc_client());
     oauth1::memory_nonce_store nonces;
     const oauth1::consumer_credentials consumer{"kd94hf93k423kf44", {}, oauth1::method_set::all()};
-    const oauth1::verifier v(
+    const oauth1::request_verifier v(
         [&](std::string_view k) { return k == "dpf43f3p2l4k3l03" ? &consumer : nullptr; },
         [](std::string_view, std::string_view t) -> std::optional<oauth1::token_credentials> {
             if (t != "nnch734d00sl2jdk") return std::nullopt;

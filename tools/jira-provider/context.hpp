@@ -1,5 +1,5 @@
 // context.hpp - what jira-provider's endpoints share: the options, the provider's (skewable)
-// clock, the registered consumers, the token store, the request verifier (oauth1::verifier with
+// clock, the registered consumers, the token store, the request verifier (oauth1::request_verifier with
 // a memory nonce store, verifying requests as addressed to the provider's own origin), and the
 // OAuth refusal JIRA answers: 401, `WWW-Authenticate: OAuth realm="...", oauth_problem="..."`
 // and a form body `oauth_problem=...` (with oauth_signature_base_string for signature_invalid).
@@ -205,8 +205,8 @@ private:
         const context* self;
         std::uint64_t operator()() const noexcept { return self->now(); }
     };
-    using verifier_type =
-        oauth1::verifier<consumer_lookup, token_lookup, oauth1::memory_nonce_store, offset_clock>;
+    using verifier_type = oauth1::request_verifier<consumer_lookup, token_lookup,
+                                                   oauth1::memory_nonce_store, offset_clock>;
 
     options opts_;
     std::atomic<std::int64_t> clock_offset_;

@@ -1,5 +1,5 @@
 // jira_provider.hpp - a local JIRA-like OAuth 1.0a provider (RFC 5849) on cpp-httplib, built on
-// oauth1's provider side (oauth1::verifier, memory_nonce_store, problem reporting). The entry
+// oauth1's provider side (oauth1::request_verifier, memory_nonce_store, problem reporting). The entry
 // point of jira-provider (main.cpp) and its tests; the parts are in the headers it includes:
 //
 //   consumers.hpp    the consumers file (consumer, config_error, parse_consumers, load_...)

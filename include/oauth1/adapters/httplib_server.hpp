@@ -566,7 +566,7 @@ inline std::string request_url(const ::httplib::Request& req, const public_origi
     return url;
 }
 
-/// Verifies `req` with `v` (an oauth1::verifier), as addressed through `origin` (RFC 5849
+/// Verifies `req` with `v` (an oauth1::request_verifier), as addressed through `origin` (RFC 5849
 /// §3.2). Refused with parameter_rejected: a request without a usable URL (see request_url()),
 /// with more than one Authorization or Content-Type header (which of them a client or proxy
 /// would have used is anyone's guess), or - after a successful verification - whose
@@ -732,7 +732,7 @@ inline constexpr bool takes_request_v =
 /// the handler is not called.
 ///
 /// `v`, `handler`, `origin` and `realm` are copied into the returned handler (an
-/// oauth1::verifier is cheap to copy: its lookups and a pointer to the nonce store, which must
+/// oauth1::request_verifier is cheap to copy: its lookups and a pointer to the nonce store, which must
 /// outlive the server).
 template <class Verifier, class Handler>
 ::httplib::Server::Handler protect(Verifier v, Handler handler, public_origin origin,

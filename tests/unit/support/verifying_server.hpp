@@ -123,7 +123,7 @@ private:
             if (t != access_token || !find_consumer(consumer_key)) return std::nullopt;
             return oauth1::token_credentials(std::string(consumer_key), access_token_secret);
         };
-        const oauth1::verifier v(consumers, tokens, nonces_);
+        const oauth1::request_verifier v(consumers, tokens, nonces_);
         oauth1::verify_options opts;
         opts.token = oauth1::token_requirement::optional;
         opts.keep_base_string = true;
