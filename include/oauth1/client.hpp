@@ -10,6 +10,9 @@
 // request shape, signing into the same signed_request allocates no memory. Nonce source and clock
 // are template parameters (and can be fixed per request through sign_options) so tests and
 // benchmarks are deterministic.
+//
+// This header declares; the signing core (the part of sign() that does not depend on the template
+// arguments) is declared in oauth1/detail/signing_core.hpp and defined in oauth1/impl/client.ipp.
 #ifndef OAUTH1_CLIENT_HPP
 #define OAUTH1_CLIENT_HPP
 
@@ -18,6 +21,8 @@
 #include <oauth1/config.hpp>
 #include <oauth1/detail/base64.hpp>
 #include <oauth1/detail/digest.hpp>
+#include <oauth1/detail/query_append.hpp>
+#include <oauth1/detail/signing_core.hpp>
 #include <oauth1/encoding.hpp>
 #include <oauth1/error.hpp>
 #include <oauth1/parameters.hpp>
@@ -98,49 +103,6 @@ struct random_nonce {
     }
 };
 
-class signed_request;
-
-namespace detail {
-
-/// What signing needs from a basic_client, whatever its template arguments.
-struct client_identity {
-    std::string_view encoded_consumer_key; ///< 3.6-encoded
-    std::string_view encoded_token;        ///< 3.6-encoded; empty: no oauth_token
-    bool breaks_header;                    ///< the consumer key or the token holds CR, LF or NUL
-    bool include_version;                  ///< send oauth_version="1.0"
-    signature_method method;
-    std::string_view method_name; ///< the signer's name(), e.g. "HMAC-SHA1"
-};
-
-/// The part of basic_client::sign that does not depend on its template arguments (compiled once
-/// under OAUTH1_SEPARATE_COMPILATION).
-struct signing_core {
-    /// Collects, checks, encodes and sorts the protocol and request parameters of `req` (3.4.1.3)
-    /// and writes the base string URI and the signature base string (3.4.1) into `out`, whose
-    /// nonce and timestamp are already set.
-    static void prepare(const request& req, const sign_options& opts, const client_identity& id,
-                        signed_request& out, std::error_code& ec);
-    /// Adds oauth_signature (the signer's output in `out`) and writes the Authorization header.
-    static void finish(const sign_options& opts, signed_request& out, std::error_code& ec);
-};
-
-/// Copies `url` without its fragment into `out`, followed by the '?' or '&' that one more query
-/// parameter needs; returns the fragment ("#..." or empty) to append after the parameters.
-inline std::string_view begin_query_append(std::string_view url, std::string& out)
-{
-    const std::size_t hash = url.find('#');
-    const std::string_view head = url.substr(0, hash);
-    out.assign(head);
-    if (head.find('?') == std::string_view::npos) {
-        out.push_back('?');
-    } else if (out.back() != '?' && out.back() != '&') {
-        out.push_back('&');
-    }
-    return hash == std::string_view::npos ? std::string_view{} : url.substr(hash);
-}
-
-} // namespace detail
-
 /// The signed result, reusable across calls (its buffers keep their capacity).
 class signed_request {
 public:
@@ -210,44 +172,6 @@ private:
     std::string header_;
     std::uint64_t timestamp_ = 0;
 };
-
-namespace detail {
-
-template <class Signer>
-signature_method method_of(const Signer& s) noexcept
-{
-    if constexpr (std::is_same_v<Signer, any_signer>) {
-        return s.method();
-    } else {
-        return Signer::method();
-    }
-}
-
-inline bool body_hash_append(signature_method m, std::string_view body, std::string& out)
-{
-    unsigned char d[64];
-    switch (m) {
-    case signature_method::hmac_sha1:
-    case signature_method::rsa_sha1:
-        if (!digest<sha1_digest>(body, d)) return false;
-        base64_append(d, sha1_digest::size, out);
-        return true;
-    case signature_method::hmac_sha256:
-    case signature_method::rsa_sha256:
-        if (!digest<sha256_digest>(body, d)) return false;
-        base64_append(d, sha256_digest::size, out);
-        return true;
-    case signature_method::hmac_sha512:
-    case signature_method::rsa_sha512:
-        if (!digest<sha512_digest>(body, d)) return false;
-        base64_append(d, sha512_digest::size, out);
-        return true;
-    case signature_method::plaintext: return false;
-    }
-    return false;
-}
-
-} // namespace detail
 
 /// The body hash (oauth_body_hash extension): base64 of the body's digest, with the digest of
 /// `method` (SHA-1 for *-SHA1, ...). errc::body_hash_not_allowed for PLAINTEXT.
