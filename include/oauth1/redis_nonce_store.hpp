@@ -51,16 +51,16 @@
 // bounds it. A longer combination is not stored and insert() fails closed with
 // errc::request_too_large. The verifier's own nonce limit (request_limits::max_nonce_bytes, 64 by
 // default) normally refuses such a request first.
+//
+// The hiredis wrappers and helpers are in oauth1/detail/redis.hpp (private).
 #ifndef OAUTH1_REDIS_NONCE_STORE_HPP
 #define OAUTH1_REDIS_NONCE_STORE_HPP
 
+#include <oauth1/detail/redis.hpp>
 #include <oauth1/error.hpp>
 
 #include <hiredis/hiredis.h>
 
-#include <sys/time.h>
-
-#include <charconv>
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
@@ -95,61 +95,6 @@ struct redis_nonce_store_options {
     /// with errc::request_too_large (fail closed).
     std::size_t max_key_bytes = 1024;
 };
-
-namespace detail {
-
-struct redis_context_deleter {
-    void operator()(redisContext* c) const noexcept { redisFree(c); }
-};
-struct redis_reply_deleter {
-    void operator()(redisReply* r) const noexcept { freeReplyObject(r); }
-};
-using redis_context_ptr = std::unique_ptr<redisContext, redis_context_deleter>;
-using redis_reply_ptr = std::unique_ptr<redisReply, redis_reply_deleter>;
-
-inline timeval to_timeval(std::chrono::milliseconds d) noexcept
-{
-    const auto ms = d.count() < 0 ? 0 : d.count();
-    timeval tv{};
-    tv.tv_sec = static_cast<decltype(tv.tv_sec)>(ms / 1000);
-    tv.tv_usec = static_cast<decltype(tv.tv_usec)>((ms % 1000) * 1000);
-    return tv;
-}
-
-/// "<length>:<bytes>:" - a field that cannot run into the next one, whatever bytes it holds.
-inline void append_length_prefixed(std::string& out, std::string_view field)
-{
-    out.append(std::to_string(field.size())).push_back(':');
-    out.append(field).push_back(':');
-}
-
-inline bool reply_is(const redisReply& r, int type, std::string_view text) noexcept
-{
-    return r.type == type && r.str != nullptr && std::string_view(r.str, r.len) == text;
-}
-
-inline std::string_view reply_text(const redisReply& r) noexcept
-{
-    return r.str != nullptr ? std::string_view(r.str, r.len) : std::string_view();
-}
-
-/// Why Redis's memory settings are unsafe for a nonce store, or empty when they are safe (see
-/// "Eviction" in redis_nonce_store.hpp): safe when maxmemory is 0 or the policy is noeviction.
-inline std::string redis_eviction_risk(std::string_view maxmemory, std::string_view policy)
-{
-    unsigned long long limit = 0;
-    const auto parsed =
-        std::from_chars(maxmemory.data(), maxmemory.data() + maxmemory.size(), limit);
-    if (parsed.ec != std::errc() || parsed.ptr != maxmemory.data() + maxmemory.size())
-        return "cannot read Redis's maxmemory (\"" + std::string(maxmemory) + "\")";
-    if (limit == 0 || policy == "noeviction") return {};
-    return "Redis may evict live nonce keys, which lets their requests be replayed: "
-           "maxmemory-policy is " +
-           std::string(policy) + " with maxmemory " + std::string(maxmemory) +
-           "; set maxmemory-policy noeviction (or maxmemory 0)";
-}
-
-} // namespace detail
 
 /// Nonce store in Redis (models the requirements of nonce_store.hpp). Not copyable or movable.
 class redis_nonce_store {
