@@ -59,6 +59,7 @@
 #define OAUTH1_NONCE_STORE_HPP
 
 #include <oauth1/detail/hash_index.hpp>
+#include <oauth1/detail/nonce_digest.hpp>
 #include <oauth1/detail/siphash.hpp>
 #include <oauth1/error.hpp>
 
@@ -69,7 +70,6 @@
 #include <algorithm>
 #include <cstddef>
 #include <cstdint>
-#include <cstring>
 #include <limits>
 #include <mutex>
 #include <string>
@@ -296,67 +296,11 @@ private:
         return a.first > b.first;
     }
 
-    // A number in 7-bit groups, least significant first, the high bit set on all but the last
-    // (LEB128): one byte for every length under 128, and no group is a prefix of another.
-    template <class Out>
-    static void append_number(Out& key, std::uint64_t v)
-    {
-        while (v >= 0x80U) {
-            key.push_back(static_cast<char>(static_cast<unsigned char>(v & 0x7fU) | 0x80U));
-            v >>= 7;
-        }
-        key.push_back(static_cast<char>(v));
-    }
-
-    template <class Out>
-    static void append_field(Out& key, std::string_view v)
-    {
-        append_number(key, v.size());
-        key.append(v);
-    }
-
-    // The serialised combination that is hashed: each string field prefixed by its length and
-    // the timestamp as a number, so that two different combinations never serialise alike
-    // (decoded protocol values may hold any byte).
-    template <class Out>
-    static void append_key(Out& key, std::string_view consumer_key, std::string_view token,
-                           std::uint64_t timestamp, std::string_view nonce)
-    {
-        append_field(key, consumer_key);
-        append_field(key, token);
-        append_number(key, timestamp);
-        append_field(key, nonce);
-    }
-
-    // Up to 256 bytes on the stack; `overflow` when more did not fit.
-    struct stack_key {
-        char data[256];
-        std::size_t size = 0;
-        bool overflow = false;
-
-        void append(const char* p, std::size_t n) noexcept
-        {
-            if (overflow || n > sizeof data - size) {
-                overflow = true;
-                return;
-            }
-            std::memcpy(data + size, p, n);
-            size += n;
-        }
-        void append(std::string_view v) noexcept { append(v.data(), v.size()); }
-        void push_back(char c) noexcept { append(&c, 1); }
-    };
-
     // The digest that stands for the combination in the store.
     detail::siphash128 digest_of(std::string_view consumer_key, std::string_view token,
                                  std::uint64_t timestamp, std::string_view nonce) const
     {
-        stack_key small;
-        append_key(small, consumer_key, token, timestamp, nonce);
-        if (!small.overflow) return detail::siphash24_128(hash_key_, small.data, small.size);
-        std::string key;
-        append_key(key, consumer_key, token, timestamp, nonce);
-        return detail::siphash24_128(hash_key_, key);
+        return detail::nonce_digest(hash_key_, consumer_key, token, timestamp, nonce);
     }
 
     // Frees a string too long to be worth keeping.
