@@ -1,5 +1,5 @@
 #!/usr/bin/python3
-"""python3-oauthlib side of the two-direction provider cross-check (tests/unit/provider.cpp).
+"""python3-oauthlib side of the two-direction provider cross-check (tests/unit/provider_oauthlib.cpp).
 
 Run with Debian's interpreter (python3-oauthlib 3.2.2 + python3-cryptography + python3-jwt):
 

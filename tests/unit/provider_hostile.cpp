@@ -6,6 +6,8 @@
 
 #include <doctest/doctest.h>
 
+#include "support/provider_fixture.hpp"
+
 #include <oauth1/client.hpp>
 #include <oauth1/keys.hpp>
 #include <oauth1/nonce_store.hpp>
@@ -21,24 +23,22 @@
 #include <utility>
 #include <vector>
 
-#ifndef OAUTH1_TEST_DATA_DIR
-#define OAUTH1_TEST_DATA_DIR "tests/data"
-#endif
-
 namespace {
 
 using oauth1::problem;
 using oauth1::token_requirement;
+using oauth1_test::consumer_lookup;
+using oauth1_test::data_path;
+using oauth1_test::describe;
+using oauth1_test::token_lookup;
 
 constexpr std::uint64_t now = 1'700'000'000;
 
+// Unlike support/provider_fixture.hpp's, this clock is always at `now`.
 struct fixed_clock {
     std::uint64_t operator()() const noexcept { return now; }
 };
 
-using consumer_lookup = std::function<const oauth1::consumer_credentials*(std::string_view)>;
-using token_lookup =
-    std::function<const oauth1::token_credentials*(std::string_view, std::string_view)>;
 using test_verifier = oauth1::request_verifier<consumer_lookup, token_lookup,
                                                oauth1::memory_nonce_store, fixed_clock>;
 
@@ -76,12 +76,6 @@ oauth1::sign_options at_now()
     return o;
 }
 
-std::string describe(const oauth1::verify_result& r)
-{
-    if (r.ok()) return "ok";
-    return r.problem ? r.problem->summary() : std::string("refused without a problem");
-}
-
 void check_refused(const oauth1::verify_result& r, problem expected,
                    std::string_view advice_part = {})
 {
@@ -90,11 +84,6 @@ void check_refused(const oauth1::verify_result& r, problem expected,
     REQUIRE(r.problem.has_value());
     CHECK(r.problem->code == expected);
     if (!advice_part.empty()) CHECK(r.problem->advice.find(advice_part) != std::string::npos);
-}
-
-std::string data_path(const std::string& rel)
-{
-    return std::string(OAUTH1_TEST_DATA_DIR) + "/" + rel;
 }
 
 /// "oauth_zz0000000" .. with the number `i` in its last seven digits.
