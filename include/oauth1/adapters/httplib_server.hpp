@@ -310,15 +310,6 @@ inline bool unquote(std::string_view v, std::string& out)
 
 } // namespace detail
 
-/// Where a client request is sent: used by the client side (sign(), send() in httplib.hpp) to
-/// name the scheme and authority of the URL it signs.
-struct server_origin {
-    /// "http" or "https".
-    std::string_view scheme = "http";
-    /// "host[:port]"; empty: the request's Host header.
-    std::string_view authority{};
-};
-
 /// Which forwarding headers a trusted proxy sets (only that family is read).
 enum class forwarded_headers {
     forwarded,   ///< RFC 7239 `Forwarded: for=...;proto=https;host=api.example.com`
