@@ -1,5 +1,5 @@
 # Locates the third-party libraries behind oauth1's optional components: the HTTP client
-# adapters (include/oauth1/adapters/<name>.hpp) and the Redis nonce store.
+# adapters (include/oauth1/adapters/<name>*.hpp) and the Redis nonce store.
 #
 # Used in two places with identical results: by the project's own CMakeLists.txt and by the
 # installed oauth1Config.cmake (a copy of this file is installed next to it), so that

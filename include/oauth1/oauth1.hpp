@@ -22,6 +22,7 @@
 #include <oauth1/signature_method.hpp>
 #include <oauth1/token_answer.hpp>
 #include <oauth1/transport.hpp>
+#include <oauth1/transport_options.hpp>
 #include <oauth1/version.hpp>
 
 #endif // OAUTH1_OAUTH1_HPP

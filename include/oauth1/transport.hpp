@@ -11,19 +11,18 @@
 // 4xx/5xx answer is a response, not an error. The adapters provide ready transports
 // (oauth1::curl::transport, oauth1::beast::transport, oauth1::httplib::transport).
 //
-// Bounded answers: a transport buffers at most a limit of response body bytes. The adapters'
-// transport_options all have the same member for it, `max_response_body_bytes` (default
-// default_max_response_body_bytes, 8 MiB); a body larger than that is not read further and the
-// call fails with errc::response_too_large (the limit counts the body as delivered: after
-// chunked decoding, and after decompression where the client decompresses).
+// Every adapter's transport takes the same oauth1::transport_options (transport_options.hpp,
+// included here): time limits (connect 10 s, whole exchange 30 s by default), TLS trust, and a
+// bound on the response body (8 MiB by default: a larger body is not read further and the call
+// fails with errc::response_too_large).
 // http_request also has request_traits, so oauth1::sign(http_request&, client) works.
 #ifndef OAUTH1_TRANSPORT_HPP
 #define OAUTH1_TRANSPORT_HPP
 
 #include <oauth1/base_string.hpp>
 #include <oauth1/request_traits.hpp>
+#include <oauth1/transport_options.hpp>
 
-#include <cstddef>
 #include <string>
 #include <string_view>
 #include <system_error>
@@ -32,12 +31,6 @@
 #include <vector>
 
 namespace oauth1 {
-
-/// The default of every transport's `transport_options::max_response_body_bytes`: 8 MiB, far
-/// above any token answer or problem report (a few hundred bytes) and any single JIRA REST
-/// answer a client of the flow usually reads, yet a bound on what a hostile or broken server
-/// can make the client buffer. Raise it for large downloads; SIZE_MAX means no limit.
-inline constexpr std::size_t default_max_response_body_bytes = std::size_t{8} << 20;
 
 /// One HTTP header field.
 struct http_header {

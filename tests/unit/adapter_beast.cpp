@@ -1,10 +1,11 @@
-// Unit tests for oauth1/adapters/beast.hpp: Beast requests signed in place (origin from the
+// Unit tests for oauth1/adapters/beast.hpp and beast_transport.hpp: Beast requests signed in place (origin from the
 // caller or the Host field, body types, refusals), sent by plain Beast to the loopback
 // verifying server (tests/unit/support/verifying_server.hpp), which must VERIFY each request and
 // see the request-target that was signed; tampering and replays refused; the synchronous
 // transports (plain and TLS, the latter against a Beast TLS server with a certificate made
 // here); the asynchronous sign-write-read with a callback and with use_future.
 #include <oauth1/adapters/beast.hpp>
+#include <oauth1/adapters/beast_transport.hpp>
 
 #include <doctest/doctest.h>
 
@@ -33,10 +34,15 @@
 #include <openssl/x509.h>
 #include <openssl/x509v3.h>
 
+#include <unistd.h>
+
 #include <atomic>
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
 #include <future>
 #include <memory>
 #include <mutex>
@@ -1071,6 +1077,66 @@ TEST_CASE("beast::tls_transport: SNI, host name verification, trust")
         CAPTURE(t.last_error());
         CHECK(contains(t.last_error(), "certificate verify failed"));
         CHECK(srv.seen().empty());
+    }
+    SUBCASE("transport_options::ca_file takes the place of the context's trust store")
+    {
+        const std::string dir = std::filesystem::temp_directory_path().string();
+        const std::string ca = dir + "/oauth1_beast_ca_" + std::to_string(::getpid()) + ".pem";
+        const std::string other =
+            dir + "/oauth1_beast_other_ca_" + std::to_string(::getpid()) + ".pem";
+        std::ofstream(ca) << pem.cert;
+        std::ofstream(other) << make_self_signed("DNS:localhost").cert;
+        oauth1::http_request r;
+        r.method = "GET";
+        r.url = "https://localhost:" + port + "/tls/ca-file";
+        std::error_code ec;
+
+        // A context that trusts nothing, and a ca_file holding the server's certificate.
+        ssl::context empty(ssl::context::tls_client);
+        oauth1::transport_options o;
+        o.ca_file = ca;
+        oauth1::beast::tls_transport with_ca(empty, o);
+        oauth1::sign(r, c);
+        auto res = with_ca(r, ec);
+        CAPTURE(with_ca.last_error());
+        REQUIRE_FALSE(ec);
+        CHECK(res.status == 200);
+        REQUIRE(srv.seen().size() == 1);
+        CHECK(srv.seen()[0].verified);
+
+        // In place of, not in addition to: a context that trusts the server, with a ca_file
+        // that does not hold its certificate, refuses it.
+        o.ca_file = other;
+        oauth1::beast::tls_transport replaced(trusting, o);
+        oauth1::sign(r, c);
+        (void)replaced(r, ec);
+        CHECK(ec == oauth1::errc::transport_failed);
+        CAPTURE(replaced.last_error());
+        CHECK(contains(replaced.last_error(), "certificate verify failed"));
+
+        // A file that cannot be loaded fails the call, naming it; nothing is sent.
+        o.ca_file = dir + "/oauth1-no-such-ca.pem";
+        oauth1::beast::tls_transport missing(empty, o);
+        (void)missing(r, ec);
+        CHECK(ec == oauth1::errc::transport_failed);
+        CHECK(contains(missing.last_error(), "transport_options::ca_file"));
+        CHECK(srv.seen().size() == 1);
+        std::remove(ca.c_str());
+        std::remove(other.c_str());
+    }
+    SUBCASE("verify_peer = false is refused: Beast cannot turn verification off")
+    {
+        oauth1::transport_options o;
+        o.verify_peer = false;
+        oauth1::beast::tls_transport t(trusting, o);
+        oauth1::http_request r{"GET", "https://localhost:" + port + "/tls"};
+        oauth1::sign(r, c);
+        std::error_code ec;
+        (void)t(r, ec);
+        CHECK(ec == oauth1::errc::invalid_argument);
+        CHECK(contains(t.last_error(), "transport_options::verify_peer"));
+        CHECK(srv.seen().empty());
+        CHECK(srv.failed_handshakes() == 0);
     }
     SUBCASE("an http URL is not sent over TLS")
     {

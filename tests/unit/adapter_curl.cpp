@@ -1,10 +1,11 @@
-// Unit tests for oauth1/adapters/curl.hpp: requests signed by oauth1 and sent with libcurl to
+// Unit tests for oauth1/adapters/curl.hpp and curl_transport.hpp: requests signed by oauth1 and sent with libcurl to
 // real loopback servers, which verify them: oauth1's own provider side
 // (tests/unit/support/verifying_server.hpp) and, independently, python3-oauthlib
 // (tests/interop/oauthlib_server.py). Each accepted request is checked on the server's side too:
 // it was verified, and the request-target it received is byte for byte the one that was signed.
 // The oauthlib case needs /usr/bin/python3 with python3-oauthlib; without it it FAILS, saying so.
 #include <oauth1/adapters/curl.hpp>
+#include <oauth1/adapters/curl_transport.hpp>
 
 #include <doctest/doctest.h>
 

@@ -1,9 +1,11 @@
-// Tests of oauth1/adapters/httplib.hpp and httplib_server.hpp against real loopback servers:
+// Tests of oauth1/adapters/httplib.hpp, httplib_transport.hpp and httplib_server.hpp against real loopback servers:
 // the client side against oauth1_test::verifying_server (every request must be VERIFIED and
 // arrive with the target that was signed), a model of cpp-httplib's request line checked against
 // the installed library, the transport (http and https), and the server side (protect/verify)
 // with requests sent through raw sockets and through httplib.
 #include <oauth1/adapters/httplib.hpp> // first: the header is self-contained
+#include <oauth1/adapters/httplib_server.hpp>
+#include <oauth1/adapters/httplib_transport.hpp>
 
 #include "support/running_server.hpp"
 #include "support/verifying_server.hpp"
@@ -852,14 +854,16 @@ TEST_SUITE("httplib: transport")
         int port = 0;
         const int fd = listen_loopback(port); // accepts (backlog) but never answers
         oauth1::httplib::transport_options o;
-        o.read_timeout = std::chrono::milliseconds(200);
+        o.timeout = std::chrono::milliseconds(200);
         const oauth1::httplib::transport t(o);
         std::error_code ec;
         std::string what;
         const auto start = std::chrono::steady_clock::now();
         t({"GET", "http://127.0.0.1:" + std::to_string(port) + "/"}, ec, what);
         CHECK(ec == oauth1::errc::transport_failed);
+        CAPTURE(what);
         CHECK(contains(what, "Read"));
+        CHECK(contains(what, "timed out after 200 ms (transport_options::timeout)"));
         CHECK(std::chrono::steady_clock::now() - start < std::chrono::seconds(5));
         ::close(fd);
     }
@@ -1058,7 +1062,7 @@ TEST_SUITE("httplib: https")
         const auto c = hmac_client();
 
         oauth1::httplib::transport_options o;
-        o.ca_cert_file = tc.pem_path;
+        o.ca_file = tc.pem_path;
         const oauth1::httplib::transport trusted(o);
         oauth1::http_request req{"GET", url};
         oauth1::sign(req, c);
@@ -1076,7 +1080,7 @@ TEST_SUITE("httplib: https")
         CHECK(contains(what, "SSL"));
 
         oauth1::httplib::transport_options insecure;
-        insecure.verify_server_certificate = false;
+        insecure.verify_peer = false;
         oauth1::sign(req, c);
         r = oauth1::httplib::transport(insecure)(req, ec);
         CHECK_FALSE(ec);

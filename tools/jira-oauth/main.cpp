@@ -15,17 +15,18 @@
 #include "options.hpp"
 #include "output.hpp"
 
-#include <oauth1/adapters/curl.hpp>
+#include <oauth1/adapters/curl_transport.hpp>
 #include <oauth1/flow.hpp>
 #include <oauth1/keys.hpp>
 #include <oauth1/signature_method.hpp>
 #include <oauth1/transport.hpp>
+#include <oauth1/transport_options.hpp>
 #if JIRA_OAUTH_HAVE_HTTPLIB
-#include <oauth1/adapters/httplib.hpp>
+#include <oauth1/adapters/httplib_transport.hpp>
 #endif
 #if JIRA_OAUTH_HAVE_BEAST
 #include <boost/asio/ssl/context.hpp>
-#include <oauth1/adapters/beast.hpp>
+#include <oauth1/adapters/beast_transport.hpp>
 #endif
 
 #include <chrono>
@@ -55,7 +56,18 @@ public:
 
 // ---- HTTP clients ---------------------------------------------------------------------------
 
+/// Every transport's whole-exchange limit (oauth1::transport_options::timeout); connecting keeps
+/// the default limit (10 s).
 constexpr auto http_timeout = std::chrono::seconds(60);
+
+/// The same options for every transport (oauth1::transport_options).
+oauth1::transport_options transport_settings()
+{
+    oauth1::transport_options o;
+    o.timeout = http_timeout;
+    o.user_agent = "jira-oauth (oauth1)";
+    return o;
+}
 
 /// The HTTP client chosen with --transport, as one oauth1 transport: a callable
 /// http_response(const http_request&, std::error_code&), plus why the last call failed.
@@ -81,18 +93,13 @@ constexpr std::string_view transports_built = "curl (default)"
 any_transport make_transport(const std::string& name)
 {
     if (name == "curl") {
-        oauth1::curl::transport_options o;
-        o.timeout = http_timeout;
-        o.user_agent = "jira-oauth (oauth1)";
-        auto t = std::make_shared<oauth1::curl::transport>(o);
+        auto t = std::make_shared<oauth1::curl::transport>(transport_settings());
         return {[t](const oauth1::http_request& r, std::error_code& ec) { return (*t)(r, ec); },
                 [t] { return t->last_error(); }};
     }
 #if JIRA_OAUTH_HAVE_HTTPLIB
     if (name == "httplib") {
-        oauth1::httplib::transport_options o;
-        o.read_timeout = o.write_timeout = http_timeout;
-        auto t = std::make_shared<oauth1::httplib::transport>(o);
+        auto t = std::make_shared<oauth1::httplib::transport>(transport_settings());
         auto what = std::make_shared<std::string>();
         return {[t, what](const oauth1::http_request& r, std::error_code& ec) {
                     return (*t)(r, ec, *what);
@@ -104,14 +111,13 @@ any_transport make_transport(const std::string& name)
     if (name == "beast") {
         // Beast has one transport for http:// and one for https:// (with the system's CAs).
         struct beast_clients {
-            oauth1::beast::transport_options options;
+            oauth1::transport_options options = transport_settings();
             boost::asio::ssl::context tls{boost::asio::ssl::context::tls_client};
             std::optional<oauth1::beast::transport> plain;
             std::optional<oauth1::beast::tls_transport> secure;
             std::string last_error;
         };
         auto b = std::make_shared<beast_clients>();
-        b->options.timeout = http_timeout;
         b->plain.emplace(b->options);
         return {[b](const oauth1::http_request& r, std::error_code& ec) {
                     std::string scheme = r.url.substr(0, 8);

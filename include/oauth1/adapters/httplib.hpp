@@ -1,6 +1,5 @@
-// oauth1/adapters/httplib.hpp - signing requests sent with cpp-httplib (RFC 5849 §3.4, sent in
-// the Authorization header, 3.5.1), a transport for the three-legged flow over cpp-httplib, and
-// (through httplib_server.hpp, included here) verifying requests a cpp-httplib server receives.
+// oauth1/adapters/httplib.hpp - signing requests sent with cpp-httplib through your own
+// httplib::Client (RFC 5849 §3.4, the signature in the Authorization header, RFC 5849 §3.5.1).
 // Part of the oauth1::httplib component (CMake target oauth1::httplib).
 //
 //   httplib::Client cli("https://jira.example.com");
@@ -12,6 +11,17 @@
 //   req.path = oauth1::httplib::with_query("/rest/api/2/search", {{"jql", "project = JJ"}});
 //   oauth1::httplib::sign(req, client, {"https", "jira.example.com"});
 //   httplib::Result res2 = oauth1::httplib::send(cli, req);
+//
+// Files of the oauth1::httplib component:
+// - this header: server_origin, sign(), send(), with_query(), encode_params() and
+//   request_line_target();
+// - oauth1/adapters/httplib_transport.hpp: oauth1::httplib::transport, a transport for the
+//   three-legged flow (flow.hpp) with oauth1::transport_options;
+// - oauth1/adapters/httplib_server.hpp: verifying requests a cpp-httplib server receives
+//   (RFC 5849 §3.2).
+//   This header includes both at its end, so code written for the single httplib.hpp keeps
+//   compiling; include them directly for one role;
+// - oauth1/detail/httplib_*.hpp: the machinery (private).
 //
 // What cpp-httplib does to a request (0.11.4, checked by tests/unit/adapter_httplib.cpp against
 // the installed library), and what this adapter does about it so that the bytes that are signed
@@ -70,138 +80,29 @@
 #ifndef OAUTH1_ADAPTERS_HTTPLIB_HPP
 #define OAUTH1_ADAPTERS_HTTPLIB_HPP
 
-#include <oauth1/adapters/httplib_server.hpp>
-#include <oauth1/base_string.hpp>
 #include <oauth1/client.hpp>
+#include <oauth1/detail/httplib_request.hpp>
 #include <oauth1/encoding.hpp>
 #include <oauth1/error.hpp>
 #include <oauth1/request_traits.hpp>
-#include <oauth1/transport.hpp>
 
 #include <httplib.h>
 
-#include <boost/url/url_view.hpp> // parse_request_url
-
-#include <chrono>
-#include <cstddef>
-#include <cstdint>
-#include <cstdlib>
-#include <memory>
 #include <string>
 #include <string_view>
 #include <system_error>
-#include <type_traits>
 #include <utility>
 
 namespace oauth1 {
 namespace httplib {
 
-namespace detail {
-
-/// A target that cpp-httplib writes on the request line byte for byte (URL encoding off) and
-/// that is valid there: origin-form, visible ASCII only, no fragment.
-constexpr bool is_wire_target(std::string_view t) noexcept
-{
-    if (t.empty() || t.front() != '/') return false;
-    for (const char c : t) {
-        const auto u = static_cast<unsigned char>(c);
-        if (u <= 0x20 || u >= 0x7F || c == '#') return false;
-    }
-    return true;
-}
-
-/// RFC 7230 field-name (token).
-constexpr bool is_field_name(std::string_view n) noexcept
-{
-    return !n.empty() && is_valid_method(n); // a method is a token too
-}
-
-constexpr bool is_field_value(std::string_view v) noexcept
-{
-    for (const char c : v)
-        if (c == '\r' || c == '\n' || c == '\0') return false;
-    return true;
-}
-
-inline std::size_t header_count(const ::httplib::Headers& hs, const std::string& name)
-{
-    return hs.count(name); // Headers compares names case-insensitively
-}
-
-/// Replaces every header `name` by one with `value` (Request::set_header would add one).
-inline void replace_header(::httplib::Headers& hs, const std::string& name, std::string value)
-{
-    hs.erase(name);
-    hs.emplace(name, std::move(value));
-}
-
-inline std::string header_value(const ::httplib::Headers& hs, const std::string& name)
-{
-    const auto it = hs.find(name);
-    return it == hs.end() ? std::string() : it->second;
-}
-
-/// Checks that cpp-httplib sends `req` as it stands (URL encoding off); see the top of this
-/// header. Sets `authority` to the Host the request goes out with.
-inline bool check_request(const ::httplib::Request& req, std::string_view origin_authority,
-                          bool body_signed, std::string& authority, std::error_code& ec)
-{
-    ec = make_error_code(errc::request_not_sendable);
-    if (!req.params.empty() || !is_wire_target(req.path)) return false;
-    for (const auto& [name, value] : req.headers)
-        if (!is_field_name(name) || !is_field_value(value)) return false;
-    const std::size_t hosts = header_count(req.headers, "Host");
-    if (hosts > 1 || header_count(req.headers, "Content-Type") > 1) return false;
-    if (!origin_authority.empty()) {
-        if (hosts == 1 && header_value(req.headers, "Host") != origin_authority) return false;
-        authority.assign(origin_authority);
-    } else {
-        if (hosts == 0) return false; // httplib would name the Client's host: unknown here
-        authority = header_value(req.headers, "Host");
-    }
-    const std::size_t lengths = header_count(req.headers, "Content-Length");
-    if (lengths > 1 || (lengths == 1 && header_value(req.headers, "Content-Length") !=
-                                            std::to_string(req.body.size())))
-        return false;
-    if (body_signed && !req.body.empty()) {
-        const std::string enc = header_value(req.headers, "Content-Encoding");
-        if (!enc.empty() && !oauth1::detail::ascii_iequals(enc, "identity")) return false;
-    }
-    ec.clear();
-    return true;
-}
-
-/// A client Request bound to the origin it is sent to: the request_traits below let
-/// oauth1::sign() sign it (scheme and host from the caller, target from Request::path).
-struct bound_request {
-    ::httplib::Request* req;
-    std::string_view scheme;
-    std::string_view host;
+/// Where a client request is sent: the scheme and authority of the URL that sign() signs.
+struct server_origin {
+    /// "http" or "https".
+    std::string_view scheme = "http";
+    /// "host[:port]"; empty: the request's Host header.
+    std::string_view authority{};
 };
-
-} // namespace detail
-
-} // namespace httplib
-
-template <>
-struct request_traits<httplib::detail::bound_request> {
-    using bound = httplib::detail::bound_request;
-    static std::string_view method(const bound& b) noexcept { return b.req->method; }
-    static std::string_view scheme(const bound& b) noexcept { return b.scheme; }
-    static std::string_view host(const bound& b) noexcept { return b.host; }
-    static std::string_view target(const bound& b) noexcept { return b.req->path; }
-    static std::string content_type(const bound& b)
-    {
-        return httplib::detail::header_value(b.req->headers, "Content-Type");
-    }
-    static std::string_view body(const bound& b) noexcept { return b.req->body; }
-    static void set_header(bound& b, std::string_view name, std::string_view value)
-    {
-        httplib::detail::replace_header(b.req->headers, std::string(name), std::string(value));
-    }
-};
-
-namespace httplib {
 
 /// What cpp-httplib 0.11.4 writes as the request-target for Request::path `path`: `path` up to
 /// its first NUL, and with `url_encode` (httplib's default, set_url_encode(true)) ' ' + , ; '
@@ -293,20 +194,6 @@ signed_request sign(::httplib::Request& req, const basic_client<Signer, Clock, N
     return out;
 }
 
-namespace detail {
-
-template <class C>
-inline constexpr bool is_httplib_client_v =
-    std::is_same_v<C, ::httplib::Client> || std::is_base_of_v<::httplib::ClientImpl, C>;
-
-/// A Result that carries no response (nothing was sent).
-inline ::httplib::Result not_sent()
-{
-    return {nullptr, ::httplib::Error::Canceled};
-}
-
-} // namespace detail
-
 /// Sends a request signed with sign() through `cli` (an httplib::Client, ClientImpl or
 /// SSLClient), exactly as it stands: turns the client's URL encoding and redirect following off
 /// first (both stay off: cpp-httplib has no getters to restore them). When `req` cannot be sent
@@ -339,47 +226,6 @@ template <class HttplibClient>
     oauth1::detail::throw_if(ec, "sending httplib::Request");
     return r;
 }
-
-namespace detail {
-
-/// Splits an absolute http(s) URL into what goes on the wire: scheme, Host (host[:port] as
-/// written) and request-target (path and query as written, "/" for an empty path, no fragment).
-/// errc::invalid_url for a URL that cannot be signed, errc::request_not_sendable for userinfo or
-/// a target httplib cannot send byte for byte.
-struct url_parts {
-    std::string scheme;
-    std::string authority;
-    std::string host; ///< without brackets for IPv6, for connecting
-    int port = 0;
-    std::string target;
-};
-
-inline bool split_url(std::string_view url, url_parts& p, std::error_code& ec)
-{
-    const auto u = parse_request_url(url, ec);
-    if (ec) return false;
-    if (u.has_userinfo()) {
-        ec = make_error_code(errc::request_not_sendable);
-        return false;
-    }
-    p.scheme.clear();
-    for (const char ch : u.scheme()) p.scheme.push_back(oauth1::detail::ascii_lower(ch));
-    const auto hp = u.encoded_host_and_port();
-    p.authority.assign(hp.data(), hp.size());
-    p.host = u.host_address();
-    p.port = u.has_port() && !u.port().empty() ? static_cast<int>(u.port_number())
-                                               : (p.scheme == "https" ? 443 : 80);
-    const auto t = u.encoded_target();
-    p.target.assign(t.data(), t.size());
-    if (p.target.empty() || p.target.front() != '/') p.target.insert(0, 1, '/');
-    if (!is_wire_target(p.target)) {
-        ec = make_error_code(errc::request_not_sendable);
-        return false;
-    }
-    return true;
-}
-
-} // namespace detail
 
 /// Signs and sends one request through `cli`: `url` is the absolute URL as signed and sent
 /// (scheme://host[:port]/path?query; its Host is sent, and its path and query go on the request
@@ -423,209 +269,12 @@ template <class HttplibClient, class Signer, class Clock, class Nonce>
     return r;
 }
 
-/// Settings of oauth1::httplib::transport.
-struct transport_options {
-    std::chrono::milliseconds connect_timeout{10'000};
-    std::chrono::milliseconds read_timeout{30'000};
-    std::chrono::milliseconds write_timeout{30'000};
-    /// https: PEM file of trusted CA certificates; empty (with ca_cert_dir empty too): OpenSSL's
-    /// default verify paths (on Debian /etc/ssl/certs, from the ca-certificates package).
-    std::string ca_cert_file{};
-    /// https: directory of hashed CA certificates (c_rehash layout).
-    std::string ca_cert_dir{};
-    /// https: check the server's certificate chain and host name (switch off only in tests).
-    bool verify_server_certificate = true;
-    /// Largest response body buffered, in bytes, counted after cpp-httplib's chunked decoding
-    /// and decompression (the same member, with the same default, as the other adapters'
-    /// transport_options); a larger one stops the read with errc::response_too_large.
-    std::size_t max_response_body_bytes = default_max_response_body_bytes;
-};
-
-/// An oauth1 transport (see transport.hpp) over cpp-httplib: sends an http_request exactly as
-/// given and returns the answer (any status; a 4xx/5xx is a response, not an error).
-///
-/// Each call makes its own httplib client for the URL's scheme://host:port and closes it after
-/// the answer (no connection reuse, nothing shared: calls from several threads are safe). URL
-/// encoding off, redirects not followed, Connection: close; Host is the URL's host[:port] as
-/// written, the request-target its path and query as written (no fragment). https needs
-/// cpp-httplib built with CPPHTTPLIB_OPENSSL_SUPPORT (Debian's is, and its cpp-httplib.pc says
-/// so); certificates are verified against transport_options' CA file/directory or OpenSSL's
-/// defaults. The response body is decompressed when the server sent Content-Encoding gzip/br;
-/// response header values arrive percent-decoded by cpp-httplib before 0.44 (see the top).
-/// The body is received through a content receiver that keeps at most
-/// transport_options::max_response_body_bytes (decompressed) and stops the read at the first
-/// byte beyond them: errc::response_too_large, and nothing more is buffered.
-///
-/// Errors: errc::invalid_url, errc::request_not_sendable (userinfo in the URL, a target that
-/// cannot go on the request line as it is, a header name that is not a token or a value with
-/// CR/LF/NUL, a Host header other than the URL's, a Content-Type header other than
-/// `content_type`, a Content-Length other than the body's size, Transfer-Encoding),
-/// errc::response_too_large (see above), and
-/// errc::transport_failed when no answer was received (the three-argument form also says why,
-/// e.g. "cpp-httplib: Connection (2) for GET http://127.0.0.1:1" - scheme, host and port only,
-/// never the query or headers).
-class transport {
-public:
-    transport() = default;
-    explicit transport(transport_options options) : options_(std::move(options)) {}
-
-    const transport_options& options() const noexcept { return options_; }
-
-    http_response operator()(const http_request& req, std::error_code& ec) const
-    {
-        std::string what;
-        return (*this)(req, ec, what);
-    }
-
-    /// As above; `what` receives a one-line description of a failure (no secrets).
-    http_response operator()(const http_request& req, std::error_code& ec, std::string& what) const
-    {
-        ec.clear();
-        what.clear();
-        http_response out;
-        detail::url_parts p;
-        if (!detail::split_url(req.url, p, ec)) {
-            what = ec == errc::request_not_sendable ? "the URL cannot be sent as it is"
-                                                    : "invalid request URL";
-            return out;
-        }
-        ::httplib::Request hr;
-        if (!build(req, p, hr, ec, what)) return out;
-
-        std::unique_ptr<::httplib::ClientImpl> cli;
-        if (p.scheme == "https") {
-#ifdef CPPHTTPLIB_OPENSSL_SUPPORT
-            auto ssl = std::make_unique<::httplib::SSLClient>(p.host, p.port);
-            if (!options_.ca_cert_file.empty() || !options_.ca_cert_dir.empty())
-                ssl->set_ca_cert_path(options_.ca_cert_file, options_.ca_cert_dir);
-            ssl->enable_server_certificate_verification(options_.verify_server_certificate);
-            cli = std::move(ssl);
-#else
-            ec = make_error_code(errc::transport_failed);
-            what = "cpp-httplib: https needs cpp-httplib built with CPPHTTPLIB_OPENSSL_SUPPORT";
-            return out;
-#endif
-        } else {
-            cli = std::make_unique<::httplib::ClientImpl>(p.host, p.port);
-        }
-        if (!cli->is_valid()) {
-            ec = make_error_code(errc::transport_failed);
-            what = "cpp-httplib: client could not be set up for " + origin_of(p);
-            return out;
-        }
-        cli->set_url_encode(false);
-        cli->set_follow_location(false);
-        cli->set_keep_alive(false);
-        cli->set_connection_timeout(options_.connect_timeout);
-        cli->set_read_timeout(options_.read_timeout);
-        cli->set_write_timeout(options_.write_timeout);
-
-        // The body goes through this receiver, not into Response::body: it keeps at most the
-        // limit and cancels the read at the first byte beyond (httplib then returns no
-        // response, Error::Canceled).
-        std::string body;
-        bool too_large = false;
-        const std::size_t limit = options_.max_response_body_bytes;
-        hr.content_receiver = [&body, &too_large, limit](const char* data, std::size_t len,
-                                                         std::uint64_t /*offset*/,
-                                                         std::uint64_t /*length*/) {
-            if (len > limit - body.size()) {
-                too_large = true;
-                return false;
-            }
-            body.append(data, len);
-            return true;
-        };
-        ::httplib::Result res = cli->send(hr);
-        if (too_large) {
-            ec = make_error_code(errc::response_too_large);
-            what = "cpp-httplib: the response body is larger than " + std::to_string(limit) +
-                   " bytes (transport_options::max_response_body_bytes) for " + hr.method + " " +
-                   origin_of(p);
-            return out;
-        }
-        if (!res) {
-            ec = make_error_code(errc::transport_failed);
-            what = "cpp-httplib: " + ::httplib::to_string(res.error()) + " (" +
-                   std::to_string(static_cast<int>(res.error())) + ") for " + hr.method + " " +
-                   origin_of(p);
-            return out;
-        }
-        out.status = res->status;
-        out.headers.reserve(res->headers.size());
-        for (const auto& [name, value] : res->headers) out.headers.push_back({name, value});
-        out.body = std::move(body);
-        return out;
-    }
-
-    /// As above; throws oauth1::error with the description of a failure.
-    http_response operator()(const http_request& req) const
-    {
-        std::error_code ec;
-        std::string what;
-        http_response r = (*this)(req, ec, what);
-        if (ec) {
-#if defined(__cpp_exceptions) || defined(__EXCEPTIONS)
-            throw error(ec, what);
-#else
-            std::abort();
-#endif
-        }
-        return r;
-    }
-
-private:
-    static std::string origin_of(const detail::url_parts& p)
-    {
-        return p.scheme + "://" + p.authority;
-    }
-
-    /// The httplib request for `req`, or request_not_sendable.
-    static bool build(const http_request& req, detail::url_parts& p, ::httplib::Request& hr,
-                      std::error_code& ec, std::string& what)
-    {
-        const auto refuse = [&](const char* why) {
-            ec = make_error_code(errc::request_not_sendable);
-            what = why;
-            return false;
-        };
-        if (!is_valid_method(req.method)) return refuse("invalid HTTP method");
-        if (!detail::is_field_value(req.content_type)) return refuse("invalid Content-Type");
-        hr.method = req.method;
-        hr.path = std::move(p.target);
-        hr.body = req.body;
-        bool has_content_type = false;
-        for (const http_header& h : req.headers) {
-            if (!detail::is_field_name(h.name) || !detail::is_field_value(h.value))
-                return refuse("a header name is not a token or a value holds CR, LF or NUL");
-            if (oauth1::detail::ascii_iequals(h.name, "Host")) {
-                if (h.value != p.authority) return refuse("a Host header other than the URL's");
-                continue; // set below, once
-            }
-            if (oauth1::detail::ascii_iequals(h.name, "Content-Type")) {
-                // The signer saw only `content_type`: a header saying otherwise would change
-                // what the server verifies (a form body's parameters are signed).
-                if (has_content_type || h.value != req.content_type)
-                    return refuse("a Content-Type header other than content_type");
-                has_content_type = true;
-            }
-            if (oauth1::detail::ascii_iequals(h.name, "Content-Length") &&
-                h.value != std::to_string(req.body.size()))
-                return refuse("a Content-Length other than the body's size");
-            if (oauth1::detail::ascii_iequals(h.name, "Transfer-Encoding"))
-                return refuse("Transfer-Encoding is the transport's business");
-            hr.headers.emplace(h.name, h.value);
-        }
-        hr.headers.emplace("Host", p.authority);
-        if (!req.content_type.empty() && !has_content_type)
-            hr.headers.emplace("Content-Type", req.content_type);
-        return true;
-    }
-
-    transport_options options_{};
-};
-
 } // namespace httplib
 } // namespace oauth1
+
+// Compatibility: #include <oauth1/adapters/httplib.hpp> gave the transport and the server side
+// too before they moved.
+#include <oauth1/adapters/httplib_server.hpp>
+#include <oauth1/adapters/httplib_transport.hpp>
 
 #endif // OAUTH1_ADAPTERS_HTTPLIB_HPP

@@ -1,5 +1,6 @@
 // oauth1/adapters/httplib_server.hpp - verifying requests received by a cpp-httplib server with
-// oauth1's provider side (RFC 5849 §3.2). Part of the oauth1::httplib component.
+// oauth1's provider side (RFC 5849 §3.2). Part of the oauth1::httplib component (client side:
+// httplib.hpp, httplib_transport.hpp; machinery: oauth1/detail/httplib_*.hpp, private).
 //
 //   httplib::Server svr;
 //   oauth1::httplib::harden_server(svr);                      // before any route: see (2) below
@@ -81,6 +82,9 @@
 
 #include <oauth1/authorization.hpp>
 #include <oauth1/base_string.hpp>
+#include <oauth1/detail/httplib_headers.hpp>
+#include <oauth1/detail/httplib_origin.hpp>
+#include <oauth1/detail/httplib_verify.hpp>
 #include <oauth1/encoding.hpp>
 #include <oauth1/error.hpp>
 #include <oauth1/parameters.hpp>
@@ -103,38 +107,6 @@ namespace oauth1 {
 namespace httplib {
 
 namespace detail {
-
-/// Whether cpp-httplib version `v` ("major.minor.patch") is older than major.minor.
-constexpr bool httplib_version_below(const char* v, int major, int minor) noexcept
-{
-    int parts[2] = {0, 0};
-    for (int i = 0; i < 2 && *v; ++i) {
-        while (*v >= '0' && *v <= '9') parts[i] = parts[i] * 10 + (*v++ - '0');
-        if (*v == '.') ++v;
-    }
-    return parts[0] < major || (parts[0] == major && parts[1] < minor);
-}
-
-#if defined(OAUTH1_HTTPLIB_DECODES_HEADER_VALUES)
-inline constexpr bool decodes_header_values = OAUTH1_HTTPLIB_DECODES_HEADER_VALUES != 0;
-#elif defined(CPPHTTPLIB_VERSION)
-/// cpp-httplib decoded header values from 0.7 (issue #576) until 0.44.0.
-inline constexpr bool decodes_header_values = httplib_version_below(CPPHTTPLIB_VERSION, 0, 44);
-#else
-inline constexpr bool decodes_header_values = true; // older than CPPHTTPLIB_VERSION itself
-#endif
-
-constexpr bool is_ows(char c) noexcept
-{
-    return c == ' ' || c == '\t';
-}
-
-constexpr std::string_view trim_ows(std::string_view s) noexcept
-{
-    while (!s.empty() && is_ows(s.front())) s.remove_prefix(1);
-    while (!s.empty() && is_ows(s.back())) s.remove_suffix(1);
-    return s;
-}
 
 /// Undoes cpp-httplib's percent-decoding of an `OAuth ...` Authorization value: re-encodes each
 /// parameter name and value per RFC 5849 §3.6. The realm - the parameter whose name is "realm"
@@ -223,101 +195,7 @@ inline std::string reencode_authorization(std::string_view v)
     return out;
 }
 
-/// Whether `authority` could be a URI authority (host[:port]) as sent in Host or by a proxy:
-/// not empty, no whitespace, control bytes, or delimiters that would change the URL.
-constexpr bool is_plausible_authority(std::string_view authority) noexcept
-{
-    if (authority.empty()) return false;
-    for (const char c : authority) {
-        const auto u = static_cast<unsigned char>(c);
-        if (u <= 0x20 || u >= 0x7F || c == '/' || c == '?' || c == '#' || c == '@' || c == '\\' ||
-            c == '"' || c == ',')
-            return false;
-    }
-    return true;
-}
-
-/// "http" or "https" in any case, lower-cased; empty when it is neither.
-inline std::string normal_scheme(std::string_view s)
-{
-    if (oauth1::detail::ascii_iequals(s, "http")) return "http";
-    if (oauth1::detail::ascii_iequals(s, "https")) return "https";
-    return {};
-}
-
-/// Calls f(piece) for each OWS-trimmed piece of `s` between `sep` bytes outside quoted-strings
-/// (RFC 7230 §3.2.6). Returns false when a quoted-string is not closed.
-template <class F>
-bool split_outside_quotes(std::string_view s, char sep, F&& f)
-{
-    std::size_t begin = 0;
-    bool quoted = false;
-    for (std::size_t i = 0; i < s.size(); ++i) {
-        const char c = s[i];
-        if (quoted) {
-            if (c == '\\')
-                ++i;
-            else if (c == '"')
-                quoted = false;
-        } else if (c == '"') {
-            quoted = true;
-        } else if (c == sep) {
-            f(trim_ows(s.substr(begin, i - begin)));
-            begin = i + 1;
-        }
-    }
-    if (quoted) return false;
-    f(trim_ows(s.substr(std::min(begin, s.size()))));
-    return true;
-}
-
-/// The last non-empty list element over every field `name` of `req`, in order: the one the
-/// nearest proxy added. False when a quoted-string in them is not closed.
-inline bool last_list_element(const ::httplib::Request& req, const char* name,
-                              std::string_view& out)
-{
-    out = {};
-    bool ok = true;
-    const auto range = req.headers.equal_range(name);
-    for (auto it = range.first; it != range.second; ++it) {
-        ok = ok && split_outside_quotes(it->second, ',', [&out](std::string_view e) {
-                 if (!e.empty()) out = e;
-             });
-    }
-    return ok;
-}
-
-/// A forwarded-pair value (RFC 7239 §4): a token as it is, or a quoted-string unquoted.
-inline bool unquote(std::string_view v, std::string& out)
-{
-    out.clear();
-    if (v.empty() || v.front() != '"') {
-        out.assign(v);
-        return true;
-    }
-    if (v.size() < 2 || v.back() != '"') return false;
-    v = v.substr(1, v.size() - 2);
-    for (std::size_t i = 0; i < v.size(); ++i) {
-        if (v[i] == '\\') {
-            if (++i == v.size()) return false;
-        } else if (v[i] == '"') {
-            return false;
-        }
-        out.push_back(v[i]);
-    }
-    return true;
-}
-
 } // namespace detail
-
-/// Where a client request is sent: used by the client side (sign(), send() in httplib.hpp) to
-/// name the scheme and authority of the URL it signs.
-struct server_origin {
-    /// "http" or "https".
-    std::string_view scheme = "http";
-    /// "host[:port]"; empty: the request's Host header.
-    std::string_view authority{};
-};
 
 /// Which forwarding headers a trusted proxy sets (only that family is read).
 enum class forwarded_headers {
@@ -398,159 +276,15 @@ private:
 
 namespace detail {
 
-/// Builds the absolute URL the client addressed into `url`; returns nullptr, or why it cannot
-/// (the advice of the refusal).
+/// The absolute URL `req`'s client addressed through `origin` into `url` (see request_url());
+/// returns nullptr, or why it cannot be built (the advice of the refusal).
 inline const char* build_request_url(const ::httplib::Request& req, const public_origin& origin,
                                      std::string& url)
 {
-    url.clear();
-    std::string scheme = origin.scheme();
-    std::string authority = origin.authority();
-    if (origin.trusts_host_header()) {
-        if (req.get_header_value_count("Host") != 1) return "the request has no usable Host";
-        authority = req.get_header_value("Host");
-        if (!is_plausible_authority(authority)) return "the request has no usable Host";
-    }
-    if (origin.trusts_peer(req.remote_addr)) {
-        std::string_view proto;
-        std::string_view host;
-        std::string proto_text;
-        std::string host_text;
-        if (origin.proxy_headers() == forwarded_headers::forwarded) {
-            std::string_view element;
-            if (!last_list_element(req, "Forwarded", element))
-                return "malformed Forwarded header from a trusted proxy";
-            bool ok = true;
-            bool seen_proto = false;
-            bool seen_host = false;
-            std::string value;
-            ok = split_outside_quotes(element, ';',
-                                      [&](std::string_view pair) {
-                                          if (!ok || pair.empty()) return;
-                                          const std::size_t eq = pair.find('=');
-                                          if (eq == std::string_view::npos ||
-                                              !unquote(pair.substr(eq + 1), value)) {
-                                              ok = false;
-                                              return;
-                                          }
-                                          const std::string_view name = pair.substr(0, eq);
-                                          if (oauth1::detail::ascii_iequals(name, "proto")) {
-                                              ok = !seen_proto;
-                                              seen_proto = true;
-                                              proto_text = value;
-                                          } else if (oauth1::detail::ascii_iequals(name, "host")) {
-                                              ok = !seen_host;
-                                              seen_host = true;
-                                              host_text = value;
-                                          }
-                                      }) &&
-                 ok;
-            if (!ok) return "malformed Forwarded header from a trusted proxy";
-            if (seen_proto) proto = proto_text;
-            if (seen_host) host = host_text;
-            if (seen_proto && proto.empty())
-                return "malformed Forwarded header from a trusted proxy";
-            if (seen_host && host.empty()) return "malformed Forwarded header from a trusted proxy";
-        } else {
-            if (!last_list_element(req, "X-Forwarded-Proto", proto) ||
-                !last_list_element(req, "X-Forwarded-Host", host))
-                return "malformed X-Forwarded-* header from a trusted proxy";
-        }
-        if (!proto.empty()) {
-            scheme = normal_scheme(proto);
-            if (scheme.empty()) return "a trusted proxy forwarded a scheme other than http/https";
-        }
-        if (!host.empty()) {
-            if (!is_plausible_authority(host)) return "a trusted proxy forwarded an invalid host";
-            authority.assign(host);
-        }
-    }
-    if (req.target.empty() || req.target.front() != '/')
-        return "the request-target is not a path (origin-form)";
-    url.reserve(scheme.size() + 3 + authority.size() + req.target.size());
-    url += scheme;
-    url += "://";
-    url += authority;
-    url += req.target;
-    return nullptr;
-}
-
-/// Whether cpp-httplib 0.11 parses a body with this Content-Type into Request::params (its
-/// test: the value starts with these exact lower-case bytes).
-inline bool httplib_reads_form(std::string_view content_type) noexcept
-{
-    constexpr std::string_view form = "application/x-www-form-urlencoded";
-    return content_type.substr(0, form.size()) == form;
-}
-
-/// Why a verified request's Request::params hold something oauth1 did not verify, or nullptr.
-/// Every (name, value) cpp-httplib parsed must be one of the parameters oauth1 parsed from the
-/// query and, for a form it signs, the body: those were all signed (RFC 5849 §3.4.1.3.1) but
-/// oauth_signature, which is then the one verified (protocol parameters come from one place
-/// only, unrepeated). O(n log n).
-inline const char* unsigned_parameter(const ::httplib::Request& req)
-{
-    if (req.params.empty()) return nullptr;
-    const std::string content_type = req.get_header_value("Content-Type");
-    const bool signed_form = is_form_urlencoded(content_type);
-    parameter_list received;
-    std::error_code ec;
-    const std::size_t q = req.target.find('?');
-    if (q != std::string::npos) received.add_form(std::string_view(req.target).substr(q + 1), ec);
-    if (!ec && signed_form) {
-        parameter_list form;
-        form.add_form(req.body, ec);
-        received.append(form);
-    }
-    const char* const differs = "a parameter as cpp-httplib parsed it (Request::params) was not "
-                                "signed";
-    if (ec) return differs;
-    std::vector<std::pair<std::string_view, std::string_view>> known;
-    known.reserve(received.size());
-    for (const parameter_view p : received) known.emplace_back(p.name, p.value);
-    std::sort(known.begin(), known.end());
-    std::string name;
-    std::string value;
-    for (const auto& [n, val] : req.params) {
-        name.clear();
-        value.clear();
-        percent_encode_append(n, name);
-        percent_encode_append(val, value);
-        if (!std::binary_search(known.begin(), known.end(),
-                                std::pair<std::string_view, std::string_view>(name, value))) {
-            if (!signed_form && httplib_reads_form(content_type))
-                return "cpp-httplib parsed the body as form parameters, but its Content-Type is "
-                       "not application/x-www-form-urlencoded: they were not signed";
-            return differs;
-        }
-    }
-    return nullptr;
-}
-
-inline verify_result refused(problem code, std::string_view advice)
-{
-    verify_result r;
-    r.problem = problem_report(code);
-    r.problem->advice.assign(advice);
-    return r;
-}
-
-/// Answers `status` with `text` and makes cpp-httplib close the connection after the answer:
-/// a content provider that reports failure once it has written everything is cpp-httplib's
-/// only way (0.11) for a handler to end a keep-alive connection, and an unread body must not
-/// be parsed as the next request.
-inline void answer_and_close(::httplib::Response& res, int status, std::string text)
-{
-    res.status = status;
-    res.set_header("Connection", "close");
-    auto body = std::make_shared<const std::string>(std::move(text));
-    res.set_content_provider(
-        body->size(), "text/plain",
-        [body](std::size_t offset, std::size_t length, ::httplib::DataSink& sink) {
-            if (offset < body->size())
-                sink.write(body->data() + offset, std::min(length, body->size() - offset));
-            return false;
-        });
+    const origin_rules rules{origin.scheme(), origin.authority(), origin.trusts_host_header(),
+                             origin.trusts_peer(req.remote_addr),
+                             origin.proxy_headers() == forwarded_headers::forwarded};
+    return build_request_url(req, rules, url);
 }
 
 } // namespace detail
@@ -709,19 +443,6 @@ inline void harden_server(::httplib::Server& svr, const server_limits& limits = 
                        : 100;
         });
 }
-
-namespace detail {
-
-template <class Handler>
-inline constexpr bool takes_verify_result_v =
-    std::is_invocable_v<Handler&, const ::httplib::Request&, ::httplib::Response&,
-                        const verify_result&>;
-
-template <class Handler>
-inline constexpr bool takes_request_v =
-    std::is_invocable_v<Handler&, const ::httplib::Request&, ::httplib::Response&>;
-
-} // namespace detail
 
 /// A cpp-httplib handler that verifies each request with `v` as addressed through `origin`
 /// (RFC 5849 §3.2; see verify()) and then either refuses it (refuse(): 401/400 with
