@@ -453,19 +453,15 @@ private:
         parsed_authorization& header = r.header_;
         header.parameters.clear();
         header.realm.reset();
-        if (!p.req.authorization.empty()) {
-            std::string_view v = p.req.authorization;
-            while (!v.empty() && detail::is_ows(v.front())) v.remove_prefix(1);
-            if (v.size() >= 5 && detail::ascii_iequals(v.substr(0, 5), "oauth") &&
-                (v.size() == 5 || detail::is_ows(v[5]))) {
-                parse_authorization_header(v, header, local);
-                if (local) {
-                    p.refuse(problem::parameter_rejected, "malformed Authorization header");
-                    return false;
-                }
-                p.has_header = true;
-                r.realm = header.realm;
+        // Another scheme (Basic, Bearer) is not ours to refuse: the request then has no header.
+        if (detail::auth_scheme_end(p.req.authorization, "OAuth") != std::string_view::npos) {
+            parse_authorization_header(p.req.authorization, header, local);
+            if (local) {
+                p.refuse(problem::parameter_rejected, "malformed Authorization header");
+                return false;
             }
+            p.has_header = true;
+            r.realm = header.realm;
         }
         const std::size_t count =
             r.query_.size() + r.form_.size() + (p.has_header ? header.parameters.size() : 0);
