@@ -19,6 +19,9 @@
 // verify_options::limits bounds what is read before authentication; a consumer's method_set
 // (PLAINTEXT is off unless enabled, and https-only); the nonce store's window and bounds.
 // Every step before the signature check is linear in the request's size (sorting n log n).
+//
+// What verify() is given is in verify_options.hpp, what it returns in verify_result.hpp (both
+// included here).
 #ifndef OAUTH1_PROVIDER_HPP
 #define OAUTH1_PROVIDER_HPP
 
@@ -33,6 +36,8 @@
 #include <oauth1/parameters.hpp>
 #include <oauth1/problem.hpp>
 #include <oauth1/signature_method.hpp>
+#include <oauth1/verify_options.hpp>
+#include <oauth1/verify_result.hpp>
 
 #include <charconv>
 #include <cstddef>
@@ -124,145 +129,6 @@ struct token_credentials {
                       token_kind k = token_kind::access, token_state st = token_state::valid)
         : consumer_key(std::move(issued_to)), secret(std::move(token_secret)), kind(k), state(st)
     {}
-};
-
-/// Which token the endpoint expects.
-enum class token_requirement {
-    none,     ///< temporary-credential request (§2.1): no token, oauth_callback required
-    request,  ///< token-credential request (§2.3): a valid request token and oauth_verifier
-    access,   ///< protected resource: a valid access token
-    optional, ///< protected resource that also accepts consumer-only ("two-legged") requests
-};
-
-/// A received request. `url` is the absolute URL as the client addressed it (scheme and host
-/// from the server's configuration, path and query exactly as received).
-struct incoming_request {
-    std::string_view method;
-    std::string_view url;
-    std::string_view content_type{};
-    std::string_view body{};
-    /// The Authorization header value, empty when the request had none.
-    std::string_view authorization{};
-};
-
-/// Bounds on what the verifier reads of a request before it knows who sent it. Every step
-/// before the signature check costs time linear (sorting: n log n) in what these allow, and
-/// memory proportional to it; a request over a bound is refused with parameter_rejected and
-/// advice naming the bound, before it is parsed.
-struct request_limits {
-    /// Longest Authorization header value.
-    std::size_t max_header_bytes = 64 * 1024;
-    /// Longest request URL (the query is parsed as parameters).
-    std::size_t max_url_bytes = 64 * 1024;
-    /// Most parameters, counting query, form body and Authorization header together.
-    std::size_t max_parameters = 1000;
-    /// Largest body the verifier reads: a form body (parsed as parameters, §3.4.1.3.1) or a
-    /// body whose oauth_body_hash it checks. Other bodies are not read.
-    std::size_t max_body_bytes = 1024 * 1024;
-    /// Longest oauth_nonce (decoded); nonce stores keep every nonce for the timestamp window.
-    std::size_t max_nonce_bytes = 64;
-};
-
-struct verify_options {
-    /// Accepted distance between oauth_timestamp and the provider's clock, in seconds (§3.3).
-    std::uint64_t timestamp_window = 300;
-    token_requirement token = token_requirement::access;
-    /// Keep the computed base string in the result (debugging; it holds no secrets).
-    bool keep_base_string = false;
-    /// Bounds on hostile input.
-    request_limits limits{};
-    /// What RSA public keys the verifier accepts (keys.hpp; by default modulus 1024..16384 bits,
-    /// odd e >= 3 and < 2^32). A consumer's key outside it refuses that consumer's requests
-    /// (consumer_key_refused) and sets errc::key_policy_violation for the operator.
-    rsa_key_policy key_policy{};
-    /// Accept PLAINTEXT (for consumers that enable it) on http:// URLs too. Off: PLAINTEXT sends
-    /// the secrets themselves, and RFC 5849 §3.4.4 requires TLS with it. Behind a proxy that
-    /// terminates TLS, rebuild the https URL the client used instead (the adapters' trusted
-    /// proxies) rather than turning this on.
-    bool allow_plaintext_over_http = false;
-};
-
-/// The outcome of verify(): success, or the problem to report.
-///
-/// What it keeps between verifications (one verify_result reused per thread): the decoded
-/// protocol values and parameters of the last request (no secrets), parsing buffers, and one
-/// cached signer - the HMAC key schedule made from the last consumer and token secrets together
-/// with those secrets (to recognise them; compared in constant time), or the RSA verifier of the
-/// last public key. The secrets and key schedule are wiped (OPENSSL_cleanse) when replaced, by
-/// clear_secrets(), and on destruction.
-struct verify_result {
-    /// Set when the request was refused.
-    std::optional<problem_report> problem;
-    /// Decoded protocol values (filled as far as verification got).
-    std::string consumer_key;
-    std::string token;
-    std::string callback;
-    std::string verifier;
-    std::string nonce;
-    /// The oauth_signature as received (decoded; not a secret).
-    std::string signature;
-    std::uint64_t timestamp = 0;
-    std::optional<signature_method> method;
-    std::optional<std::string> realm;
-    /// Every signed parameter (request and protocol), §3.6-encoded and sorted.
-    parameter_list parameters;
-    /// The base string the provider computed (when verify_options::keep_base_string).
-    std::string base_string;
-
-    bool ok() const noexcept { return verified_ && !problem; }
-    explicit operator bool() const noexcept { return ok(); }
-
-    /// Drops (and wipes) the cached signer and the secrets it was made from.
-    void clear_secrets() noexcept
-    {
-        signer_.reset();
-        signer_secrets_.wipe();
-        signer_key_ = nullptr;
-    }
-
-private:
-    template <class, class, class, class>
-    friend class request_verifier;
-
-    /// Back to the empty state, keeping every buffer's memory (and the cached signer) for the
-    /// next verification.
-    void reset() noexcept
-    {
-        problem.reset();
-        consumer_key.clear();
-        token.clear();
-        callback.clear();
-        verifier.clear();
-        nonce.clear();
-        signature.clear();
-        timestamp = 0;
-        method.reset();
-        realm.reset();
-        parameters.clear();
-        base_string.clear();
-        verified_ = false;
-    }
-
-    bool verified_ = false;
-    // Scratch space reused by request_verifier::verify(req, opts, result, ec): a verify_result kept
-    // across requests (one per thread) makes verification allocation-free once warm.
-    parameter_list query_;
-    parameter_list form_;
-    parsed_authorization header_;
-    std::vector<std::size_t> scratch_;
-    detail::protocol_values protocol_;
-    std::string base_uri_;
-    std::string base_;
-    std::string version_;
-    std::string method_name_;
-    std::string timestamp_text_;
-    std::string body_hash_;
-    // One signer cache for every method: the signer of the last (method, secrets) or (method,
-    // public key), reused while they repeat (requests of one client in a row).
-    std::optional<any_signer> signer_;
-    signature_method signer_method_ = signature_method::plaintext;
-    detail::secret_pair_key signer_secrets_; // HMAC-SHA* and PLAINTEXT
-    const void* signer_key_ = nullptr;       // RSA-SHA*: the key the signer holds a reference to
 };
 
 /// Verifies signed requests (RFC 5849 §3.2). ConsumerLookup and TokenLookup are callables (see
