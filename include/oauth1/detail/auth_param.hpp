@@ -155,24 +155,9 @@ public:
     /// a lenient one keeps what came before the error.
     bool next(auth_param& out) noexcept
     {
-        if (done_) return false;
-        skip_separators();
-        if (pos_ == in_.size()) {
-            done_ = true;
-            return false;
-        }
-        if (!scan_name(out.name)) return false;
-        while (pos_ < in_.size() && is_ows(in_[pos_])) ++pos_;
-        if (pos_ == in_.size() || in_[pos_] != '=')
-            return fail(auth_param_error::missing_equals, pos_);
-        ++pos_;
-        while (pos_ < in_.size() && is_ows(in_[pos_])) ++pos_;
-        out.quoted = pos_ < in_.size() && in_[pos_] == '"';
-        out.escaped = false;
-        if (!(out.quoted ? scan_quoted(out) : scan_bare(out.raw_value))) return false;
-        while (pos_ < in_.size() && is_ows(in_[pos_])) ++pos_;
-        if (pos_ < in_.size() && in_[pos_] != ',') fail(auth_param_error::missing_comma, pos_);
-        return true;
+        // One branch per parameter; each scan below is compiled for its kind of text.
+        return text_ == auth_param_text::header ? next_in<auth_param_text::header>(out)
+                                                : next_in<auth_param_text::decoded>(out);
     }
 
     /// auth_param_error::none while scanning and after a clean end.
@@ -182,6 +167,29 @@ public:
     std::size_t error_offset() const noexcept { return error_offset_; }
 
 private:
+    template <auth_param_text Text>
+    bool next_in(auth_param& out) noexcept
+    {
+        if (done_) return false;
+        skip_separators();
+        if (pos_ == in_.size()) {
+            done_ = true;
+            return false;
+        }
+        if (!scan_name<Text>(out.name)) return false;
+        while (pos_ < in_.size() && is_ows(in_[pos_])) ++pos_;
+        if (pos_ == in_.size() || in_[pos_] != '=')
+            return fail(auth_param_error::missing_equals, pos_);
+        ++pos_;
+        while (pos_ < in_.size() && is_ows(in_[pos_])) ++pos_;
+        out.quoted = pos_ < in_.size() && in_[pos_] == '"';
+        out.escaped = false;
+        if (!(out.quoted ? scan_quoted<Text>(out) : scan_bare<Text>(out.raw_value))) return false;
+        while (pos_ < in_.size() && is_ows(in_[pos_])) ++pos_;
+        if (pos_ < in_.size() && in_[pos_] != ',') fail(auth_param_error::missing_comma, pos_);
+        return true;
+    }
+
     bool fail(auth_param_error e, std::size_t at) noexcept
     {
         error_ = e;
@@ -201,12 +209,13 @@ private:
         while (pos_ < in_.size() && (is_ows(in_[pos_]) || in_[pos_] == ',')) ++pos_;
     }
 
+    template <auth_param_text Text>
     bool scan_name(std::string_view& name) noexcept
     {
         const std::size_t begin = pos_;
         const char* const p = in_.data() + pos_;
         const char* const end = in_.data() + in_.size();
-        if (text_ == auth_param_text::header) {
+        if constexpr (Text == auth_param_text::header) {
             pos_ += find_first_of_bytes<'=', ',', ' ', '\t', '\r', '\n', '\0'>(p, end);
             if (pos_ < in_.size() && breaks_header(in_[pos_]))
                 return fail(auth_param_error::forbidden_byte, pos_);
@@ -218,12 +227,13 @@ private:
         return true;
     }
 
+    template <auth_param_text Text>
     bool scan_bare(std::string_view& value) noexcept
     {
         const std::size_t begin = pos_;
         const char* const p = in_.data() + pos_;
         const char* const end = in_.data() + in_.size();
-        if (text_ == auth_param_text::header) {
+        if constexpr (Text == auth_param_text::header) {
             pos_ += find_first_of_bytes<',', ' ', '\t', '\r', '\n', '\0'>(p, end);
             if (pos_ < in_.size() && breaks_header(in_[pos_]))
                 return fail(auth_param_error::forbidden_byte, pos_);
@@ -235,11 +245,12 @@ private:
     }
 
     /// A quoted-string (pos_ at its opening '"'); in decoded text, see auth_param_text.
+    template <auth_param_text Text>
     bool scan_quoted(auth_param& out) noexcept
     {
         const std::size_t begin = ++pos_;
         const std::size_t n = in_.size();
-        if (text_ == auth_param_text::decoded && !is_realm_name(out.name)) {
+        if (Text == auth_param_text::decoded && !is_realm_name(out.name)) {
             for (;; ++pos_) {
                 pos_ = in_.find('"', pos_);
                 if (pos_ == std::string_view::npos)
@@ -247,7 +258,7 @@ private:
                 if (closes_decoded_value(pos_ + 1)) break;
             }
         } else {
-            const bool header = text_ == auth_param_text::header;
+            constexpr bool header = Text == auth_param_text::header;
             for (;;) {
                 // Most values hold no '"' or '\' before their end: skip to the next of either.
                 pos_ += header ? find_first_of_bytes<'"', '\\', '\r', '\n', '\0'>(in_.data() + pos_,
