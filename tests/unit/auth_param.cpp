@@ -1,8 +1,9 @@
 // Unit tests for oauth1/detail/auth_param.hpp: the one scanner of the RFC 7235 §2.1 auth-param
 // syntax (scheme, names, BWS "=", token and quoted-string values, quoted-pairs, list commas and
 // OWS), its errors and their offsets, the decoded-text mode behind the httplib server adapter
-// (reencode_decoded_authorization), and how the readers built on it agree: parse_authorization_header
-// (strict), the WWW-Authenticate challenge walker (lenient), and the re-encoding.
+// (reencode_decoded_authorization), and how the readers built on it agree:
+// parse_authorization_header (strict), the WWW-Authenticate challenge walker (lenient), and the
+// re-encoding.
 #include <oauth1/detail/auth_param.hpp>
 
 #include <oauth1/authorization.hpp>
