@@ -9,6 +9,7 @@
 #ifndef OAUTH1_AUTHORIZATION_HPP
 #define OAUTH1_AUTHORIZATION_HPP
 
+#include <oauth1/detail/auth_param.hpp>
 #include <oauth1/encoding.hpp>
 #include <oauth1/error.hpp>
 #include <oauth1/parameters.hpp>
@@ -29,31 +30,6 @@ constexpr bool has_header_breaking_char(std::string_view s) noexcept
     for (const char c : s)
         if (c == '\r' || c == '\n' || c == '\0') return true;
     return false;
-}
-
-inline void quoted_string_append(std::string_view s, std::string& out)
-{
-    out.push_back('"');
-    for (const char c : s) {
-        if (c == '"' || c == '\\') out.push_back('\\');
-        out.push_back(c);
-    }
-    out.push_back('"');
-}
-
-/// "realm" in any case: auth-param names are case-insensitive (RFC 7235 §2.1).
-constexpr bool is_realm_name(std::string_view name) noexcept
-{
-    constexpr std::string_view realm = "realm";
-    if (name.size() != realm.size()) return false;
-    for (std::size_t i = 0; i < realm.size(); ++i)
-        if ((name[i] | 0x20) != realm[i]) return false;
-    return true;
-}
-
-constexpr bool is_ows(char c) noexcept
-{
-    return c == ' ' || c == '\t';
 }
 
 } // namespace detail
@@ -128,88 +104,24 @@ inline void parse_authorization_header(std::string_view value, parsed_authorizat
         result.realm.reset();
         result.parameters.clear();
     };
-    std::size_t i = 0;
-    const std::size_t n = value.size();
-    while (i < n && detail::is_ows(value[i])) ++i;
-    constexpr std::string_view scheme = "oauth";
-    if (n - i < scheme.size()) return fail(errc::invalid_authorization_header);
-    for (std::size_t k = 0; k < scheme.size(); ++k) {
-        char c = value[i + k];
-        if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-        if (c != scheme[k]) return fail(errc::invalid_authorization_header);
-    }
-    i += scheme.size();
-    if (i < n && !detail::is_ows(value[i])) return fail(errc::invalid_authorization_header);
-    std::string escaped; // only for quoted-strings with backslash escapes
-    while (true) {
-        while (i < n && (detail::is_ows(value[i]) || value[i] == ',')) ++i;
-        if (i >= n) break;
-        const std::size_t name_begin = i;
-        // A name ends at '=', ',' or whitespace; CR, LF or NUL in it refuses the header.
-        i += detail::find_first_of_bytes<'=', ',', ' ', '\t', '\r', '\n', '\0'>(value.data() + i,
-                                                                                value.data() + n);
-        if (i < n && (value[i] == '\r' || value[i] == '\n' || value[i] == '\0'))
-            return fail(errc::invalid_authorization_header);
-        const std::string_view name = value.substr(name_begin, i - name_begin);
-        while (i < n && detail::is_ows(value[i])) ++i;
-        if (name.empty() || i >= n || value[i] != '=')
-            return fail(errc::invalid_authorization_header);
-        ++i;
-        while (i < n && detail::is_ows(value[i])) ++i;
-        std::string_view unquoted;
-        const bool quoted = i < n && value[i] == '"';
-        if (quoted) {
-            ++i;
-            const std::size_t b = i;
-            bool closed = false;
-            bool has_escape = false;
-            while (i < n) {
-                // Most values hold no '"' or '\\' before their end: skip to the next of either.
-                i += detail::find_first_of_bytes<'"', '\\', '\r', '\n', '\0'>(value.data() + i,
-                                                                              value.data() + n);
-                if (i >= n) break;
-                const char c = value[i++];
-                if (c == '"') {
-                    closed = true;
-                    break;
-                }
-                if (c != '\\') return fail(errc::invalid_authorization_header); // CR, LF, NUL
-                has_escape = true;
-                if (i >= n) break;
-                if (value[i] == '\r' || value[i] == '\n' || value[i] == '\0')
-                    return fail(errc::invalid_authorization_header);
-                ++i;
-            }
-            if (!closed) return fail(errc::invalid_authorization_header);
-            unquoted = value.substr(b, i - 1 - b);
-            if (has_escape) { // quoted-pair: "\x" is x
-                escaped.clear();
-                for (std::size_t k = 0; k < unquoted.size(); ++k) {
-                    if (unquoted[k] == '\\' && k + 1 < unquoted.size()) ++k;
-                    escaped.push_back(unquoted[k]);
-                }
-                unquoted = escaped;
-            }
-        } else {
-            const std::size_t b = i;
-            while (i < n && value[i] != ',' && !detail::is_ows(value[i])) ++i;
-            unquoted = value.substr(b, i - b);
-        }
-        // After a value only whitespace and then ',' or the end may follow.
-        while (i < n && detail::is_ows(value[i])) ++i;
-        if (i < n && value[i] != ',') return fail(errc::invalid_authorization_header);
-        // (The name and a quoted value were checked for CR, LF and NUL while they were scanned.)
-        if (!quoted && detail::has_header_breaking_char(unquoted))
-            return fail(errc::invalid_authorization_header);
-        if (detail::is_realm_name(name)) {
+    detail::auth_param_scanner scan(value, "OAuth");
+    std::string escaped; // only for quoted-strings with quoted-pairs
+    for (detail::auth_param p; scan.next(p);) {
+        // Strict: a parameter followed by anything but ',' refuses the header, before its value
+        // is used.
+        if (scan.error() != detail::auth_param_error::none) break;
+        const std::string_view unquoted = p.value(escaped);
+        if (detail::is_realm_name(p.name)) {
             if (result.realm) return fail(errc::duplicate_protocol_parameter);
             result.realm.emplace(unquoted);
             continue;
         }
         // Names and values are 3.6-encoded on the wire; '+' is a literal plus here.
-        result.parameters.add_recoded(name, unquoted, false, ec);
+        result.parameters.add_recoded(p.name, unquoted, false, ec);
         if (ec) return fail(errc::invalid_percent_encoding);
     }
+    if (scan.error() != detail::auth_param_error::none)
+        return fail(errc::invalid_authorization_header);
 }
 
 /// As above, returning the result.

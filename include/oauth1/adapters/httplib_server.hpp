@@ -82,6 +82,7 @@
 
 #include <oauth1/authorization.hpp>
 #include <oauth1/base_string.hpp>
+#include <oauth1/detail/auth_param.hpp>
 #include <oauth1/detail/httplib_headers.hpp>
 #include <oauth1/detail/httplib_origin.hpp>
 #include <oauth1/detail/httplib_verify.hpp>
@@ -115,84 +116,7 @@ namespace detail {
 /// unchanged (and then refused).
 inline std::string reencode_authorization(std::string_view v)
 {
-    // Whether v[k...] is OWS up to the end, or OWS ',' OWS and a parameter name, OWS '='.
-    const auto closes_value = [](std::string_view s, std::size_t k) {
-        while (k < s.size() && is_ows(s[k])) ++k;
-        if (k == s.size()) return true;
-        if (s[k] != ',') return false;
-        ++k;
-        while (k < s.size() && (is_ows(s[k]) || s[k] == ',')) ++k;
-        const std::size_t name_begin = k;
-        while (k < s.size() && s[k] != '=' && !is_ows(s[k]) && s[k] != ',' && s[k] != '"') ++k;
-        const std::string_view n = s.substr(name_begin, k - name_begin);
-        while (k < s.size() && is_ows(s[k])) ++k;
-        return k < s.size() && s[k] == '=' &&
-               (n.substr(0, 6) == "oauth_" || oauth1::detail::is_realm_name(n));
-    };
-    std::size_t i = 0;
-    while (i < v.size() && is_ows(v[i])) ++i;
-    if (v.size() - i < 5 || !oauth1::detail::ascii_iequals(v.substr(i, 5), "OAuth") ||
-        (v.size() > i + 5 && !is_ows(v[i + 5])))
-        return std::string(v);
-    i += 5;
-    std::string out = "OAuth ";
-    bool first = true;
-    for (;;) {
-        while (i < v.size() && (is_ows(v[i]) || v[i] == ',')) ++i;
-        if (i == v.size()) break;
-        const std::size_t name_begin = i;
-        while (i < v.size() && v[i] != '=' && !is_ows(v[i]) && v[i] != ',') ++i;
-        const std::string_view name = v.substr(name_begin, i - name_begin);
-        while (i < v.size() && is_ows(v[i])) ++i;
-        if (name.empty() || i == v.size() || v[i] != '=') return std::string(v);
-        ++i;
-        while (i < v.size() && is_ows(v[i])) ++i;
-        const bool is_realm = oauth1::detail::is_realm_name(name);
-        std::string_view value;
-        bool quoted = false;
-        if (i < v.size() && v[i] == '"') {
-            quoted = true;
-            // The closing quote: for the realm (a quoted-string) the first unescaped '"'; for
-            // a decoded parameter value, which may itself hold quotes, commas and backslashes,
-            // the first '"' followed by the end or by ", oauth_...=" / ", realm=" (§3.5.1 allows
-            // no other parameters).
-            std::size_t j = i + 1;
-            for (;; ++j) {
-                if (is_realm) {
-                    while (j < v.size() && v[j] != '"') j += v[j] == '\\' ? 2 : 1;
-                    if (j >= v.size()) return std::string(v);
-                    break;
-                }
-                j = v.find('"', j);
-                if (j == std::string_view::npos) return std::string(v);
-                if (closes_value(v, j + 1)) break;
-            }
-            value = v.substr(i + 1, j - i - 1);
-            i = j + 1;
-        } else {
-            const std::size_t value_begin = i;
-            while (i < v.size() && v[i] != ',' && !is_ows(v[i])) ++i;
-            value = v.substr(value_begin, i - value_begin);
-        }
-        while (i < v.size() && is_ows(v[i])) ++i;
-        if (i < v.size() && v[i] != ',') return std::string(v);
-        if (!first) out += ", ";
-        first = false;
-        if (is_realm) {
-            // As received: a quoted-string stays one (escapes and all), a token stays a token.
-            out.append(name);
-            out += '=';
-            if (quoted) out += '"';
-            out.append(value);
-            if (quoted) out += '"';
-        } else {
-            percent_encode_append(name, out);
-            out += "=\"";
-            percent_encode_append(value, out);
-            out += '"';
-        }
-    }
-    return out;
+    return oauth1::detail::reencode_decoded_authorization(v);
 }
 
 } // namespace detail

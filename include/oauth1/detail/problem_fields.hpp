@@ -1,11 +1,11 @@
 // oauth1/detail/problem_fields.hpp - private (not part of oauth1's API): the machinery of
 // problem.hpp's wire format (OAuth Problem Reporting). Writing and reading its form-encoded fields
 // (parameter name lists joined with '&', timestamp ranges "a-b") and walking the auth-params of an
-// `OAuth ...` WWW-Authenticate challenge (RFC 7235 2.1, RFC 5849 §3.5.1).
+// `OAuth ...` WWW-Authenticate challenge (RFC 7235 §2.1, RFC 5849 §3.5.1).
 #ifndef OAUTH1_DETAIL_PROBLEM_FIELDS_HPP
 #define OAUTH1_DETAIL_PROBLEM_FIELDS_HPP
 
-#include <oauth1/authorization.hpp>
+#include <oauth1/detail/auth_param.hpp>
 #include <oauth1/encoding.hpp>
 
 #include <charconv>
@@ -67,60 +67,21 @@ inline bool parse_range(std::string_view v, std::pair<std::uint64_t, std::uint64
            r2.ptr == b.data() + b.size() && !a.empty() && !b.empty();
 }
 
-/// Calls f(name, value) for each auth-param of an `OAuth ...` challenge (RFC 7235 2.1), with
-/// quoted-string values unquoted and names and values percent-decoded once (RFC 5849 §3.5.1). A
-/// pair whose name or value has a malformed escape is skipped; a syntax error ends the list (what
-/// came before is kept): a problem answer is diagnostic information, parsed leniently.
+/// Calls f(name, value) for each auth-param of an `OAuth ...` challenge (RFC 7235 §2.1, read by
+/// auth_param_scanner), with quoted-string values unquoted and names and values percent-decoded
+/// once (RFC 5849 §3.5.1). A pair whose name or value has a malformed escape is skipped; a
+/// syntax error ends the list (what came before it is kept, and so is a complete pair followed
+/// by something other than ','): a problem answer is diagnostic information, parsed leniently.
 template <class F>
 void for_each_challenge_param(std::string_view v, F&& f)
 {
-    std::size_t i = 0;
-    const std::size_t n = v.size();
-    while (i < n && is_ows(v[i])) ++i;
-    constexpr std::string_view scheme = "oauth";
-    if (n - i < scheme.size() || (n - i > scheme.size() && !is_ows(v[i + scheme.size()]))) return;
-    for (std::size_t k = 0; k < scheme.size(); ++k) {
-        const char c = v[i + k];
-        if ((c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c) != scheme[k]) return;
-    }
-    i += scheme.size();
-    std::string raw;
-    while (true) {
-        while (i < n && (is_ows(v[i]) || v[i] == ',')) ++i;
-        if (i >= n) return;
-        const std::size_t name_begin = i;
-        while (i < n && v[i] != '=' && v[i] != ',' && !is_ows(v[i])) ++i;
-        const std::string_view name = v.substr(name_begin, i - name_begin);
-        while (i < n && is_ows(v[i])) ++i;
-        if (name.empty() || i >= n || v[i] != '=') return;
-        ++i;
-        while (i < n && is_ows(v[i])) ++i;
-        raw.clear();
-        if (i < n && v[i] == '"') {
-            ++i;
-            bool closed = false;
-            while (i < n) {
-                const char c = v[i++];
-                if (c == '"') {
-                    closed = true;
-                    break;
-                }
-                if (c == '\\' && i < n) {
-                    raw.push_back(v[i++]);
-                } else {
-                    raw.push_back(c);
-                }
-            }
-            if (!closed) return;
-        } else {
-            const std::size_t b = i;
-            while (i < n && v[i] != ',' && !is_ows(v[i])) ++i;
-            raw.assign(v.substr(b, i - b));
-        }
+    auth_param_scanner scan(v, "OAuth");
+    std::string buffer;
+    for (auth_param p; scan.next(p);) {
         std::error_code dec;
-        std::string decoded_name = percent_decode(name, dec);
+        std::string decoded_name = percent_decode(p.name, dec);
         if (dec) continue;
-        std::string decoded_value = percent_decode(raw, dec);
+        std::string decoded_value = percent_decode(p.value(buffer), dec);
         if (dec) continue;
         f(decoded_name, std::move(decoded_value));
     }
