@@ -17,8 +17,12 @@
 #include <doctest/doctest.h>
 
 #include <arpa/inet.h>
+#include <fcntl.h>
 #include <netinet/in.h>
+#include <poll.h>
+#include <signal.h>
 #include <sys/socket.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -305,6 +309,90 @@ std::string json_string_at(const boost::json::value& v, std::string_view name)
 {
     const boost::json::string* s = jira_provider::detail::json_string_member(v, name);
     return s ? std::string(*s) : std::string("<absent>");
+}
+
+/// The jira-provider executable (the build passes its path), run as a child process with its
+/// stdout on a pipe, its stderr in a file and stdin from /dev/null.
+struct provider_process {
+    pid_t pid = -1;
+    int out = -1;
+    std::string err_file;
+
+    provider_process(const std::vector<std::string>& args, std::string stderr_file)
+        : err_file(std::move(stderr_file))
+    {
+        const std::string exe = JIRA_PROVIDER_EXE;
+        int fds[2];
+        REQUIRE(::pipe(fds) == 0);
+        pid = ::fork();
+        REQUIRE(pid >= 0);
+        if (pid == 0) {
+            ::dup2(fds[1], STDOUT_FILENO);
+            const int err = ::open(err_file.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+            if (err >= 0) ::dup2(err, STDERR_FILENO);
+            const int in = ::open("/dev/null", O_RDONLY);
+            if (in >= 0) ::dup2(in, STDIN_FILENO);
+            ::close(fds[0]);
+            std::vector<char*> argv{const_cast<char*>(exe.c_str())};
+            for (const std::string& a : args) argv.push_back(const_cast<char*>(a.c_str()));
+            argv.push_back(nullptr);
+            ::execv(exe.c_str(), argv.data());
+            ::_exit(127);
+        }
+        ::close(fds[1]);
+        out = fds[0];
+    }
+    provider_process(const provider_process&) = delete;
+    provider_process& operator=(const provider_process&) = delete;
+    ~provider_process()
+    {
+        if (pid > 0) {
+            ::kill(pid, SIGKILL);
+            ::waitpid(pid, nullptr, 0);
+        }
+        if (out >= 0) ::close(out);
+    }
+
+    /// The first stdout line (without '\n'), waiting at most 20 s.
+    std::string first_line() const
+    {
+        std::string line;
+        const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);
+        while (std::chrono::steady_clock::now() < deadline) {
+            pollfd p{out, POLLIN, 0};
+            if (::poll(&p, 1, 100) <= 0) continue;
+            char c = 0;
+            if (::read(out, &c, 1) <= 0 || c == '\n') break;
+            line.push_back(c);
+        }
+        return line;
+    }
+
+    /// The exit status once it exits by itself (within 20 s); -1 when killed or signalled.
+    int exit_status()
+    {
+        int status = 0;
+        const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);
+        while (::waitpid(pid, &status, WNOHANG) != pid) {
+            if (std::chrono::steady_clock::now() > deadline) {
+                ::kill(pid, SIGKILL);
+                ::waitpid(pid, &status, 0);
+                pid = -1;
+                return -1;
+            }
+            std::this_thread::sleep_for(std::chrono::milliseconds(10));
+        }
+        pid = -1;
+        return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+    }
+};
+
+/// A file name for a test's scratch output, unique to this process.
+std::string scratch_file(const std::string& name)
+{
+    return (std::filesystem::temp_directory_path() /
+            ("jira_provider_test_" + std::to_string(::getpid()) + "_" + name))
+        .string();
 }
 
 void check_refused(const reply& r, int status, std::string_view problem)
@@ -1132,6 +1220,77 @@ TEST_CASE("jira_provider: start and stop")
     jira_provider::provider b(test_consumers(), {});
     CHECK(a.start() != b.start());
     CHECK(a.realm() == a.base_url());
+}
+
+TEST_CASE("jira_provider: a port in use is an error, not a second listener")
+{
+    // Before: cpp-httplib's default socket options set SO_REUSEPORT, so a second provider on the
+    // same port listened too and the kernel shared the connections between the two.
+    jira_provider::provider a(test_consumers(), {});
+    const int port = a.start();
+    const std::string in_use =
+        "cannot listen on 127.0.0.1:" + std::to_string(port) + ": address already in use";
+
+    SUBCASE("a second provider in this process")
+    {
+        jira_provider::provider b(test_consumers(), {});
+        std::string message;
+        try {
+            b.start("127.0.0.1", port);
+        } catch (const std::runtime_error& e) {
+            message = e.what();
+        }
+        CHECK_MESSAGE(message.rfind(in_use, 0) == 0, message);
+    }
+    SUBCASE("a listener with SO_REUSEPORT (as jira-provider's was) holds the port")
+    {
+        const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+        REQUIRE(fd >= 0);
+        const int yes = 1;
+        REQUIRE(::setsockopt(fd, SOL_SOCKET, SO_REUSEPORT, &yes, sizeof yes) == 0);
+        REQUIRE(::setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof yes) == 0);
+        sockaddr_in addr{};
+        addr.sin_family = AF_INET;
+        addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+        REQUIRE(::bind(fd, reinterpret_cast<const sockaddr*>(&addr), sizeof addr) == 0);
+        REQUIRE(::listen(fd, 5) == 0);
+        socklen_t len = sizeof addr;
+        REQUIRE(::getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len) == 0);
+        const int taken = ntohs(addr.sin_port);
+        jira_provider::provider b(test_consumers(), {});
+        CHECK_THROWS_WITH_AS(b.start("127.0.0.1", taken),
+                             doctest::Contains("address already in use"), std::runtime_error);
+        ::close(fd);
+    }
+    SUBCASE("the executable, twice on one port: the second exits 1 and says why")
+    {
+        const std::string consumers = scratch_file("consumers.properties");
+        std::ofstream(consumers) << "consumer.OauthKey.public_key=" << keys_dir
+                                 << "/wiki_cert.pem\n";
+        provider_process first({"--consumers", consumers, "--quiet"}, scratch_file("first.err"));
+        const std::string line = first.first_line();
+        const std::string prefix = "jira-provider listening on http://127.0.0.1:";
+        REQUIRE_MESSAGE(line.rfind(prefix, 0) == 0, line);
+        const std::string first_port = line.substr(prefix.size());
+        provider_process second({"--consumers", consumers, "--port", first_port},
+                                scratch_file("second.err"));
+        CHECK(second.exit_status() == 1);
+        CHECK(second.first_line().empty()); // it never said it listens
+        const std::string err = read_text(second.err_file);
+        CHECK_MESSAGE(err.find("jira-provider: cannot listen on 127.0.0.1:" + first_port +
+                               ": address already in use") != std::string::npos,
+                      err);
+        // And the first one still answers every request.
+        for (int i = 0; i < 20; ++i) {
+            httplib::Client cli("127.0.0.1", std::stoi(first_port));
+            const auto r = cli.Get("/plugins/servlet/oauth/request-token");
+            REQUIRE(r);
+            CHECK(r->status == 405);
+        }
+        std::filesystem::remove(consumers);
+        std::filesystem::remove(first.err_file);
+        std::filesystem::remove(second.err_file);
+    }
 }
 
 TEST_CASE("jira_provider: consumers file")

@@ -34,7 +34,8 @@ stdout is "jira-provider listening on http://127.0.0.1:<port>". Stops on SIGINT/
 
 Options:
   --consumers FILE                  consumers file (required; the example below)
-  --port N                          TCP port (default 0: the kernel chooses one)
+  --port N                          TCP port (default 0: the kernel chooses one; one in use
+                                    is an error, exit status 1)
   --auto-approve                    GET /plugins/servlet/oauth/authorize approves at once and
                                     answers the verification code page (or the callback redirect)
   --request-token-lifetime SECONDS  (default 600)
@@ -55,7 +56,8 @@ bodies larger than 1 MiB, compressed or chunked are refused; a request token is 
 5 wrong oauth_verifier values.
 
 Exit status: 0 stopped by SIGINT/SIGTERM (or end of stdin with --stop-on-eof), 1 cannot
-listen or serve, 2 bad options or consumers file.
+listen (e.g. "address already in use": the port is taken) or serve, 2 bad options or
+consumers file.
 
 The key pair: `jira-oauth keygen --write-config` writes jira_privatekey.pcks8 (the private key,
 stored in jira-oauth's config.properties) and jira_publickey.pem (the consumer's public key).
