@@ -565,6 +565,285 @@ TEST_CASE("jira_provider: REST issues - create (with oauth_body_hash), read, upd
     check_refused(r, 401, "signature_invalid");
 }
 
+TEST_CASE("jira_provider: REST serverInfo (signed or anonymous, as JIRA), project and field")
+{
+    jira_provider::provider p(test_consumers(), {});
+    p.start();
+    oauth1::client c = rsa_client();
+    const credentials access = dance(p, c);
+    p.set_clock_offset(-120); // within the timestamp window: signed requests still verify
+
+    // What the jira Python library reads in its constructor: versionNumbers, deploymentType.
+    for (const bool is_signed : {true, false}) {
+        CAPTURE(is_signed);
+        const reply r = is_signed ? send_signed(p, c, "GET", "/rest/api/2/serverInfo")
+                                  : send(p, "GET", "/rest/api/latest/serverInfo");
+        REQUIRE_MESSAGE(r.status == 200, r.body);
+        CHECK(r.content_type.rfind("application/json", 0) == 0);
+        const boost::json::value j = json_of(r);
+        CHECK(json_string_at(j, "baseUrl") == p.base_url());
+        CHECK(json_string_at(j, "version") == "8.20.10");
+        REQUIRE(get(j, "versionNumbers"));
+        CHECK(*get(j, "versionNumbers") == boost::json::value{8, 20, 10});
+        CHECK(json_string_at(j, "deploymentType") == "Server");
+        REQUIRE(get(j, "buildNumber"));
+        CHECK(*get(j, "buildNumber") == 820010);
+        CHECK(json_string_at(j, "serverTitle") == "jira-provider");
+        CHECK(json_string_at(j, "buildDate") == "2022-07-26T00:00:00.000+0000");
+        // The provider's clock (two minutes behind here), read before and after the request.
+        const std::string time = json_string_at(j, "serverTime");
+        const std::uint64_t now = p.now();
+        CHECK((time == jira_provider::detail::jira_time(now) ||
+               time == jira_provider::detail::jira_time(now - 1)));
+    }
+    // A request that carries OAuth must verify, anonymous access notwithstanding.
+    oauth1::client stranger("OauthKey", oauth1::rsa_sha1(oauth1::load_private_key_file(
+                                            keys_dir + "/bench_rsa1024.pem")));
+    stranger.set_token(access.token, access.secret); // signed with the wrong key
+    check_refused(send_signed(p, stranger, "GET", "/rest/api/2/serverInfo"), 401,
+                  "signature_invalid");
+    check_refused(send(p, "GET", "/rest/api/2/serverInfo?oauth_token=x"), 401, "parameter_absent");
+
+    // The project, by key (any case) or id.
+    for (const char* which : {"JJ", "jj", "10000"}) {
+        CAPTURE(which);
+        const reply r = send_signed(p, c, "GET", std::string("/rest/api/2/project/") + which);
+        REQUIRE_MESSAGE(r.status == 200, r.body);
+        const boost::json::value j = json_of(r);
+        CHECK(json_string_at(j, "id") == "10000");
+        CHECK(json_string_at(j, "key") == "JJ");
+        CHECK(json_string_at(j, "name") == "JIRA Junior");
+        CHECK(json_string_at(j, "self") == p.base_url() + "/rest/api/2/project/10000");
+        CHECK(json_string_at(j, "projectTypeKey") == "software");
+        REQUIRE(get(j, "lead"));
+        CHECK(json_string_at(*get(j, "lead"), "name") == "admin");
+        REQUIRE(get(j, "issueTypes"));
+        std::vector<std::string> types;
+        for (const boost::json::value& t : get(j, "issueTypes")->as_array()) {
+            types.push_back(json_string_at(t, "name"));
+            CHECK(json_string_at(t, "self") ==
+                  p.base_url() + "/rest/api/2/issuetype/" + json_string_at(t, "id"));
+        }
+        CHECK(types == std::vector<std::string>{"Task", "Bug", "Story", "Epic"});
+        REQUIRE(get(j, "avatarUrls"));
+        CHECK(get(get(j, "avatarUrls"), "48x48"));
+    }
+    reply r = send_signed(p, c, "GET", "/rest/api/2/project/XX");
+    CHECK(r.status == 404);
+    CHECK(r.body ==
+          R"({"errorMessages":["No project could be found with key 'XX'."],"errors":{}})");
+    r = send_signed(p, c, "GET", "/rest/api/2/project/12345");
+    CHECK(r.status == 404);
+    CHECK(r.body ==
+          R"({"errorMessages":["No project could be found with id '12345'."],"errors":{}})");
+    check_refused(send(p, "GET", "/rest/api/2/project/JJ"), 401, "parameter_absent");
+
+    // The project list.
+    r = send_signed(p, c, "GET", "/rest/api/2/project");
+    REQUIRE_MESSAGE(r.status == 200, r.body);
+    const boost::json::value list = json_of(r);
+    REQUIRE(list.is_array());
+    REQUIRE(list.as_array().size() == 1);
+    CHECK(json_string_at(list.as_array()[0], "key") == "JJ");
+
+    // The fields, with the JQL names of the key and project clauses.
+    r = send_signed(p, c, "GET", "/rest/api/2/field");
+    REQUIRE_MESSAGE(r.status == 200, r.body);
+    const boost::json::value fields = json_of(r);
+    REQUIRE(fields.is_array());
+    std::map<std::string, boost::json::value> by_id;
+    for (const boost::json::value& f : fields.as_array()) by_id[json_string_at(f, "id")] = f;
+    for (const char* id :
+         {"issuekey", "summary", "description", "issuetype", "project", "status", "priority",
+          "labels", "assignee", "reporter", "creator", "created", "updated"}) {
+        CAPTURE(id);
+        REQUIRE(by_id.count(id) == 1);
+        CHECK(get(by_id[id], "clauseNames"));
+        CHECK(get(by_id[id], "custom"));
+    }
+    CHECK(*get(by_id["issuekey"], "clauseNames") ==
+          boost::json::value{"id", "issue", "issuekey", "key"});
+    CHECK(json_string_at(*get(by_id["summary"], "schema"), "type") == "string");
+
+    // Each issue's type and project are those of the project.
+    r = send_signed(
+        p, c, "POST", "/rest/api/2/issue", {}, "application/json",
+        R"({"fields":{"project":{"key":"jj"},"summary":"s","issuetype":{"id":"10001"}}})");
+    REQUIRE_MESSAGE(r.status == 201, r.body);
+    r = send_signed(p, c, "GET", "/rest/api/2/issue/" + json_string_at(json_of(r), "key"));
+    const boost::json::value story = json_of(r);
+    const boost::json::value* f = get(story, "fields");
+    REQUIRE(f);
+    REQUIRE(get(f, "issuetype"));
+    REQUIRE(get(f, "project"));
+    CHECK(json_string_at(*get(f, "issuetype"), "name") == "Story");
+    CHECK(json_string_at(*get(f, "issuetype"), "id") == "10001");
+    CHECK(json_string_at(*get(f, "project"), "key") == "JJ");
+    for (const char* type : {R"({"name":"Improvement"})", R"({"id":"99"})", R"({})"}) {
+        CAPTURE(type);
+        r = send_signed(p, c, "POST", "/rest/api/2/issue", {}, "application/json",
+                        std::string(R"({"fields":{"project":{"key":"JJ"},"summary":"s",)") +
+                            R"("issuetype":)" + type + "}}");
+        CHECK(r.status == 400);
+        CHECK(r.body ==
+              R"({"errorMessages":[],"errors":{"issuetype":"valid issue type is required"}})");
+    }
+    // A project given by its id as a key is not a project.
+    r = send_signed(p, c, "POST", "/rest/api/2/issue", {}, "application/json",
+                    R"({"fields":{"project":{"key":"10000"},"summary":"s"}})");
+    CHECK(r.status == 400);
+}
+
+TEST_CASE("jira_provider: REST search (JQL project = X AND key = Y, startAt, maxResults)")
+{
+    jira_provider::provider p(test_consumers(), {});
+    p.start();
+    oauth1::client c = rsa_client();
+    dance(p, c);
+    // JJ-1, JJ-2 seeded; JJ-3 .. JJ-5 created.
+    for (int i = 3; i <= 5; ++i) {
+        const reply r = send_signed(p, c, "POST", "/rest/api/2/issue", {}, "application/json",
+                                    R"({"fields":{"project":{"key":"JJ"},"summary":"n"}})");
+        REQUIRE(r.status == 201);
+        REQUIRE(json_string_at(json_of(r), "key") == "JJ-" + std::to_string(i));
+    }
+
+    /// The keys of a search's issues, checking the answer's shape.
+    const auto search = [&](const std::string& query, std::uint64_t start = 0,
+                            std::uint64_t max = 50, std::uint64_t total = 0) {
+        const reply r = send_signed(p, c, "GET", "/rest/api/2/search?" + query);
+        CAPTURE(query);
+        REQUIRE_MESSAGE(r.status == 200, r.body);
+        const boost::json::value j = json_of(r);
+        REQUIRE(get(j, "issues"));
+        CHECK(*get(j, "startAt") == start);
+        CHECK(*get(j, "maxResults") == max);
+        std::vector<std::string> keys;
+        for (const boost::json::value& i : get(j, "issues")->as_array()) {
+            keys.push_back(json_string_at(i, "key"));
+            CHECK(get(i, "fields"));
+        }
+        CHECK(*get(j, "total") == (total ? total : keys.size()));
+        return keys;
+    };
+    const std::vector<std::string> all{"JJ-5", "JJ-4", "JJ-3", "JJ-2", "JJ-1"};
+    CHECK(search("jql=project%20%3D%20JJ") == all); // newest first
+    CHECK(search("jql=") == all);                   // empty JQL: every issue, as JIRA
+    CHECK(search("") == all);
+    CHECK(search("jql=project%3D%22JIRA%20Junior%22") == all); // by name, quoted
+    CHECK(search("jql=PROJECT%20%3D%2010000") == all);         // by id, any case
+    CHECK(search("jql=key%20%3D%20JJ-2") == std::vector<std::string>{"JJ-2"});
+    CHECK(search("jql=issuekey%3Djj-2") == std::vector<std::string>{"JJ-2"});
+    CHECK(search("jql=id%20%3D%2010001") == std::vector<std::string>{"JJ-2"});
+    CHECK(search("jql=project%20%3D%20%22JJ%22%20and%20key%20%3D%20'JJ-4'") ==
+          std::vector<std::string>{"JJ-4"});
+    CHECK(search("jql=key%20%3D%20JJ-4%20AND%20key%20%3D%20JJ-3").empty());
+    // Pages.
+    CHECK(search("jql=project%3DJJ&startAt=1&maxResults=2", 1, 2, 5) ==
+          std::vector<std::string>{"JJ-4", "JJ-3"});
+    CHECK(search("jql=project%3DJJ&startAt=4&maxResults=2", 4, 2, 5) ==
+          std::vector<std::string>{"JJ-1"});
+    CHECK(search("jql=project%3DJJ&startAt=9", 9, 50, 5).empty());
+    CHECK(search("jql=project%3DJJ&maxResults=0", 0, 0, 5).empty());
+    CHECK(search("jql=project%3DJJ&maxResults=5000", 0, 1000, 5) == all); // JIRA's cap
+    // fields, expand and validateQuery=true are accepted.
+    CHECK(search("jql=project%3DJJ&fields=summary%2Cstatus&expand=names&validateQuery=true") ==
+          all);
+
+    // Values that name nothing: 400, or warnings with validateQuery=false (as JIRA).
+    struct refused {
+        const char* query;
+        const char* message;
+    };
+    const refused bad_values[] = {
+        {"jql=project%3DXX", "The value 'XX' does not exist for the field 'project'."},
+        {"jql=key%3DJJ-99", "An issue with key 'JJ-99' does not exist for field 'key'."},
+        {"jql=issuekey%3Dnope", "The issue key 'nope' for field 'issuekey' is invalid."},
+    };
+    for (const refused& b : bad_values) {
+        const std::string query = b.query;
+        CAPTURE(query);
+        reply r = send_signed(p, c, "GET", std::string("/rest/api/2/search?") + b.query);
+        CHECK(r.status == 400);
+        CHECK(r.body == std::string(R"({"errorMessages":[")") + b.message + R"("],"errors":{}})");
+        r = send_signed(p, c, "GET",
+                        std::string("/rest/api/2/search?validateQuery=false&") + b.query);
+        CHECK(r.status == 200);
+        const boost::json::value j = json_of(r);
+        CHECK(*get(j, "total") == 0);
+        CHECK(*get(j, "warningMessages") == boost::json::value{b.message});
+    }
+    // JQL it does not understand, and bad counts: 400 with JIRA's error shape.
+    const refused bad_queries[] = {
+        {"jql=status%20%3D%20Open",
+         "Error in the JQL Query: The field 'status' is not supported (line 1, character 1)."},
+        {"jql=project%20%3D%20JJ%20OR%20key%20%3D%20JJ-1",
+         "Error in the JQL Query: 'OR' is not supported (line 1, character 14)."},
+        {"jql=project%20%3D%20JJ%20ORDER%20BY%20key",
+         "Error in the JQL Query: 'ORDER' is not supported (line 1, character 14)."},
+        {"jql=project%20!%3D%20JJ",
+         "Error in the JQL Query: The operator '!=' is not supported, only '=' (line 1, "
+         "character 9)."},
+        {"jql=project%20in%20(JJ)",
+         "Error in the JQL Query: The operator 'in' is not supported, only '=' (line 1, "
+         "character 9)."},
+        {"jql=project%20%3D", "Error in the JQL Query: Expecting a value but got end of query "
+                              "(line 1, character 10)."},
+        {"jql=project%20%3D%20JJ%20AND", "Error in the JQL Query: Expecting a field name but got "
+                                         "end of query (line 1, character 17)."},
+        {"jql=key%20%3D%20%22JJ-1", "Error in the JQL Query: The quoted string 'JJ-1' has not "
+                                    "been completed. (line 1, character 7)"},
+        {"startAt=-1", "The value '-1' of parameter 'startAt' is not a non-negative integer."},
+        {"maxResults=ten", "The value 'ten' of parameter 'maxResults' is not a non-negative "
+                           "integer."},
+    };
+    for (const refused& b : bad_queries) {
+        const std::string query = b.query;
+        CAPTURE(query);
+        const reply r = send_signed(p, c, "GET", std::string("/rest/api/2/search?") + b.query);
+        CHECK(r.status == 400);
+        const boost::json::value j = json_of(r);
+        REQUIRE(get(j, "errorMessages"));
+        REQUIRE(get(j, "errorMessages")->as_array().size() == 1);
+        const std::string message(get(j, "errorMessages")->as_array()[0].as_string());
+        CHECK_MESSAGE(message.rfind(b.message, 0) == 0, message);
+        CHECK(*get(j, "errors") == boost::json::object());
+    }
+    check_refused(send(p, "GET", "/rest/api/2/search?jql=project%3DJJ"), 401, "parameter_absent");
+}
+
+TEST_CASE("jira_provider: the JQL parser")
+{
+    std::string error;
+    const auto q = jira_provider::jql::parse(
+        "  Project='JIRA Junior' and KEY = \"a\\\"b\\\\c\" AND issue=JJ-1 and id = 10000 ", error);
+    REQUIRE_MESSAGE(q, error);
+    REQUIRE(q->size() == 4);
+    using jira_provider::jql::field;
+    CHECK((*q)[0].field == field::project);
+    CHECK((*q)[0].name == "Project");
+    CHECK((*q)[0].value == "JIRA Junior");
+    CHECK((*q)[1].field == field::issue);
+    CHECK((*q)[1].value == "a\"b\\c");
+    CHECK((*q)[2].field == field::issue);
+    CHECK((*q)[2].value == "JJ-1");
+    CHECK((*q)[3].field == field::issue);
+    CHECK((*q)[3].value == "10000");
+    REQUIRE(jira_provider::jql::parse(" \t", error));
+    CHECK(jira_provider::jql::parse(" \t", error)->empty());
+    for (const char* bad :
+         {"project", "project JJ", "= JJ", "project = JJ AND AND key = JJ-1",
+          "project = JJ key = JJ-1", "project = (JJ)", "project = JJ)", "project = EMPTY",
+          "key = null", "project = currentProject()", "summary ~ x", "project = 'JJ",
+          "NOT project = JJ", "project == JJ", "project = JJ &&  key = JJ-1"}) {
+        CAPTURE(bad);
+        error.clear();
+        CHECK_FALSE(jira_provider::jql::parse(bad, error));
+        CHECK(error.rfind("Error in the JQL Query: ", 0) == 0);
+        CHECK(error.find("(line 1, character ") != std::string::npos);
+    }
+}
+
 TEST_CASE("jira_provider: access-token failures (wrong verifier, unauthorized, reuse, deny)")
 {
     jira_provider::provider p(test_consumers(), {});

@@ -8,7 +8,9 @@
 //   pages.hpp        the HTML pages (authorize, revoke), Host and atl_token checks
 //   servlets.hpp     /plugins/servlet/oauth/{request-token,authorize,access-token}, /admin/revoke
 //   json.hpp         JSON bodies through Boost.JSON (bounded depth, clear errors)
-//   rest.hpp         /rest/api/{2|latest}/issue[/{key}], /rest/api/{2|latest}/myself
+//   jql.hpp          the JQL that /rest/api/2/search understands (project = X AND key = Y)
+//   rest.hpp         /rest/api/{2|latest}/{issue[/{key}],search,project[/{key}],field,myself,
+//                    serverInfo}
 //
 // Every OAuth failure is answered as JIRA does: 401, `WWW-Authenticate: OAuth realm="...",
 // oauth_problem="..."` and a form body `oauth_problem=...` (with the provider's
@@ -238,6 +240,11 @@ private:
         server_.Delete(issue_path, bind(rest_, &rest::issue_delete));
         server_.Post(issues_path, bind(rest_, &rest::issue_create));
         server_.Get(R"(/rest/api/(?:2|latest)/myself)", bind(rest_, &rest::myself));
+        server_.Get(R"(/rest/api/(?:2|latest)/serverInfo)", bind(rest_, &rest::server_info));
+        server_.Get(R"(/rest/api/(?:2|latest)/project/?)", bind(rest_, &rest::projects));
+        server_.Get(R"(/rest/api/(?:2|latest)/project/([^/]+))", bind(rest_, &rest::project_get));
+        server_.Get(R"(/rest/api/(?:2|latest)/field/?)", bind(rest_, &rest::fields));
+        server_.Get(R"(/rest/api/(?:2|latest)/search/?)", bind(rest_, &rest::search));
 
         server_.Get("/admin/revoke", bind(servlets_, &servlets::revoke_page));
         server_.Post("/admin/revoke", bind(servlets_, &servlets::revoke));
