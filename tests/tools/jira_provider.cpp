@@ -1345,9 +1345,159 @@ TEST_CASE("jira_provider: request-token endpoint details")
         REQUIRE(report);
         CHECK(report->parameters_rejected == std::vector<std::string>{"oauth_callback"});
     }
-    // No callback at all.
+    // No callback at all: OAuth 1.0, accepted as JIRA does (see the OAuth 1.0 test case); with
+    // --oauth10a-only refused with parameter_absent.
+    const reply r = send_signed(p, c, "POST", "/plugins/servlet/oauth/request-token");
+    CHECK(r.status == 200);
+    jira_provider::options strict;
+    strict.oauth10a_only = true;
+    jira_provider::provider q(test_consumers(), strict);
+    q.start();
+    check_refused(send_signed(q, c, "POST", "/plugins/servlet/oauth/request-token"), 401,
+                  "parameter_absent");
+}
+
+/// Step 1 of OAuth 1.0: temporary credentials asked for without oauth_callback.
+credentials get_oauth10_request_token(const jira_provider::provider& p, oauth1::client& c)
+{
+    c.clear_token();
+    const reply r = send_signed(p, c, "POST", "/plugins/servlet/oauth/request-token");
+    REQUIRE_MESSAGE(r.status == 200, r.body);
+    auto f = parse_form(r.body);
+    // No callback was confirmed: the client can tell that the provider took it as OAuth 1.0.
+    CHECK(f.count("oauth_callback_confirmed") == 0);
+    REQUIRE(f["oauth_token"].size() == 32);
+    REQUIRE(f["oauth_token_secret"].size() == 32);
+    return {f["oauth_token"], f["oauth_token_secret"]};
+}
+
+/// Step 3 of OAuth 1.0: the token-credential request without oauth_verifier.
+reply exchange_without_verifier(const jira_provider::provider& p, oauth1::client& c,
+                                const credentials& request)
+{
+    c.set_token(request.token, request.secret);
+    return send_signed(p, c, "POST", "/plugins/servlet/oauth/access-token");
+}
+
+TEST_CASE("jira_provider: OAuth 1.0 (no oauth_callback, no oauth_verifier) as JIRA accepts it")
+{
+    jira_provider::provider p(test_consumers(), {});
+    p.start();
+    oauth1::client c = rsa_client();
+
+    SUBCASE("the dance: request token without callback, Allow, access token without verifier")
+    {
+        const credentials request = get_oauth10_request_token(p, c);
+        // The authorize page warns the user; not yet allowed -> permission_unknown.
+        const reply page =
+            send(p, "GET", "/plugins/servlet/oauth/authorize?oauth_token=" + request.token);
+        REQUIRE(page.status == 200);
+        CHECK(page.body.find("OAuth 1.0 (no verification code)") != std::string::npos);
+        check_refused(exchange_without_verifier(p, c, request), 401, "permission_unknown");
+
+        const reply allowed = decide(p, request.token, true);
+        REQUIRE(allowed.status == 200);
+        CHECK(verification_code(allowed.body).empty());
+        CHECK(allowed.body.find("Please close this browser window and click continue in the "
+                                "client.") != std::string::npos);
+        const reply r = exchange_without_verifier(p, c, request);
+        REQUIRE_MESSAGE(r.status == 200, r.body);
+        auto f = parse_form(r.body);
+        CHECK(f["oauth_token"].size() == 32);
+        CHECK(f["oauth_expires_in"] == "157680000");
+        c.set_token(f["oauth_token"], f["oauth_token_secret"]);
+        const reply issue = send_signed(p, c, "GET", "/rest/api/2/issue/JJ-2");
+        CHECK_MESSAGE(issue.status == 200, issue.body);
+
+        // Once only; and the access token is no request token.
+        check_refused(exchange_without_verifier(p, c, request), 401, "token_used");
+        check_refused(exchange_without_verifier(p, c, {f["oauth_token"], f["oauth_token_secret"]}),
+                      401, "parameter_absent");
+    }
+    SUBCASE("HMAC-SHA1: the token secret signs the exchange")
+    {
+        oauth1::client h = hmac_client();
+        const credentials request = get_oauth10_request_token(p, h);
+        decide(p, request.token, true);
+        check_refused(exchange_without_verifier(p, h, {request.token, "wrong secret"}), 401,
+                      "signature_invalid");
+        CHECK(exchange_without_verifier(p, h, request).status == 200);
+    }
+    SUBCASE("a verifier sent anyway is not read (the token has none)")
+    {
+        const credentials request = get_oauth10_request_token(p, c);
+        decide(p, request.token, true);
+        CHECK(exchange(p, c, request, "ABCDEF").status == 200);
+    }
+    SUBCASE("denied -> permission_denied")
+    {
+        const credentials request = get_oauth10_request_token(p, c);
+        const reply r = decide(p, request.token, false);
+        CHECK(r.body.find("denied") != std::string::npos);
+        check_refused(exchange_without_verifier(p, c, request), 401, "permission_denied");
+    }
+    SUBCASE("the exchange is verified as any: signature, owner, expiry")
+    {
+        const credentials request = get_oauth10_request_token(p, c);
+        decide(p, request.token, true);
+        oauth1::client stranger("OauthKey", oauth1::rsa_sha1(oauth1::load_private_key_file(
+                                                keys_dir + "/bench_rsa1024.pem")));
+        check_refused(exchange_without_verifier(p, stranger, request), 401, "signature_invalid");
+        oauth1::client other = hmac_client();
+        const reply r = exchange_without_verifier(p, other, request);
+        check_refused(r, 401, "token_rejected");
+        CHECK(r.problem()->advice == "token was not issued to this consumer");
+        check_refused(exchange_without_verifier(p, c, {"unknown", ""}), 401, "parameter_absent");
+        p.set_clock_offset(601);
+        oauth1::sign_options late;
+        late.timestamp = p.now();
+        c.set_token(request.token, request.secret);
+        check_refused(send_signed(p, c, "POST", "/plugins/servlet/oauth/access-token", late), 401,
+                      "token_expired");
+        p.set_clock_offset(0);
+    }
+    SUBCASE("a 1.0a token (issued with oauth_callback) still needs its verifier")
+    {
+        for (const char* callback : {"oob", "https://client.example/cb"}) {
+            CAPTURE(callback);
+            c.clear_token();
+            const credentials request = get_request_token(p, c, callback);
+            const reply allowed = decide(p, request.token, true);
+            std::string code = verification_code(allowed.body);
+            if (code.empty()) code = allowed.location.substr(allowed.location.size() - 6);
+            REQUIRE(code.size() == 6);
+            const reply r = exchange_without_verifier(p, c, request);
+            check_refused(r, 401, "parameter_absent");
+            CHECK(r.problem()->parameters_absent == std::vector<std::string>{"oauth_verifier"});
+            CHECK(exchange(p, c, request, code).status == 200);
+        }
+    }
+}
+
+TEST_CASE("jira_provider: --oauth10a-only refuses the OAuth 1.0 flow with a clear problem")
+{
+    jira_provider::options o;
+    o.oauth10a_only = true;
+    jira_provider::provider p(test_consumers(), o);
+    p.start();
+    oauth1::client c = rsa_client();
+
     const reply r = send_signed(p, c, "POST", "/plugins/servlet/oauth/request-token");
     check_refused(r, 401, "parameter_absent");
+    const auto report = r.problem();
+    REQUIRE(report);
+    CHECK(report->parameters_absent == std::vector<std::string>{"oauth_callback"});
+    CHECK(report->advice ==
+          "oauth_callback is required (OAuth 1.0a): this provider runs with --oauth10a-only");
+    CHECK(r.www_authenticate.find("oauth_problem_advice=") != std::string::npos);
+
+    // OAuth 1.0a is unchanged: a token with a callback, exchanged with its verifier only.
+    const credentials request = get_request_token(p, c);
+    const std::string code = approve(p, request.token);
+    const reply without = exchange_without_verifier(p, c, request);
+    check_refused(without, 401, "parameter_absent");
+    CHECK(without.problem()->parameters_absent == std::vector<std::string>{"oauth_verifier"});
+    CHECK(exchange(p, c, request, code).status == 200);
 }
 
 TEST_CASE("jira_provider: callback redirect flow (non-oob)")

@@ -43,6 +43,9 @@ Options:
   --timestamp-window SECONDS        accepted oauth_timestamp distance (default 300)
   --clock-offset SECONDS            skew the provider's clock (may be negative)
   --realm NAME                      WWW-Authenticate realm (default: the base URL, as JIRA)
+  --oauth10a-only                   refuse the OAuth 1.0 flow that JIRA accepts (a request
+                                    token asked for without oauth_callback, exchanged without
+                                    oauth_verifier): see the README on session fixation
   --stop-on-eof                     also stop when stdin reaches end of file
   --quiet                           no request log on stderr
   --help                            this text
@@ -143,6 +146,8 @@ int main(int argc, char** argv)
         } else if (arg == "--realm") {
             if (!value(v)) return usage_error("--realm needs a name");
             opts.realm = std::string(v);
+        } else if (arg == "--oauth10a-only") {
+            opts.oauth10a_only = true;
         } else if (arg == "--stop-on-eof") {
             stop_on_eof = true;
         } else if (arg == "--quiet") {
