@@ -9,7 +9,8 @@ the clients sign with KEYS_DIR/wiki_key.pem) and checks, with --client python (t
   1. the OAuth 1.0a dance with requests-oauthlib's OAuth1Session (RSA-SHA1, callback "oob"; the
      authorize page is opened and its form submitted with its atl_token, as a browser would);
   2. the `jira` library with that access token: JIRA(server, oauth={...}) (which reads
-     /rest/api/2/serverInfo), server_info(), project('JJ'), create_issue(project='JJ', ...),
+     /rest/api/2/serverInfo), server_info(), project('JJ'), create_issue(project='JJ', ...) (the
+     issue type as a dict, by name through the project, by name through /rest/api/2/issuetype),
      search_issues('project = JJ'), search_issues with AND and a quoted key, issue(key), and
      a JQL jira-provider does not understand (JIRAError 400 with JIRA's errorMessages);
   3. the OAuth 1.0 dance without oauth_callback, as `jirashell --oauth-dance` does it
@@ -174,6 +175,14 @@ def jira_library(base, key_pem, token, secret, label):
     check(re.fullmatch(r'JJ-[0-9]+', created.key) is not None, '%s: create_issue() -> %s' % (label, created.key))
     check(created.fields.summary == summary and created.fields.issuetype.name == 'Bug'
           and created.fields.project.key == 'JJ', '%s: the created issue read back (prefetch)' % label)
+
+    # The issue type by name: the library looks it up in the project (expand=issueTypes) or, with
+    # the project given in a dict, in /rest/api/2/issuetype.
+    task = j.create_issue(project='JJ', summary=summary, issuetype='Task')
+    check(task.fields.issuetype.name == 'Task', '%s: create_issue(issuetype=\'Task\') -> %s' % (label, task.key))
+    story = j.create_issue(fields={'project': {'key': 'JJ'}, 'summary': summary, 'issuetype': 'Story'})
+    check(story.fields.issuetype.name == 'Story', '%s: create_issue(fields={... \'issuetype\': \'Story\'}) -> %s'
+          % (label, story.key))
 
     found = j.search_issues('project = JJ')
     keys = [i.key for i in found]

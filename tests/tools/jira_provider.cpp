@@ -646,6 +646,15 @@ TEST_CASE("jira_provider: REST serverInfo (signed or anonymous, as JIRA), projec
     REQUIRE(list.as_array().size() == 1);
     CHECK(json_string_at(list.as_array()[0], "key") == "JJ");
 
+    // The issue types, as in the project.
+    r = send_signed(p, c, "GET", "/rest/api/2/issuetype");
+    REQUIRE_MESSAGE(r.status == 200, r.body);
+    const boost::json::value types = json_of(r);
+    REQUIRE(types.is_array());
+    REQUIRE(types.as_array().size() == 4);
+    CHECK(json_string_at(types.as_array()[1], "name") == "Bug");
+    CHECK(json_string_at(types.as_array()[1], "id") == "10004");
+
     // The fields, with the JQL names of the key and project clauses.
     r = send_signed(p, c, "GET", "/rest/api/2/field");
     REQUIRE_MESSAGE(r.status == 200, r.body);

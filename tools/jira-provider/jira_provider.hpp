@@ -9,8 +9,8 @@
 //   servlets.hpp     /plugins/servlet/oauth/{request-token,authorize,access-token}, /admin/revoke
 //   json.hpp         JSON bodies through Boost.JSON (bounded depth, clear errors)
 //   jql.hpp          the JQL that /rest/api/2/search understands (project = X AND key = Y)
-//   rest.hpp         /rest/api/{2|latest}/{issue[/{key}],search,project[/{key}],field,myself,
-//                    serverInfo}
+//   rest.hpp         /rest/api/{2|latest}/{issue[/{key}],search,project[/{key}],field,issuetype,
+//                    myself,serverInfo}
 //
 // Every OAuth failure is answered as JIRA does: 401, `WWW-Authenticate: OAuth realm="...",
 // oauth_problem="..."` and a form body `oauth_problem=...` (with the provider's
@@ -244,6 +244,7 @@ private:
         server_.Get(R"(/rest/api/(?:2|latest)/project/?)", bind(rest_, &rest::projects));
         server_.Get(R"(/rest/api/(?:2|latest)/project/([^/]+))", bind(rest_, &rest::project_get));
         server_.Get(R"(/rest/api/(?:2|latest)/field/?)", bind(rest_, &rest::fields));
+        server_.Get(R"(/rest/api/(?:2|latest)/issuetype/?)", bind(rest_, &rest::issue_types));
         server_.Get(R"(/rest/api/(?:2|latest)/search/?)", bind(rest_, &rest::search));
 
         server_.Get("/admin/revoke", bind(servlets_, &servlets::revoke_page));

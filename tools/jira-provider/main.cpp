@@ -54,7 +54,8 @@ Endpoints: POST /plugins/servlet/oauth/request-token, GET|POST /plugins/servlet/
 POST /plugins/servlet/oauth/access-token, GET /rest/api/latest/issue/JJ-2,
 GET|PUT|DELETE /rest/api/2/issue/{key}, POST /rest/api/2/issue, GET /rest/api/2/myself,
 GET /rest/api/2/serverInfo, GET /rest/api/2/project[/{key}], GET /rest/api/2/field,
-GET /rest/api/2/search?jql=... (project = X AND key = Y), and (not JIRA, for tests) GET /admin/revoke?oauth_token=<access token>, a page whose form
+GET /rest/api/2/issuetype, GET /rest/api/2/search?jql=... (project = X AND key = Y), and
+(not JIRA, for tests) GET /admin/revoke?oauth_token=<access token>, a page whose form
 revokes it. The authorize and revoke forms carry an anti-CSRF token (atl_token); request
 bodies larger than 1 MiB, compressed or chunked are refused; a request token is rejected after
 5 wrong oauth_verifier values.

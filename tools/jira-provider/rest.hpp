@@ -4,6 +4,7 @@
 //   GET|PUT|DELETE /rest/api/{2|latest}/issue/{key or id}, POST /rest/api/{2|latest}/issue,
 //   GET /rest/api/{2|latest}/search?jql=...&startAt=...&maxResults=... (see jql.hpp),
 //   GET /rest/api/{2|latest}/project[/{key or id}], GET /rest/api/{2|latest}/field,
+//   GET /rest/api/{2|latest}/issuetype,
 //   GET /rest/api/{2|latest}/myself,
 //   GET /rest/api/{2|latest}/serverInfo (also unsigned, as JIRA answers it anonymously)
 //
@@ -260,6 +261,14 @@ public:
         reply(res, 200, project_json());
     }
 
+    /// GET /rest/api/2/issuetype: the issue types (the jira library's create_issue() looks a
+    /// type given by name up here when the project is given by key in a dict).
+    void issue_types(const ::httplib::Request& req, ::httplib::Response& res)
+    {
+        if (!ctx_.authenticate(req, res, oauth1::token_requirement::access)) return;
+        reply(res, 200, issue_types_json());
+    }
+
     /// GET /rest/api/2/field: the issue fields (what JQL and the issues name).
     void fields(const ::httplib::Request& req, ::httplib::Response& res)
     {
@@ -422,6 +431,14 @@ private:
                 {"avatarId", t.avatar_id}};
     }
 
+    boost::json::array issue_types_json() const
+    {
+        boost::json::array out;
+        for (const detail::issue_type& t : detail::issue_types)
+            out.emplace_back(issue_type_json(t));
+        return out;
+    }
+
     boost::json::object avatar_urls_json() const
     {
         const std::string a = ctx_.base_url() + "/secure/projectavatar?";
@@ -448,9 +465,6 @@ private:
     {
         using p = detail::project_info;
         const std::string& b = ctx_.base_url();
-        boost::json::array types;
-        for (const detail::issue_type& t : detail::issue_types)
-            types.emplace_back(issue_type_json(t));
         boost::json::object out;
         out["expand"] = "description,lead,issueTypes,url,projectKeys,permissions,insight";
         out["self"] = b + "/rest/api/2/project/" + p::id;
@@ -459,7 +473,7 @@ private:
         out["description"] = p::description;
         out["lead"] = user_json();
         out["components"] = boost::json::array();
-        out["issueTypes"] = std::move(types);
+        out["issueTypes"] = issue_types_json();
         out["assigneeType"] = "UNASSIGNED";
         out["versions"] = boost::json::array();
         out["name"] = p::name;
