@@ -17,8 +17,12 @@
 #include <doctest/doctest.h>
 
 #include <arpa/inet.h>
+#include <fcntl.h>
 #include <netinet/in.h>
+#include <poll.h>
+#include <signal.h>
 #include <sys/socket.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -307,6 +311,90 @@ std::string json_string_at(const boost::json::value& v, std::string_view name)
     return s ? std::string(*s) : std::string("<absent>");
 }
 
+/// The jira-provider executable (the build passes its path), run as a child process with its
+/// stdout on a pipe, its stderr in a file and stdin from /dev/null.
+struct provider_process {
+    pid_t pid = -1;
+    int out = -1;
+    std::string err_file;
+
+    provider_process(const std::vector<std::string>& args, std::string stderr_file)
+        : err_file(std::move(stderr_file))
+    {
+        const std::string exe = JIRA_PROVIDER_EXE;
+        int fds[2];
+        REQUIRE(::pipe(fds) == 0);
+        pid = ::fork();
+        REQUIRE(pid >= 0);
+        if (pid == 0) {
+            ::dup2(fds[1], STDOUT_FILENO);
+            const int err = ::open(err_file.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+            if (err >= 0) ::dup2(err, STDERR_FILENO);
+            const int in = ::open("/dev/null", O_RDONLY);
+            if (in >= 0) ::dup2(in, STDIN_FILENO);
+            ::close(fds[0]);
+            std::vector<char*> argv{const_cast<char*>(exe.c_str())};
+            for (const std::string& a : args) argv.push_back(const_cast<char*>(a.c_str()));
+            argv.push_back(nullptr);
+            ::execv(exe.c_str(), argv.data());
+            ::_exit(127);
+        }
+        ::close(fds[1]);
+        out = fds[0];
+    }
+    provider_process(const provider_process&) = delete;
+    provider_process& operator=(const provider_process&) = delete;
+    ~provider_process()
+    {
+        if (pid > 0) {
+            ::kill(pid, SIGKILL);
+            ::waitpid(pid, nullptr, 0);
+        }
+        if (out >= 0) ::close(out);
+    }
+
+    /// The first stdout line (without '\n'), waiting at most 20 s.
+    std::string first_line() const
+    {
+        std::string line;
+        const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);
+        while (std::chrono::steady_clock::now() < deadline) {
+            pollfd p{out, POLLIN, 0};
+            if (::poll(&p, 1, 100) <= 0) continue;
+            char c = 0;
+            if (::read(out, &c, 1) <= 0 || c == '\n') break;
+            line.push_back(c);
+        }
+        return line;
+    }
+
+    /// The exit status once it exits by itself (within 20 s); -1 when killed or signalled.
+    int exit_status()
+    {
+        int status = 0;
+        const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);
+        while (::waitpid(pid, &status, WNOHANG) != pid) {
+            if (std::chrono::steady_clock::now() > deadline) {
+                ::kill(pid, SIGKILL);
+                ::waitpid(pid, &status, 0);
+                pid = -1;
+                return -1;
+            }
+            std::this_thread::sleep_for(std::chrono::milliseconds(10));
+        }
+        pid = -1;
+        return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+    }
+};
+
+/// A file name for a test's scratch output, unique to this process.
+std::string scratch_file(const std::string& name)
+{
+    return (std::filesystem::temp_directory_path() /
+            ("jira_provider_test_" + std::to_string(::getpid()) + "_" + name))
+        .string();
+}
+
 void check_refused(const reply& r, int status, std::string_view problem)
 {
     CAPTURE(r.body);
@@ -475,6 +563,294 @@ TEST_CASE("jira_provider: REST issues - create (with oauth_body_hash), read, upd
     r = send(p, "POST", "/rest/api/2/issue", std::string(s.authorization()), "application/json",
              R"({"fields":{"summary":"b"}})");
     check_refused(r, 401, "signature_invalid");
+}
+
+TEST_CASE("jira_provider: REST serverInfo (signed or anonymous, as JIRA), project and field")
+{
+    jira_provider::provider p(test_consumers(), {});
+    p.start();
+    oauth1::client c = rsa_client();
+    const credentials access = dance(p, c);
+    p.set_clock_offset(-120); // within the timestamp window: signed requests still verify
+
+    // What the jira Python library reads in its constructor: versionNumbers, deploymentType.
+    for (const bool is_signed : {true, false}) {
+        CAPTURE(is_signed);
+        const reply r = is_signed ? send_signed(p, c, "GET", "/rest/api/2/serverInfo")
+                                  : send(p, "GET", "/rest/api/latest/serverInfo");
+        REQUIRE_MESSAGE(r.status == 200, r.body);
+        CHECK(r.content_type.rfind("application/json", 0) == 0);
+        const boost::json::value j = json_of(r);
+        CHECK(json_string_at(j, "baseUrl") == p.base_url());
+        CHECK(json_string_at(j, "version") == "8.20.10");
+        REQUIRE(get(j, "versionNumbers"));
+        CHECK(*get(j, "versionNumbers") == boost::json::value{8, 20, 10});
+        CHECK(json_string_at(j, "deploymentType") == "Server");
+        REQUIRE(get(j, "buildNumber"));
+        CHECK(*get(j, "buildNumber") == 820010);
+        CHECK(json_string_at(j, "serverTitle") == "jira-provider");
+        CHECK(json_string_at(j, "buildDate") == "2022-07-26T00:00:00.000+0000");
+        // The provider's clock (two minutes behind here), read before and after the request.
+        const std::string time = json_string_at(j, "serverTime");
+        const std::uint64_t now = p.now();
+        CHECK((time == jira_provider::detail::jira_time(now) ||
+               time == jira_provider::detail::jira_time(now - 1)));
+    }
+    // A request that carries OAuth must verify, anonymous access notwithstanding.
+    oauth1::client stranger("OauthKey", oauth1::rsa_sha1(oauth1::load_private_key_file(
+                                            keys_dir + "/bench_rsa1024.pem")));
+    stranger.set_token(access.token, access.secret); // signed with the wrong key
+    check_refused(send_signed(p, stranger, "GET", "/rest/api/2/serverInfo"), 401,
+                  "signature_invalid");
+    check_refused(send(p, "GET", "/rest/api/2/serverInfo?oauth_token=x"), 401, "parameter_absent");
+
+    // The project, by key (any case) or id.
+    for (const char* which : {"JJ", "jj", "10000"}) {
+        CAPTURE(which);
+        const reply r = send_signed(p, c, "GET", std::string("/rest/api/2/project/") + which);
+        REQUIRE_MESSAGE(r.status == 200, r.body);
+        const boost::json::value j = json_of(r);
+        CHECK(json_string_at(j, "id") == "10000");
+        CHECK(json_string_at(j, "key") == "JJ");
+        CHECK(json_string_at(j, "name") == "JIRA Junior");
+        CHECK(json_string_at(j, "self") == p.base_url() + "/rest/api/2/project/10000");
+        CHECK(json_string_at(j, "projectTypeKey") == "software");
+        REQUIRE(get(j, "lead"));
+        CHECK(json_string_at(*get(j, "lead"), "name") == "admin");
+        REQUIRE(get(j, "issueTypes"));
+        std::vector<std::string> types;
+        for (const boost::json::value& t : get(j, "issueTypes")->as_array()) {
+            types.push_back(json_string_at(t, "name"));
+            CHECK(json_string_at(t, "self") ==
+                  p.base_url() + "/rest/api/2/issuetype/" + json_string_at(t, "id"));
+        }
+        CHECK(types == std::vector<std::string>{"Task", "Bug", "Story", "Epic"});
+        REQUIRE(get(j, "avatarUrls"));
+        CHECK(get(get(j, "avatarUrls"), "48x48"));
+    }
+    reply r = send_signed(p, c, "GET", "/rest/api/2/project/XX");
+    CHECK(r.status == 404);
+    CHECK(r.body ==
+          R"({"errorMessages":["No project could be found with key 'XX'."],"errors":{}})");
+    r = send_signed(p, c, "GET", "/rest/api/2/project/12345");
+    CHECK(r.status == 404);
+    CHECK(r.body ==
+          R"({"errorMessages":["No project could be found with id '12345'."],"errors":{}})");
+    check_refused(send(p, "GET", "/rest/api/2/project/JJ"), 401, "parameter_absent");
+
+    // The project list.
+    r = send_signed(p, c, "GET", "/rest/api/2/project");
+    REQUIRE_MESSAGE(r.status == 200, r.body);
+    const boost::json::value list = json_of(r);
+    REQUIRE(list.is_array());
+    REQUIRE(list.as_array().size() == 1);
+    CHECK(json_string_at(list.as_array()[0], "key") == "JJ");
+
+    // The issue types, as in the project.
+    r = send_signed(p, c, "GET", "/rest/api/2/issuetype");
+    REQUIRE_MESSAGE(r.status == 200, r.body);
+    const boost::json::value types = json_of(r);
+    REQUIRE(types.is_array());
+    REQUIRE(types.as_array().size() == 4);
+    CHECK(json_string_at(types.as_array()[1], "name") == "Bug");
+    CHECK(json_string_at(types.as_array()[1], "id") == "10004");
+
+    // The fields, with the JQL names of the key and project clauses.
+    r = send_signed(p, c, "GET", "/rest/api/2/field");
+    REQUIRE_MESSAGE(r.status == 200, r.body);
+    const boost::json::value fields = json_of(r);
+    REQUIRE(fields.is_array());
+    std::map<std::string, boost::json::value> by_id;
+    for (const boost::json::value& f : fields.as_array()) by_id[json_string_at(f, "id")] = f;
+    for (const char* id :
+         {"issuekey", "summary", "description", "issuetype", "project", "status", "priority",
+          "labels", "assignee", "reporter", "creator", "created", "updated"}) {
+        CAPTURE(id);
+        REQUIRE(by_id.count(id) == 1);
+        CHECK(get(by_id[id], "clauseNames"));
+        CHECK(get(by_id[id], "custom"));
+    }
+    CHECK(*get(by_id["issuekey"], "clauseNames") ==
+          boost::json::value{"id", "issue", "issuekey", "key"});
+    CHECK(json_string_at(*get(by_id["summary"], "schema"), "type") == "string");
+
+    // Each issue's type and project are those of the project.
+    r = send_signed(
+        p, c, "POST", "/rest/api/2/issue", {}, "application/json",
+        R"({"fields":{"project":{"key":"jj"},"summary":"s","issuetype":{"id":"10001"}}})");
+    REQUIRE_MESSAGE(r.status == 201, r.body);
+    r = send_signed(p, c, "GET", "/rest/api/2/issue/" + json_string_at(json_of(r), "key"));
+    const boost::json::value story = json_of(r);
+    const boost::json::value* f = get(story, "fields");
+    REQUIRE(f);
+    REQUIRE(get(f, "issuetype"));
+    REQUIRE(get(f, "project"));
+    CHECK(json_string_at(*get(f, "issuetype"), "name") == "Story");
+    CHECK(json_string_at(*get(f, "issuetype"), "id") == "10001");
+    CHECK(json_string_at(*get(f, "project"), "key") == "JJ");
+    for (const char* type : {R"({"name":"Improvement"})", R"({"id":"99"})", R"({})"}) {
+        CAPTURE(type);
+        r = send_signed(p, c, "POST", "/rest/api/2/issue", {}, "application/json",
+                        std::string(R"({"fields":{"project":{"key":"JJ"},"summary":"s",)") +
+                            R"("issuetype":)" + type + "}}");
+        CHECK(r.status == 400);
+        CHECK(r.body ==
+              R"({"errorMessages":[],"errors":{"issuetype":"valid issue type is required"}})");
+    }
+    // A project given by its id as a key is not a project.
+    r = send_signed(p, c, "POST", "/rest/api/2/issue", {}, "application/json",
+                    R"({"fields":{"project":{"key":"10000"},"summary":"s"}})");
+    CHECK(r.status == 400);
+}
+
+TEST_CASE("jira_provider: REST search (JQL project = X AND key = Y, startAt, maxResults)")
+{
+    jira_provider::provider p(test_consumers(), {});
+    p.start();
+    oauth1::client c = rsa_client();
+    dance(p, c);
+    // JJ-1, JJ-2 seeded; JJ-3 .. JJ-5 created.
+    for (int i = 3; i <= 5; ++i) {
+        const reply r = send_signed(p, c, "POST", "/rest/api/2/issue", {}, "application/json",
+                                    R"({"fields":{"project":{"key":"JJ"},"summary":"n"}})");
+        REQUIRE(r.status == 201);
+        REQUIRE(json_string_at(json_of(r), "key") == "JJ-" + std::to_string(i));
+    }
+
+    /// The keys of a search's issues, checking the answer's shape.
+    const auto search = [&](const std::string& query, std::uint64_t start = 0,
+                            std::uint64_t max = 50, std::uint64_t total = 0) {
+        const reply r = send_signed(p, c, "GET", "/rest/api/2/search?" + query);
+        CAPTURE(query);
+        REQUIRE_MESSAGE(r.status == 200, r.body);
+        const boost::json::value j = json_of(r);
+        REQUIRE(get(j, "issues"));
+        CHECK(*get(j, "startAt") == start);
+        CHECK(*get(j, "maxResults") == max);
+        std::vector<std::string> keys;
+        for (const boost::json::value& i : get(j, "issues")->as_array()) {
+            keys.push_back(json_string_at(i, "key"));
+            CHECK(get(i, "fields"));
+        }
+        CHECK(*get(j, "total") == (total ? total : keys.size()));
+        return keys;
+    };
+    const std::vector<std::string> all{"JJ-5", "JJ-4", "JJ-3", "JJ-2", "JJ-1"};
+    CHECK(search("jql=project%20%3D%20JJ") == all); // newest first
+    CHECK(search("jql=") == all);                   // empty JQL: every issue, as JIRA
+    CHECK(search("") == all);
+    CHECK(search("jql=project%3D%22JIRA%20Junior%22") == all); // by name, quoted
+    CHECK(search("jql=PROJECT%20%3D%2010000") == all);         // by id, any case
+    CHECK(search("jql=key%20%3D%20JJ-2") == std::vector<std::string>{"JJ-2"});
+    CHECK(search("jql=issuekey%3Djj-2") == std::vector<std::string>{"JJ-2"});
+    CHECK(search("jql=id%20%3D%2010001") == std::vector<std::string>{"JJ-2"});
+    CHECK(search("jql=project%20%3D%20%22JJ%22%20and%20key%20%3D%20'JJ-4'") ==
+          std::vector<std::string>{"JJ-4"});
+    CHECK(search("jql=key%20%3D%20JJ-4%20AND%20key%20%3D%20JJ-3").empty());
+    // Pages.
+    CHECK(search("jql=project%3DJJ&startAt=1&maxResults=2", 1, 2, 5) ==
+          std::vector<std::string>{"JJ-4", "JJ-3"});
+    CHECK(search("jql=project%3DJJ&startAt=4&maxResults=2", 4, 2, 5) ==
+          std::vector<std::string>{"JJ-1"});
+    CHECK(search("jql=project%3DJJ&startAt=9", 9, 50, 5).empty());
+    CHECK(search("jql=project%3DJJ&maxResults=0", 0, 0, 5).empty());
+    CHECK(search("jql=project%3DJJ&maxResults=5000", 0, 1000, 5) == all); // JIRA's cap
+    // fields, expand and validateQuery=true are accepted.
+    CHECK(search("jql=project%3DJJ&fields=summary%2Cstatus&expand=names&validateQuery=true") ==
+          all);
+
+    // Values that name nothing: 400, or warnings with validateQuery=false (as JIRA).
+    struct refused {
+        const char* query;
+        const char* message;
+    };
+    const refused bad_values[] = {
+        {"jql=project%3DXX", "The value 'XX' does not exist for the field 'project'."},
+        {"jql=key%3DJJ-99", "An issue with key 'JJ-99' does not exist for field 'key'."},
+        {"jql=issuekey%3Dnope", "The issue key 'nope' for field 'issuekey' is invalid."},
+    };
+    for (const refused& b : bad_values) {
+        const std::string query = b.query;
+        CAPTURE(query);
+        reply r = send_signed(p, c, "GET", std::string("/rest/api/2/search?") + b.query);
+        CHECK(r.status == 400);
+        CHECK(r.body == std::string(R"({"errorMessages":[")") + b.message + R"("],"errors":{}})");
+        r = send_signed(p, c, "GET",
+                        std::string("/rest/api/2/search?validateQuery=false&") + b.query);
+        CHECK(r.status == 200);
+        const boost::json::value j = json_of(r);
+        CHECK(*get(j, "total") == 0);
+        CHECK(*get(j, "warningMessages") == boost::json::value{b.message});
+    }
+    // JQL it does not understand, and bad counts: 400 with JIRA's error shape.
+    const refused bad_queries[] = {
+        {"jql=status%20%3D%20Open",
+         "Error in the JQL Query: The field 'status' is not supported (line 1, character 1)."},
+        {"jql=project%20%3D%20JJ%20OR%20key%20%3D%20JJ-1",
+         "Error in the JQL Query: 'OR' is not supported (line 1, character 14)."},
+        {"jql=project%20%3D%20JJ%20ORDER%20BY%20key",
+         "Error in the JQL Query: 'ORDER' is not supported (line 1, character 14)."},
+        {"jql=project%20!%3D%20JJ",
+         "Error in the JQL Query: The operator '!=' is not supported, only '=' (line 1, "
+         "character 9)."},
+        {"jql=project%20in%20(JJ)",
+         "Error in the JQL Query: The operator 'in' is not supported, only '=' (line 1, "
+         "character 9)."},
+        {"jql=project%20%3D", "Error in the JQL Query: Expecting a value but got end of query "
+                              "(line 1, character 10)."},
+        {"jql=project%20%3D%20JJ%20AND", "Error in the JQL Query: Expecting a field name but got "
+                                         "end of query (line 1, character 17)."},
+        {"jql=key%20%3D%20%22JJ-1", "Error in the JQL Query: The quoted string 'JJ-1' has not "
+                                    "been completed. (line 1, character 7)"},
+        {"startAt=-1", "The value '-1' of parameter 'startAt' is not a non-negative integer."},
+        {"maxResults=ten", "The value 'ten' of parameter 'maxResults' is not a non-negative "
+                           "integer."},
+    };
+    for (const refused& b : bad_queries) {
+        const std::string query = b.query;
+        CAPTURE(query);
+        const reply r = send_signed(p, c, "GET", std::string("/rest/api/2/search?") + b.query);
+        CHECK(r.status == 400);
+        const boost::json::value j = json_of(r);
+        REQUIRE(get(j, "errorMessages"));
+        REQUIRE(get(j, "errorMessages")->as_array().size() == 1);
+        const std::string message(get(j, "errorMessages")->as_array()[0].as_string());
+        CHECK_MESSAGE(message.rfind(b.message, 0) == 0, message);
+        CHECK(*get(j, "errors") == boost::json::object());
+    }
+    check_refused(send(p, "GET", "/rest/api/2/search?jql=project%3DJJ"), 401, "parameter_absent");
+}
+
+TEST_CASE("jira_provider: the JQL parser")
+{
+    std::string error;
+    const auto q = jira_provider::jql::parse(
+        "  Project='JIRA Junior' and KEY = \"a\\\"b\\\\c\" AND issue=JJ-1 and id = 10000 ", error);
+    REQUIRE_MESSAGE(q, error);
+    REQUIRE(q->size() == 4);
+    using jira_provider::jql::field;
+    CHECK((*q)[0].field == field::project);
+    CHECK((*q)[0].name == "Project");
+    CHECK((*q)[0].value == "JIRA Junior");
+    CHECK((*q)[1].field == field::issue);
+    CHECK((*q)[1].value == "a\"b\\c");
+    CHECK((*q)[2].field == field::issue);
+    CHECK((*q)[2].value == "JJ-1");
+    CHECK((*q)[3].field == field::issue);
+    CHECK((*q)[3].value == "10000");
+    REQUIRE(jira_provider::jql::parse(" \t", error));
+    CHECK(jira_provider::jql::parse(" \t", error)->empty());
+    for (const char* bad :
+         {"project", "project JJ", "= JJ", "project = JJ AND AND key = JJ-1",
+          "project = JJ key = JJ-1", "project = (JJ)", "project = JJ)", "project = EMPTY",
+          "key = null", "project = currentProject()", "summary ~ x", "project = 'JJ",
+          "NOT project = JJ", "project == JJ", "project = JJ &&  key = JJ-1"}) {
+        CAPTURE(bad);
+        error.clear();
+        CHECK_FALSE(jira_provider::jql::parse(bad, error));
+        CHECK(error.rfind("Error in the JQL Query: ", 0) == 0);
+        CHECK(error.find("(line 1, character ") != std::string::npos);
+    }
 }
 
 TEST_CASE("jira_provider: access-token failures (wrong verifier, unauthorized, reuse, deny)")
@@ -978,9 +1354,159 @@ TEST_CASE("jira_provider: request-token endpoint details")
         REQUIRE(report);
         CHECK(report->parameters_rejected == std::vector<std::string>{"oauth_callback"});
     }
-    // No callback at all.
+    // No callback at all: OAuth 1.0, accepted as JIRA does (see the OAuth 1.0 test case); with
+    // --oauth10a-only refused with parameter_absent.
+    const reply r = send_signed(p, c, "POST", "/plugins/servlet/oauth/request-token");
+    CHECK(r.status == 200);
+    jira_provider::options strict;
+    strict.oauth10a_only = true;
+    jira_provider::provider q(test_consumers(), strict);
+    q.start();
+    check_refused(send_signed(q, c, "POST", "/plugins/servlet/oauth/request-token"), 401,
+                  "parameter_absent");
+}
+
+/// Step 1 of OAuth 1.0: temporary credentials asked for without oauth_callback.
+credentials get_oauth10_request_token(const jira_provider::provider& p, oauth1::client& c)
+{
+    c.clear_token();
+    const reply r = send_signed(p, c, "POST", "/plugins/servlet/oauth/request-token");
+    REQUIRE_MESSAGE(r.status == 200, r.body);
+    auto f = parse_form(r.body);
+    // No callback was confirmed: the client can tell that the provider took it as OAuth 1.0.
+    CHECK(f.count("oauth_callback_confirmed") == 0);
+    REQUIRE(f["oauth_token"].size() == 32);
+    REQUIRE(f["oauth_token_secret"].size() == 32);
+    return {f["oauth_token"], f["oauth_token_secret"]};
+}
+
+/// Step 3 of OAuth 1.0: the token-credential request without oauth_verifier.
+reply exchange_without_verifier(const jira_provider::provider& p, oauth1::client& c,
+                                const credentials& request)
+{
+    c.set_token(request.token, request.secret);
+    return send_signed(p, c, "POST", "/plugins/servlet/oauth/access-token");
+}
+
+TEST_CASE("jira_provider: OAuth 1.0 (no oauth_callback, no oauth_verifier) as JIRA accepts it")
+{
+    jira_provider::provider p(test_consumers(), {});
+    p.start();
+    oauth1::client c = rsa_client();
+
+    SUBCASE("the dance: request token without callback, Allow, access token without verifier")
+    {
+        const credentials request = get_oauth10_request_token(p, c);
+        // The authorize page warns the user; not yet allowed -> permission_unknown.
+        const reply page =
+            send(p, "GET", "/plugins/servlet/oauth/authorize?oauth_token=" + request.token);
+        REQUIRE(page.status == 200);
+        CHECK(page.body.find("OAuth 1.0 (no verification code)") != std::string::npos);
+        check_refused(exchange_without_verifier(p, c, request), 401, "permission_unknown");
+
+        const reply allowed = decide(p, request.token, true);
+        REQUIRE(allowed.status == 200);
+        CHECK(verification_code(allowed.body).empty());
+        CHECK(allowed.body.find("Please close this browser window and click continue in the "
+                                "client.") != std::string::npos);
+        const reply r = exchange_without_verifier(p, c, request);
+        REQUIRE_MESSAGE(r.status == 200, r.body);
+        auto f = parse_form(r.body);
+        CHECK(f["oauth_token"].size() == 32);
+        CHECK(f["oauth_expires_in"] == "157680000");
+        c.set_token(f["oauth_token"], f["oauth_token_secret"]);
+        const reply issue = send_signed(p, c, "GET", "/rest/api/2/issue/JJ-2");
+        CHECK_MESSAGE(issue.status == 200, issue.body);
+
+        // Once only; and the access token is no request token.
+        check_refused(exchange_without_verifier(p, c, request), 401, "token_used");
+        check_refused(exchange_without_verifier(p, c, {f["oauth_token"], f["oauth_token_secret"]}),
+                      401, "parameter_absent");
+    }
+    SUBCASE("HMAC-SHA1: the token secret signs the exchange")
+    {
+        oauth1::client h = hmac_client();
+        const credentials request = get_oauth10_request_token(p, h);
+        decide(p, request.token, true);
+        check_refused(exchange_without_verifier(p, h, {request.token, "wrong secret"}), 401,
+                      "signature_invalid");
+        CHECK(exchange_without_verifier(p, h, request).status == 200);
+    }
+    SUBCASE("a verifier sent anyway is not read (the token has none)")
+    {
+        const credentials request = get_oauth10_request_token(p, c);
+        decide(p, request.token, true);
+        CHECK(exchange(p, c, request, "ABCDEF").status == 200);
+    }
+    SUBCASE("denied -> permission_denied")
+    {
+        const credentials request = get_oauth10_request_token(p, c);
+        const reply r = decide(p, request.token, false);
+        CHECK(r.body.find("denied") != std::string::npos);
+        check_refused(exchange_without_verifier(p, c, request), 401, "permission_denied");
+    }
+    SUBCASE("the exchange is verified as any: signature, owner, expiry")
+    {
+        const credentials request = get_oauth10_request_token(p, c);
+        decide(p, request.token, true);
+        oauth1::client stranger("OauthKey", oauth1::rsa_sha1(oauth1::load_private_key_file(
+                                                keys_dir + "/bench_rsa1024.pem")));
+        check_refused(exchange_without_verifier(p, stranger, request), 401, "signature_invalid");
+        oauth1::client other = hmac_client();
+        const reply r = exchange_without_verifier(p, other, request);
+        check_refused(r, 401, "token_rejected");
+        CHECK(r.problem()->advice == "token was not issued to this consumer");
+        check_refused(exchange_without_verifier(p, c, {"unknown", ""}), 401, "parameter_absent");
+        p.set_clock_offset(601);
+        oauth1::sign_options late;
+        late.timestamp = p.now();
+        c.set_token(request.token, request.secret);
+        check_refused(send_signed(p, c, "POST", "/plugins/servlet/oauth/access-token", late), 401,
+                      "token_expired");
+        p.set_clock_offset(0);
+    }
+    SUBCASE("a 1.0a token (issued with oauth_callback) still needs its verifier")
+    {
+        for (const char* callback : {"oob", "https://client.example/cb"}) {
+            CAPTURE(callback);
+            c.clear_token();
+            const credentials request = get_request_token(p, c, callback);
+            const reply allowed = decide(p, request.token, true);
+            std::string code = verification_code(allowed.body);
+            if (code.empty()) code = allowed.location.substr(allowed.location.size() - 6);
+            REQUIRE(code.size() == 6);
+            const reply r = exchange_without_verifier(p, c, request);
+            check_refused(r, 401, "parameter_absent");
+            CHECK(r.problem()->parameters_absent == std::vector<std::string>{"oauth_verifier"});
+            CHECK(exchange(p, c, request, code).status == 200);
+        }
+    }
+}
+
+TEST_CASE("jira_provider: --oauth10a-only refuses the OAuth 1.0 flow with a clear problem")
+{
+    jira_provider::options o;
+    o.oauth10a_only = true;
+    jira_provider::provider p(test_consumers(), o);
+    p.start();
+    oauth1::client c = rsa_client();
+
     const reply r = send_signed(p, c, "POST", "/plugins/servlet/oauth/request-token");
     check_refused(r, 401, "parameter_absent");
+    const auto report = r.problem();
+    REQUIRE(report);
+    CHECK(report->parameters_absent == std::vector<std::string>{"oauth_callback"});
+    CHECK(report->advice ==
+          "oauth_callback is required (OAuth 1.0a): this provider runs with --oauth10a-only");
+    CHECK(r.www_authenticate.find("oauth_problem_advice=") != std::string::npos);
+
+    // OAuth 1.0a is unchanged: a token with a callback, exchanged with its verifier only.
+    const credentials request = get_request_token(p, c);
+    const std::string code = approve(p, request.token);
+    const reply without = exchange_without_verifier(p, c, request);
+    check_refused(without, 401, "parameter_absent");
+    CHECK(without.problem()->parameters_absent == std::vector<std::string>{"oauth_verifier"});
+    CHECK(exchange(p, c, request, code).status == 200);
 }
 
 TEST_CASE("jira_provider: callback redirect flow (non-oob)")
@@ -1132,6 +1658,77 @@ TEST_CASE("jira_provider: start and stop")
     jira_provider::provider b(test_consumers(), {});
     CHECK(a.start() != b.start());
     CHECK(a.realm() == a.base_url());
+}
+
+TEST_CASE("jira_provider: a port in use is an error, not a second listener")
+{
+    // Before: cpp-httplib's default socket options set SO_REUSEPORT, so a second provider on the
+    // same port listened too and the kernel shared the connections between the two.
+    jira_provider::provider a(test_consumers(), {});
+    const int port = a.start();
+    const std::string in_use =
+        "cannot listen on 127.0.0.1:" + std::to_string(port) + ": address already in use";
+
+    SUBCASE("a second provider in this process")
+    {
+        jira_provider::provider b(test_consumers(), {});
+        std::string message;
+        try {
+            b.start("127.0.0.1", port);
+        } catch (const std::runtime_error& e) {
+            message = e.what();
+        }
+        CHECK_MESSAGE(message.rfind(in_use, 0) == 0, message);
+    }
+    SUBCASE("a listener with SO_REUSEPORT (as jira-provider's was) holds the port")
+    {
+        const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+        REQUIRE(fd >= 0);
+        const int yes = 1;
+        REQUIRE(::setsockopt(fd, SOL_SOCKET, SO_REUSEPORT, &yes, sizeof yes) == 0);
+        REQUIRE(::setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof yes) == 0);
+        sockaddr_in addr{};
+        addr.sin_family = AF_INET;
+        addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+        REQUIRE(::bind(fd, reinterpret_cast<const sockaddr*>(&addr), sizeof addr) == 0);
+        REQUIRE(::listen(fd, 5) == 0);
+        socklen_t len = sizeof addr;
+        REQUIRE(::getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len) == 0);
+        const int taken = ntohs(addr.sin_port);
+        jira_provider::provider b(test_consumers(), {});
+        CHECK_THROWS_WITH_AS(b.start("127.0.0.1", taken),
+                             doctest::Contains("address already in use"), std::runtime_error);
+        ::close(fd);
+    }
+    SUBCASE("the executable, twice on one port: the second exits 1 and says why")
+    {
+        const std::string consumers = scratch_file("consumers.properties");
+        std::ofstream(consumers) << "consumer.OauthKey.public_key=" << keys_dir
+                                 << "/wiki_cert.pem\n";
+        provider_process first({"--consumers", consumers, "--quiet"}, scratch_file("first.err"));
+        const std::string line = first.first_line();
+        const std::string prefix = "jira-provider listening on http://127.0.0.1:";
+        REQUIRE_MESSAGE(line.rfind(prefix, 0) == 0, line);
+        const std::string first_port = line.substr(prefix.size());
+        provider_process second({"--consumers", consumers, "--port", first_port},
+                                scratch_file("second.err"));
+        CHECK(second.exit_status() == 1);
+        CHECK(second.first_line().empty()); // it never said it listens
+        const std::string err = read_text(second.err_file);
+        CHECK_MESSAGE(err.find("jira-provider: cannot listen on 127.0.0.1:" + first_port +
+                               ": address already in use") != std::string::npos,
+                      err);
+        // And the first one still answers every request.
+        for (int i = 0; i < 20; ++i) {
+            httplib::Client cli("127.0.0.1", std::stoi(first_port));
+            const auto r = cli.Get("/plugins/servlet/oauth/request-token");
+            REQUIRE(r);
+            CHECK(r->status == 405);
+        }
+        std::filesystem::remove(consumers);
+        std::filesystem::remove(first.err_file);
+        std::filesystem::remove(second.err_file);
+    }
 }
 
 TEST_CASE("jira_provider: consumers file")

@@ -3,6 +3,15 @@
 // a memory nonce store, verifying requests as addressed to the provider's own origin), and the
 // OAuth refusal JIRA answers: 401, `WWW-Authenticate: OAuth realm="...", oauth_problem="..."`
 // and a form body `oauth_problem=...` (with oauth_signature_base_string for signature_invalid).
+//
+// OAuth 1.0, as JIRA accepts it (unless options::oauth10a_only): a temporary-credential request
+// without oauth_callback, and the token-credential request of the token it gets without
+// oauth_verifier. oauth1's verifier requires both (RFC 5849 §2.1, §2.3), and it reports their
+// absence before it reads anything else, so each is verified again when that is all it missed:
+// the request-token call as a consumer-signed request (token_requirement::optional, with no token
+// sent), the exchange as a request signed with a token that a second verifier's lookup offers
+// only for request tokens issued without a callback (authenticate_temporary(),
+// authenticate_exchange()). Both verifiers share the nonce store.
 #ifndef OAUTH1_TOOLS_JIRA_PROVIDER_CONTEXT_HPP
 #define OAUTH1_TOOLS_JIRA_PROVIDER_CONTEXT_HPP
 
@@ -50,6 +59,11 @@ struct options {
     /// Wrong oauth_verifier values tried on one request token before it is rejected for good
     /// (token_rejected, even with the right verifier afterwards). 0 counts as 1.
     unsigned max_verifier_attempts = 5;
+    /// Refuse the OAuth 1.0 flow (a request token asked for without oauth_callback, exchanged
+    /// without oauth_verifier), which JIRA accepts: parameter_absent, as RFC 5849 §2.1 has it.
+    /// See the README's "OAuth 1.0" section for the session fixation attack the 1.0a verifier
+    /// prevents.
+    bool oauth10a_only = false;
     /// Receives one line per request (method, path, status, problem) when set. Never secrets,
     /// signatures, token values or Authorization headers.
     std::function<void(const std::string&)> log;
@@ -72,7 +86,9 @@ public:
     context(std::vector<consumer> consumers, options opts)
         : opts_(std::move(opts)), clock_offset_(opts_.clock_offset),
           nonces_(opts_.timestamp_window),
-          verifier_(consumer_lookup{this}, token_lookup{this}, nonces_, offset_clock{this})
+          verifier_(consumer_lookup{this}, token_lookup{this}, nonces_, offset_clock{this}),
+          oauth10_verifier_(consumer_lookup{this}, oauth10_exchange_lookup{this}, nonces_,
+                            offset_clock{this})
     {
         for (consumer& c : consumers) {
             std::string key = c.key;
@@ -149,6 +165,49 @@ public:
                                                       ::httplib::Response& res,
                                                       oauth1::token_requirement token) const
     {
+        std::error_code ec;
+        oauth1::verify_result r = verify(verifier_, req, token, ec);
+        return answer(std::move(r), ec, res);
+    }
+
+    /// The temporary-credential request (RFC 5849 §2.1), as authenticate(); without
+    /// oauth_callback it is OAuth 1.0's (verify_result::callback empty), refused when
+    /// options::oauth10a_only.
+    std::optional<oauth1::verify_result> authenticate_temporary(const ::httplib::Request& req,
+                                                                ::httplib::Response& res) const
+    {
+        std::error_code ec;
+        oauth1::verify_result r = verify(verifier_, req, oauth1::token_requirement::none, ec);
+        if (!ec && only_absent(r, "oauth_callback") && r.token.empty()) {
+            if (opts_.oauth10a_only)
+                r.problem->advice = "oauth_callback is required (OAuth 1.0a): this provider "
+                                    "runs with --oauth10a-only";
+            else
+                r = verify(verifier_, req, oauth1::token_requirement::optional, ec);
+        }
+        return answer(std::move(r), ec, res);
+    }
+
+    /// The token-credential request (RFC 5849 §2.3), as authenticate(); for a request token
+    /// issued without oauth_callback (OAuth 1.0) oauth_verifier may be absent (then
+    /// verify_result::verifier is empty). A token issued with a callback still needs it.
+    std::optional<oauth1::verify_result> authenticate_exchange(const ::httplib::Request& req,
+                                                               ::httplib::Response& res) const
+    {
+        std::error_code ec;
+        oauth1::verify_result r = verify(verifier_, req, oauth1::token_requirement::request, ec);
+        if (!ec && !opts_.oauth10a_only && only_absent(r, "oauth_verifier") &&
+            tokens_.issued_without_callback(r.token))
+            r = verify(oauth10_verifier_, req, oauth1::token_requirement::access, ec);
+        return answer(std::move(r), ec, res);
+    }
+
+private:
+    /// Verifies `req` with `v` (the verifier or the OAuth 1.0 exchange's).
+    template <class Verifier>
+    oauth1::verify_result verify(const Verifier& v, const ::httplib::Request& req,
+                                 oauth1::token_requirement token, std::error_code& ec) const
+    {
         oauth1::verify_options vo;
         vo.token = token;
         vo.timestamp_window = opts_.timestamp_window;
@@ -161,8 +220,21 @@ public:
         vo.limits.max_parameters = 100;
         vo.limits.max_body_bytes = opts_.max_body_bytes;
         vo.limits.max_nonce_bytes = 64;
-        std::error_code ec;
-        oauth1::verify_result r = oauth1::httplib::verify(verifier_, req, *origin_, vo, ec);
+        return oauth1::httplib::verify(v, req, *origin_, vo, ec);
+    }
+
+    /// Whether `r` was refused for the absence of `name` and nothing else (so far).
+    static bool only_absent(const oauth1::verify_result& r, std::string_view name)
+    {
+        return r.problem && r.problem->code == oauth1::problem::parameter_absent &&
+               r.problem->parameters_absent.size() == 1 && r.problem->parameters_absent[0] == name;
+    }
+
+    /// The result of verify(): the verified request, or nullopt with `res` answered (401 with
+    /// the problem, or 503 when the provider itself could not decide).
+    std::optional<oauth1::verify_result> answer(oauth1::verify_result r, const std::error_code& ec,
+                                                ::httplib::Response& res) const
+    {
         if (ec) {
             res.status = 503;
             res.set_content("The provider cannot verify requests now: " + ec.message() + "\n",
@@ -182,8 +254,7 @@ public:
         return r;
     }
 
-private:
-    // ---- the verifier's callables ----
+    // ---- the verifiers' callables ----
     struct consumer_lookup {
         const context* self;
         const oauth1::consumer_credentials* operator()(std::string_view key) const
@@ -201,12 +272,33 @@ private:
             return self->tokens_.credentials(token, self->now());
         }
     };
+    /// The OAuth 1.0 exchange's lookup: only request tokens issued without oauth_callback,
+    /// presented as the kind token_requirement::access expects (the `request` requirement
+    /// insists on oauth_verifier). The verifier then checks, as for any token, that it was
+    /// issued to this consumer and is still valid, and the signature with its secret; the
+    /// exchange (token_store::exchange) checks the user's decision.
+    struct oauth10_exchange_lookup {
+        const context* self;
+        std::optional<oauth1::token_credentials> operator()(std::string_view consumer_key,
+                                                            std::string_view token) const
+        {
+            (void)consumer_key;
+            if (!self->tokens_.issued_without_callback(token)) return std::nullopt;
+            std::optional<oauth1::token_credentials> c =
+                self->tokens_.credentials(token, self->now());
+            if (c) c->kind = oauth1::token_kind::access;
+            return c;
+        }
+    };
     struct offset_clock {
         const context* self;
         std::uint64_t operator()() const noexcept { return self->now(); }
     };
     using verifier_type = oauth1::request_verifier<consumer_lookup, token_lookup,
                                                    oauth1::memory_nonce_store, offset_clock>;
+    using oauth10_verifier_type =
+        oauth1::request_verifier<consumer_lookup, oauth10_exchange_lookup,
+                                 oauth1::memory_nonce_store, offset_clock>;
 
     options opts_;
     std::atomic<std::int64_t> clock_offset_;
@@ -214,6 +306,7 @@ private:
     oauth1::memory_nonce_store nonces_;
     token_store tokens_;
     verifier_type verifier_;
+    oauth10_verifier_type oauth10_verifier_;
     std::string base_url_;
     std::optional<oauth1::httplib::public_origin> origin_;
     std::vector<std::string> own_hosts_;

@@ -8,7 +8,9 @@
 //   pages.hpp        the HTML pages (authorize, revoke), Host and atl_token checks
 //   servlets.hpp     /plugins/servlet/oauth/{request-token,authorize,access-token}, /admin/revoke
 //   json.hpp         JSON bodies through Boost.JSON (bounded depth, clear errors)
-//   rest.hpp         /rest/api/{2|latest}/issue[/{key}], /rest/api/{2|latest}/myself
+//   jql.hpp          the JQL that /rest/api/2/search understands (project = X AND key = Y)
+//   rest.hpp         /rest/api/{2|latest}/{issue[/{key}],search,project[/{key}],field,issuetype,
+//                    myself,serverInfo}
 //
 // Every OAuth failure is answered as JIRA does: 401, `WWW-Authenticate: OAuth realm="...",
 // oauth_problem="..."` and a form body `oauth_problem=...` (with the provider's
@@ -45,11 +47,18 @@
 
 #include <httplib.h>
 
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <cerrno>
 #include <chrono>
 #include <cstdint>
 #include <stdexcept>
 #include <string>
 #include <string_view>
+#include <system_error>
 #include <thread>
 #include <utility>
 #include <vector>
@@ -66,6 +75,61 @@ inline std::string printable(std::string_view s)
         const auto u = static_cast<unsigned char>(c);
         out.push_back(u < 0x20 || u >= 0x7F ? '?' : c);
     }
+    return out;
+}
+
+/// The listening socket's options: SO_REUSEADDR only. cpp-httplib's default also sets
+/// SO_REUSEPORT where the system has it, and then a second provider started on the same port
+/// listens too, the kernel shares the connections between the two and requests fail at random.
+/// SO_REUSEADDR alone (Linux) lets a restarted provider bind while connections of the last one
+/// are in TIME_WAIT, but not two listeners on one port.
+inline void listen_socket_options(int sock)
+{
+    const int yes = 1;
+    ::setsockopt(sock, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof yes);
+}
+
+/// Why `host`:`port` cannot be bound: binds a socket of its own (with the options above) and
+/// returns errno, 0 when that works or `host` is not a numeric address. cpp-httplib reports a
+/// failed bind as false only.
+inline int bind_errno(const std::string& host, int port)
+{
+    sockaddr_in v4{};
+    sockaddr_in6 v6{};
+    const sockaddr* addr = nullptr;
+    socklen_t len = 0;
+    if (::inet_pton(AF_INET, host.c_str(), &v4.sin_addr) == 1) {
+        v4.sin_family = AF_INET;
+        v4.sin_port = htons(static_cast<std::uint16_t>(port));
+        addr = reinterpret_cast<const sockaddr*>(&v4);
+        len = sizeof v4;
+    } else if (::inet_pton(AF_INET6, host.c_str(), &v6.sin6_addr) == 1) {
+        v6.sin6_family = AF_INET6;
+        v6.sin6_port = htons(static_cast<std::uint16_t>(port));
+        addr = reinterpret_cast<const sockaddr*>(&v6);
+        len = sizeof v6;
+    } else {
+        return 0;
+    }
+    const int fd = ::socket(addr->sa_family, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    if (fd < 0) return errno;
+    listen_socket_options(fd);
+    const int err = ::bind(fd, addr, len) == 0 ? 0 : errno;
+    ::close(fd);
+    return err;
+}
+
+/// "cannot listen on 127.0.0.1:8080: address already in use" (the reason when known).
+inline std::string listen_error(const std::string& host, int port)
+{
+    const std::string where = (host.find(':') != std::string::npos ? "[" + host + "]" : host) +
+                              ":" + (port == 0 ? std::string("<any port>") : std::to_string(port));
+    std::string out = "cannot listen on " + where;
+    const int err = port == 0 ? 0 : bind_errno(host, port);
+    if (err == EADDRINUSE)
+        out += ": address already in use (another process listens on this port)";
+    else if (err != 0)
+        out += ": " + std::system_category().message(err);
     return out;
 }
 
@@ -87,17 +151,16 @@ public:
 
     /// Binds `host`:`port` (0: a port the kernel chooses), starts serving on a background thread
     /// and returns the port once the server accepts connections. Call it once per provider. Throws
-    /// std::runtime_error when the address cannot be bound, std::logic_error when already started.
+    /// std::runtime_error when the address cannot be bound (a port another process listens on
+    /// included: "cannot listen on 127.0.0.1:8080: address already in use ..."),
+    /// std::logic_error when already started.
     int start(const std::string& host = "127.0.0.1", int port = 0)
     {
         if (thread_.joinable()) throw std::logic_error("jira_provider: already started");
-        if (port < 0 || port > 65535) throw std::runtime_error("jira_provider: invalid port");
+        if (port < 0 || port > 65535) throw std::runtime_error("invalid port");
         const int bound = port == 0 ? server_.bind_to_any_port(host)
                                     : (server_.bind_to_port(host, port) ? port : -1);
-        if (bound <= 0)
-            throw std::runtime_error(
-                "jira_provider: cannot listen on " + host + ":" +
-                (port == 0 ? std::string("<any port>") : std::to_string(port)));
+        if (bound <= 0) throw std::runtime_error(detail::listen_error(host, port));
         ctx_.set_site(host, bound);
         thread_ = std::thread([this] { server_.listen_after_bind(); });
         for (int i = 0; i < 2000 && !server_.is_running(); ++i)
@@ -152,6 +215,7 @@ private:
 
     void install_routes()
     {
+        server_.set_socket_options(detail::listen_socket_options);
         const char* request_token = "/plugins/servlet/oauth/request-token";
         const char* authorize = "/plugins/servlet/oauth/authorize";
         const char* access_token = "/plugins/servlet/oauth/access-token";
@@ -176,6 +240,12 @@ private:
         server_.Delete(issue_path, bind(rest_, &rest::issue_delete));
         server_.Post(issues_path, bind(rest_, &rest::issue_create));
         server_.Get(R"(/rest/api/(?:2|latest)/myself)", bind(rest_, &rest::myself));
+        server_.Get(R"(/rest/api/(?:2|latest)/serverInfo)", bind(rest_, &rest::server_info));
+        server_.Get(R"(/rest/api/(?:2|latest)/project/?)", bind(rest_, &rest::projects));
+        server_.Get(R"(/rest/api/(?:2|latest)/project/([^/]+))", bind(rest_, &rest::project_get));
+        server_.Get(R"(/rest/api/(?:2|latest)/field/?)", bind(rest_, &rest::fields));
+        server_.Get(R"(/rest/api/(?:2|latest)/issuetype/?)", bind(rest_, &rest::issue_types));
+        server_.Get(R"(/rest/api/(?:2|latest)/search/?)", bind(rest_, &rest::search));
 
         server_.Get("/admin/revoke", bind(servlets_, &servlets::revoke_page));
         server_.Post("/admin/revoke", bind(servlets_, &servlets::revoke));

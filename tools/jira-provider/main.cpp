@@ -34,7 +34,8 @@ stdout is "jira-provider listening on http://127.0.0.1:<port>". Stops on SIGINT/
 
 Options:
   --consumers FILE                  consumers file (required; the example below)
-  --port N                          TCP port (default 0: the kernel chooses one)
+  --port N                          TCP port (default 0: the kernel chooses one; one in use
+                                    is an error, exit status 1)
   --auto-approve                    GET /plugins/servlet/oauth/authorize approves at once and
                                     answers the verification code page (or the callback redirect)
   --request-token-lifetime SECONDS  (default 600)
@@ -42,6 +43,9 @@ Options:
   --timestamp-window SECONDS        accepted oauth_timestamp distance (default 300)
   --clock-offset SECONDS            skew the provider's clock (may be negative)
   --realm NAME                      WWW-Authenticate realm (default: the base URL, as JIRA)
+  --oauth10a-only                   refuse the OAuth 1.0 flow that JIRA accepts (a request
+                                    token asked for without oauth_callback, exchanged without
+                                    oauth_verifier): see the README on session fixation
   --stop-on-eof                     also stop when stdin reaches end of file
   --quiet                           no request log on stderr
   --help                            this text
@@ -49,13 +53,16 @@ Options:
 Endpoints: POST /plugins/servlet/oauth/request-token, GET|POST /plugins/servlet/oauth/authorize,
 POST /plugins/servlet/oauth/access-token, GET /rest/api/latest/issue/JJ-2,
 GET|PUT|DELETE /rest/api/2/issue/{key}, POST /rest/api/2/issue, GET /rest/api/2/myself,
-and (not JIRA, for tests) GET /admin/revoke?oauth_token=<access token>, a page whose form
+GET /rest/api/2/serverInfo, GET /rest/api/2/project[/{key}], GET /rest/api/2/field,
+GET /rest/api/2/issuetype, GET /rest/api/2/search?jql=... (project = X AND key = Y), and
+(not JIRA, for tests) GET /admin/revoke?oauth_token=<access token>, a page whose form
 revokes it. The authorize and revoke forms carry an anti-CSRF token (atl_token); request
 bodies larger than 1 MiB, compressed or chunked are refused; a request token is rejected after
 5 wrong oauth_verifier values.
 
 Exit status: 0 stopped by SIGINT/SIGTERM (or end of stdin with --stop-on-eof), 1 cannot
-listen or serve, 2 bad options or consumers file.
+listen (e.g. "address already in use": the port is taken) or serve, 2 bad options or
+consumers file.
 
 The key pair: `jira-oauth keygen --write-config` writes jira_privatekey.pcks8 (the private key,
 stored in jira-oauth's config.properties) and jira_publickey.pem (the consumer's public key).
@@ -140,6 +147,8 @@ int main(int argc, char** argv)
         } else if (arg == "--realm") {
             if (!value(v)) return usage_error("--realm needs a name");
             opts.realm = std::string(v);
+        } else if (arg == "--oauth10a-only") {
+            opts.oauth10a_only = true;
         } else if (arg == "--stop-on-eof") {
             stop_on_eof = true;
         } else if (arg == "--quiet") {

@@ -107,12 +107,18 @@ inline bool loopback_peer(const ::httplib::Request& req, ::httplib::Response& re
 inline void authorize(::httplib::Response& res, const std::string& app, const std::string& token,
                       const token_entry& t)
 {
+    // Without the 1.0a verifier, whoever holds the request token gets the access once it is
+    // allowed (session fixation): the user should allow only a request they started themselves.
+    const std::string oauth10_note =
+        t.callback.empty() ? "<p>This application uses OAuth 1.0 (no verification code): allow "
+                             "only a request you started yourself, just now.</p>\n"
+                           : "";
     page(res, 200, "Welcome to JIRA",
          "<p>" + html_escape(app) +
              " would like to read and write data in JIRA on your behalf.</p>\n"
              "<p>Application: <b>" +
              html_escape(app) + "</b><br>Consumer key: <code>" + html_escape(t.consumer_key) +
-             "</code></p>\n"
+             "</code></p>\n" + oauth10_note +
              "<form method=\"post\" action=\"/plugins/servlet/oauth/authorize\">\n"
              "<input type=\"hidden\" name=\"oauth_token\" value=\"" +
              html_escape(token) +
@@ -141,6 +147,15 @@ inline void approved(::httplib::Response& res, const std::string& app, const std
              "'. Your verification code is '" + html_escape(verifier) +
              "'. You will need to enter this exact text when prompted. You should write "
              "this value down before closing the browser window.</p>\n");
+}
+
+/// The answer to Allow for a request token issued without a callback (OAuth 1.0): no
+/// verification code, the client exchanges the token without one.
+inline void approved_oauth10(::httplib::Response& res, const std::string& app)
+{
+    page(res, 200, "Access Approved",
+         "<p>You have successfully authorized '" + html_escape(app) +
+             "'. Please close this browser window and click continue in the client.</p>\n");
 }
 
 /// The page whose form revokes access token `token` (not JIRA).

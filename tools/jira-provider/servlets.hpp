@@ -1,6 +1,7 @@
 // servlets.hpp - jira-provider's OAuth endpoints, answered the way JIRA's OAuth servlets do:
 //
-//   POST /plugins/servlet/oauth/request-token   temporary credentials (RFC 5849 2.1)
+//   POST /plugins/servlet/oauth/request-token   temporary credentials (RFC 5849 2.1); without
+//                                                oauth_callback OAuth 1.0's (see context.hpp)
 //   GET  /plugins/servlet/oauth/authorize        resource owner authorization page (2.2)
 //   POST /plugins/servlet/oauth/authorize        the Allow / Deny decision
 //   POST /plugins/servlet/oauth/access-token    token credentials (2.3)
@@ -81,9 +82,11 @@ public:
 
     void request_token(const ::httplib::Request& req, ::httplib::Response& res)
     {
-        const auto r = ctx_.authenticate(req, res, oauth1::token_requirement::none);
+        const auto r = ctx_.authenticate_temporary(req, res);
         if (!r) return;
-        if (r->callback != "oob" && !detail::is_callback_url(r->callback)) {
+        // No callback: OAuth 1.0 (context.hpp), which options::oauth10a_only refuses.
+        const bool oauth10 = r->callback.empty();
+        if (!oauth10 && r->callback != "oob" && !detail::is_callback_url(r->callback)) {
             oauth1::problem_report report(oauth1::problem::parameter_rejected);
             report.advice = "oauth_callback must be 'oob' or an absolute http(s) URL";
             report.parameters_rejected = {"oauth_callback"};
@@ -93,10 +96,14 @@ public:
         const token_store::issued t = ctx_.tokens().add_request_token(
             r->consumer_key, r->callback, ctx_.now(), ctx_.opts().request_token_lifetime);
         res.status = 200;
-        res.set_content(detail::form({{"oauth_token", t.token},
-                                      {"oauth_token_secret", t.secret},
-                                      {"oauth_callback_confirmed", "true"}}),
-                        "application/x-www-form-urlencoded");
+        // oauth_callback_confirmed tells a client that the provider speaks OAuth 1.0a; it
+        // confirms a callback, so a token issued without one is answered without it.
+        res.set_content(
+            oauth10 ? detail::form({{"oauth_token", t.token}, {"oauth_token_secret", t.secret}})
+                    : detail::form({{"oauth_token", t.token},
+                                    {"oauth_token_secret", t.secret},
+                                    {"oauth_callback_confirmed", "true"}}),
+            "application/x-www-form-urlencoded");
     }
 
     void authorize_get(const ::httplib::Request& req, ::httplib::Response& res)
@@ -134,7 +141,7 @@ public:
 
     void access_token(const ::httplib::Request& req, ::httplib::Response& res)
     {
-        const auto r = ctx_.authenticate(req, res, oauth1::token_requirement::request);
+        const auto r = ctx_.authenticate_exchange(req, res);
         if (!r) return;
         const options& o = ctx_.opts();
         const token_store::exchange_result x =
@@ -234,6 +241,7 @@ private:
         }
         const std::string app = ctx_.consumer_name(t->consumer_key);
         if (!allow) return pages::denied(res, app);
+        if (t->callback.empty()) return pages::approved_oauth10(res, app);
         if (t->callback != "oob") {
             res.status = 302;
             res.set_header("Location", detail::callback_with(t->callback, token, t->verifier));

@@ -77,7 +77,7 @@ struct token_entry {
     // RAND_bytes, shown only on that page.
     std::string page_token;
     // request tokens only:
-    std::string callback;
+    std::string callback; // empty: issued without oauth_callback (OAuth 1.0, no verifier)
     decision state = decision::pending;
     std::string verifier;
     unsigned wrong_verifiers = 0;
@@ -92,7 +92,8 @@ public:
         std::string secret;
     };
 
-    /// Issues a request token for `consumer_key` with `callback`, valid `lifetime` seconds.
+    /// Issues a request token for `consumer_key` with `callback` (empty: OAuth 1.0's, issued
+    /// without one), valid `lifetime` seconds.
     issued add_request_token(const std::string& consumer_key, const std::string& callback,
                              std::uint64_t now, std::uint64_t lifetime)
     {
@@ -128,6 +129,15 @@ public:
         return c;
     }
 
+    /// Whether `token` is a request token issued without oauth_callback (OAuth 1.0).
+    bool issued_without_callback(std::string_view token) const
+    {
+        const std::lock_guard<std::mutex> lock(mutex_);
+        const auto it = tokens_.find(token);
+        return it != tokens_.end() && it->second.kind == oauth1::token_kind::request &&
+               it->second.callback.empty();
+    }
+
     /// Whether a request token may be shown on the authorize page.
     enum class page_check { ok, unknown, rejected, decided, expired };
 
@@ -146,14 +156,15 @@ public:
     }
 
     /// Records the user's decision on a pending request token (with a new verifier when it is
-    /// allowed) and returns the updated entry; nullopt when it was decided meanwhile.
+    /// allowed, but for OAuth 1.0's, which has none) and returns the updated entry; nullopt when
+    /// it was decided meanwhile.
     std::optional<token_entry> decide(const std::string& token, bool allow)
     {
         const std::lock_guard<std::mutex> lock(mutex_);
         const auto it = tokens_.find(token);
         if (it == tokens_.end() || it->second.state != decision::pending) return std::nullopt;
         it->second.state = allow ? decision::approved : decision::denied;
-        if (allow) it->second.verifier = detail::random_alnum(6);
+        if (allow && !it->second.callback.empty()) it->second.verifier = detail::random_alnum(6);
         return it->second;
     }
 
@@ -168,7 +179,8 @@ public:
 
     /// Exchanges the (verified) request token `request_token` with `verifier` for a new access
     /// token of `consumer_key`. After `max_attempts` wrong verifiers (0 counts as 1) the request
-    /// token is rejected for good.
+    /// token is rejected for good. A request token issued without a callback (OAuth 1.0) has no
+    /// verifier: `verifier` is not read (JIRA does not check one for such a token either).
     exchange_result exchange(const std::string& request_token, std::string_view verifier,
                              const std::string& consumer_key, std::uint64_t now,
                              std::uint64_t access_lifetime, unsigned max_attempts)
@@ -200,7 +212,7 @@ public:
         if (t.state == decision::denied)
             return refuse(oauth1::problem::permission_denied, "the user denied access");
         if (t.rejected) return refuse(oauth1::problem::token_rejected);
-        if (!detail::secret_equals(t.verifier, verifier)) {
+        if (!t.callback.empty() && !detail::secret_equals(t.verifier, verifier)) {
             // Six characters from 62 are guessable with enough tries: a few, then no more.
             const unsigned limit = std::max(1U, max_attempts);
             if (++t.wrong_verifiers < limit)
