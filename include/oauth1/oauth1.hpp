@@ -18,6 +18,8 @@
 #include <oauth1/parameters.hpp>
 #include <oauth1/problem.hpp>
 #include <oauth1/provider.hpp>
+#include <oauth1/public_origin.hpp>
+#include <oauth1/refusal.hpp>
 #include <oauth1/request_traits.hpp>
 #include <oauth1/signature_method.hpp>
 #include <oauth1/token_answer.hpp>

@@ -19,7 +19,8 @@
 //
 // (1) The origin (RFC 5849 §3.4.1.2). The client signs the absolute URL it addressed; the
 //     server must rebuild it from its own configuration, never from what the client says. So
-//     protect(), verify() and request_url() take a required public_origin: the scheme and
+//     protect(), verify() and request_url() take a required public_origin (oauth1::public_origin,
+//     oauth1/public_origin.hpp, shared by every server adapter): the scheme and
 //     authority clients use ("https", "jira.example.com"), and the request-target is appended
 //     exactly as received (httplib::Request::target, not the decoded `path`). Trusting the
 //     client's Host header is an explicit opt-in, public_origin::trust_host_header(), for a
@@ -91,6 +92,8 @@
 #include <oauth1/parameters.hpp>
 #include <oauth1/problem.hpp>
 #include <oauth1/provider.hpp>
+#include <oauth1/public_origin.hpp>
+#include <oauth1/refusal.hpp>
 
 #include <httplib.h>
 
@@ -121,82 +124,9 @@ inline std::string reencode_authorization(std::string_view v)
 
 } // namespace detail
 
-/// Which forwarding headers a trusted proxy sets (only that family is read).
-enum class forwarded_headers {
-    forwarded,   ///< RFC 7239 `Forwarded: for=...;proto=https;host=api.example.com`
-    x_forwarded, ///< `X-Forwarded-Proto: https` and `X-Forwarded-Host: api.example.com`
-};
-
-/// How a server learns the absolute URL its clients signed (RFC 5849 §3.4.1.2): the public
-/// scheme and authority, optionally overridden by trusted proxies. See (1) at the top of this
-/// header. Copyable; owns its strings.
-class public_origin {
-public:
-    /// Every request is verified as `scheme`://`authority` + its request-target: e.g.
-    /// public_origin("https", "jira.example.com") or ("http", "127.0.0.1:8080"). `scheme` is
-    /// http or https (any case); `authority` is host[:port] as clients write it (a default
-    /// port may be left out: the base string drops it, RFC 5849 §3.4.1.2). Throws
-    /// oauth1::error (errc::invalid_argument) for anything else, an empty authority included.
-    public_origin(std::string_view scheme, std::string_view authority)
-        : scheme_(detail::normal_scheme(scheme)), authority_(authority)
-    {
-        if (scheme_.empty())
-            oauth1::detail::throw_if(make_error_code(errc::invalid_argument),
-                                     "oauth1::httplib::public_origin: the scheme must be http "
-                                     "or https");
-        if (!detail::is_plausible_authority(authority_))
-            oauth1::detail::throw_if(
-                make_error_code(errc::invalid_argument),
-                "oauth1::httplib::public_origin: the authority must be host[:port] (to take it "
-                "from the Host header, use public_origin::trust_host_header())");
-    }
-
-    /// Opt-in: the authority is the request's Host header (exactly one, a plausible
-    /// host[:port]; otherwise the request is refused). Only for a server reachable under one
-    /// name that no other deployment sharing its consumers' credentials answers to.
-    static public_origin trust_host_header(std::string_view scheme = "http")
-    {
-        public_origin o;
-        o.scheme_ = detail::normal_scheme(scheme);
-        if (o.scheme_.empty())
-            oauth1::detail::throw_if(make_error_code(errc::invalid_argument),
-                                     "oauth1::httplib::public_origin: the scheme must be http "
-                                     "or https");
-        o.trust_host_ = true;
-        return o;
-    }
-
-    /// Opt-in: requests whose TCP peer (Request::remote_addr) is exactly one of
-    /// `peer_addresses` may override the scheme and authority with the `which` headers (the
-    /// last element of each: see (1) at the top of this header). Replaces earlier proxies.
-    public_origin& trust_proxies(std::vector<std::string> peer_addresses,
-                                 forwarded_headers which = forwarded_headers::forwarded)
-    {
-        proxies_ = std::move(peer_addresses);
-        headers_ = which;
-        return *this;
-    }
-
-    const std::string& scheme() const noexcept { return scheme_; }
-    /// Empty when the Host header is trusted instead.
-    const std::string& authority() const noexcept { return authority_; }
-    bool trusts_host_header() const noexcept { return trust_host_; }
-    forwarded_headers proxy_headers() const noexcept { return headers_; }
-    /// Whether `peer` is one of the trusted proxies (exact comparison).
-    bool trusts_peer(std::string_view peer) const noexcept
-    {
-        return !peer.empty() && std::find(proxies_.begin(), proxies_.end(), peer) != proxies_.end();
-    }
-
-private:
-    public_origin() = default;
-
-    std::string scheme_;
-    std::string authority_;
-    bool trust_host_ = false;
-    std::vector<std::string> proxies_;
-    forwarded_headers headers_ = forwarded_headers::forwarded;
-};
+/// The public origin of the server (oauth1/public_origin.hpp), shared by every server adapter.
+using oauth1::forwarded_headers;
+using oauth1::public_origin;
 
 namespace detail {
 
@@ -205,10 +135,7 @@ namespace detail {
 inline const char* build_request_url(const ::httplib::Request& req, const public_origin& origin,
                                      std::string& url)
 {
-    const origin_rules rules{origin.scheme(), origin.authority(), origin.trusts_host_header(),
-                             origin.trusts_peer(req.remote_addr),
-                             origin.proxy_headers() == forwarded_headers::forwarded};
-    return build_request_url(req, rules, url);
+    return build_request_url(req, origin.rules_for(req.remote_addr), url);
 }
 
 } // namespace detail
@@ -270,17 +197,10 @@ verify_result verify(const Verifier& v, const ::httplib::Request& req, const pub
 /// (RFC 5849 §3.2; the problem vocabulary of the OAuth Problem Reporting extension).
 inline void refuse(::httplib::Response& res, const verify_result& r, std::string_view realm)
 {
-    const problem_report report =
-        r.problem ? *r.problem : problem_report(problem::signature_invalid);
-    res.status = 401;
-    if (report.code &&
-        (*report.code == problem::parameter_absent || *report.code == problem::parameter_rejected ||
-         *report.code == problem::version_rejected ||
-         *report.code == problem::signature_method_rejected)) {
-        res.status = 400;
-    }
-    res.set_header("WWW-Authenticate", www_authenticate(report, realm));
-    res.set_content(problem_body(report), "application/x-www-form-urlencoded");
+    refusal answer = refusal_for(r, realm);
+    res.status = answer.status;
+    res.set_header("WWW-Authenticate", answer.www_authenticate);
+    res.set_content(std::move(answer.body), refusal::content_type);
 }
 
 /// Bounds on what harden_server() / screen_request() let cpp-httplib read.
