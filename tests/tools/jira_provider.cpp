@@ -3,6 +3,7 @@
 // the REST resources, the consumers file parser and the JSON bodies (Boost.JSON). Registered as
 // unit_jira_provider by tools/jira-provider/CMakeLists.txt.
 #include "../../tools/jira-provider/jira_provider.hpp"
+#include "jira_provider_fixture.hpp"
 
 #include <boost/json.hpp>
 
@@ -52,28 +53,17 @@ std::string read_text(const std::string& path)
     return s.str();
 }
 
-/// OauthKey (RSA-SHA1, wiki_cert.pem) and an HMAC consumer, through the consumers file parser.
-std::vector<jira_provider::consumer> test_consumers()
-{
-    return jira_provider::parse_consumers("# test consumers\n"
-                                          "consumer.OauthKey.name=Example JIRA OAuth client\n"
-                                          "consumer.OauthKey.public_key=wiki_cert.pem\n"
-                                          "consumer.OauthKey.methods=RSA-SHA1\n"
-                                          "\n"
-                                          "consumer.hmac-consumer.secret=kd94hf93k423kf44\n"
-                                          "consumer.hmac-consumer.methods=HMAC-SHA1,HMAC-SHA256\n",
-                                          keys_dir, "test");
-}
+// The consumers, clients and page parsers shared with the adapters' JIRA tests.
+using oauth1_test::jira_test_consumers;
 
 oauth1::client rsa_client()
 {
-    return oauth1::client(
-        "OauthKey", oauth1::rsa_sha1(oauth1::load_private_key_file(keys_dir + "/wiki_key.pem")));
+    return oauth1_test::jira_rsa_client();
 }
 
 oauth1::client hmac_client()
 {
-    return oauth1::client("hmac-consumer", oauth1::hmac_sha1("kd94hf93k423kf44"));
+    return oauth1_test::jira_hmac_client();
 }
 
 std::uint64_t system_now()
@@ -210,23 +200,13 @@ credentials get_request_token(const jira_provider::provider& p, const oauth1::cl
 
 std::string verification_code(const std::string& page)
 {
-    const std::string marker = "Your verification code is '";
-    const std::size_t at = page.find(marker);
-    if (at == std::string::npos) return {};
-    const std::size_t begin = at + marker.size();
-    const std::size_t end = page.find('\'', begin);
-    return end == std::string::npos ? std::string() : page.substr(begin, end - begin);
+    return oauth1_test::jira_verification_code(page);
 }
 
 /// The anti-CSRF token of a page's form (the value of its atl_token input), "" when none.
 std::string page_token(const std::string& page)
 {
-    const std::string marker = "name=\"atl_token\" value=\"";
-    const std::size_t at = page.find(marker);
-    if (at == std::string::npos) return {};
-    const std::size_t begin = at + marker.size();
-    const std::size_t end = page.find('"', begin);
-    return end == std::string::npos ? std::string() : page.substr(begin, end - begin);
+    return oauth1_test::jira_page_token(page);
 }
 
 /// The authorize page of `token`; returns its atl_token.
@@ -411,7 +391,7 @@ void check_refused(const reply& r, int status, std::string_view problem)
 
 TEST_CASE("jira_provider: the JIRA OAuth dance (RSA-SHA1 OauthKey and an HMAC consumer)")
 {
-    jira_provider::provider p(test_consumers(), {});
+    jira_provider::provider p(jira_test_consumers(), {});
     REQUIRE(p.start() > 0);
     CHECK(p.base_url() == "http://127.0.0.1:" + std::to_string(p.port()));
 
@@ -469,7 +449,7 @@ TEST_CASE("jira_provider: the JIRA OAuth dance (RSA-SHA1 OauthKey and an HMAC co
 
 TEST_CASE("jira_provider: REST issues - create (with oauth_body_hash), read, update, delete")
 {
-    jira_provider::provider p(test_consumers(), {});
+    jira_provider::provider p(jira_test_consumers(), {});
     p.start();
     oauth1::client c = rsa_client();
     dance(p, c);
@@ -567,7 +547,7 @@ TEST_CASE("jira_provider: REST issues - create (with oauth_body_hash), read, upd
 
 TEST_CASE("jira_provider: REST serverInfo (signed or anonymous, as JIRA), project and field")
 {
-    jira_provider::provider p(test_consumers(), {});
+    jira_provider::provider p(jira_test_consumers(), {});
     p.start();
     oauth1::client c = rsa_client();
     const credentials access = dance(p, c);
@@ -705,7 +685,7 @@ TEST_CASE("jira_provider: REST serverInfo (signed or anonymous, as JIRA), projec
 
 TEST_CASE("jira_provider: REST search (JQL project = X AND key = Y, startAt, maxResults)")
 {
-    jira_provider::provider p(test_consumers(), {});
+    jira_provider::provider p(jira_test_consumers(), {});
     p.start();
     oauth1::client c = rsa_client();
     dance(p, c);
@@ -855,7 +835,7 @@ TEST_CASE("jira_provider: the JQL parser")
 
 TEST_CASE("jira_provider: access-token failures (wrong verifier, unauthorized, reuse, deny)")
 {
-    jira_provider::provider p(test_consumers(), {});
+    jira_provider::provider p(jira_test_consumers(), {});
     p.start();
     oauth1::client c = rsa_client();
 
@@ -949,7 +929,7 @@ TEST_CASE("jira_provider: access-token failures (wrong verifier, unauthorized, r
 
 TEST_CASE("jira_provider: a request token is rejected for good after 5 wrong verifiers")
 {
-    jira_provider::provider p(test_consumers(), {});
+    jira_provider::provider p(jira_test_consumers(), {});
     p.start();
     oauth1::client c = rsa_client();
     const auto wrong_for = [](const std::string& code, int i) {
@@ -985,7 +965,7 @@ TEST_CASE("jira_provider: a request token is rejected for good after 5 wrong ver
     // The limit is an option.
     jira_provider::options o;
     o.max_verifier_attempts = 1;
-    jira_provider::provider strict(test_consumers(), o);
+    jira_provider::provider strict(jira_test_consumers(), o);
     strict.start();
     c.clear_token();
     request = get_request_token(strict, c);
@@ -996,7 +976,7 @@ TEST_CASE("jira_provider: a request token is rejected for good after 5 wrong ver
 
 TEST_CASE("jira_provider: the authorize form needs its page's atl_token and this host")
 {
-    jira_provider::provider p(test_consumers(), {});
+    jira_provider::provider p(jira_test_consumers(), {});
     p.start();
     oauth1::client c = rsa_client();
     const credentials request = get_request_token(p, c);
@@ -1062,7 +1042,7 @@ TEST_CASE("jira_provider: hostile requests before authentication")
         const std::lock_guard<std::mutex> lock(m);
         log.push_back(line);
     };
-    jira_provider::provider p(test_consumers(), o);
+    jira_provider::provider p(jira_test_consumers(), o);
     p.start();
     const std::string path = "/plugins/servlet/oauth/request-token";
     const auto last_log = [&](std::size_t n) {
@@ -1125,7 +1105,7 @@ TEST_CASE("jira_provider: hostile requests before authentication")
         // The limit is an option.
         jira_provider::options small;
         small.max_body_bytes = 10;
-        jira_provider::provider q(test_consumers(), small);
+        jira_provider::provider q(jira_test_consumers(), small);
         q.start();
         const reply r =
             send(q, "POST", "/rest/api/2/issue", {}, "application/json", R"({"fields":{}})");
@@ -1193,7 +1173,7 @@ TEST_CASE("jira_provider: expired request token (provider clock moved forward)")
 {
     jira_provider::options o;
     o.request_token_lifetime = 600;
-    jira_provider::provider p(test_consumers(), o);
+    jira_provider::provider p(jira_test_consumers(), o);
     p.start();
     oauth1::client c = rsa_client();
 
@@ -1215,7 +1195,7 @@ TEST_CASE("jira_provider: expired request token (provider clock moved forward)")
 
 TEST_CASE("jira_provider: an access token revoked through /admin/revoke -> token_revoked")
 {
-    jira_provider::provider p(test_consumers(), {});
+    jira_provider::provider p(jira_test_consumers(), {});
     p.start();
     oauth1::client c = rsa_client();
     const credentials access = dance(p, c);
@@ -1257,7 +1237,7 @@ TEST_CASE("jira_provider: consumer, signature, timestamp and nonce failures")
 {
     SUBCASE("unknown consumer -> consumer_key_unknown")
     {
-        jira_provider::provider p(test_consumers(), {});
+        jira_provider::provider p(jira_test_consumers(), {});
         p.start();
         oauth1::client stranger("NotRegistered", oauth1::hmac_sha1("whatever"));
         oauth1::sign_options o;
@@ -1267,7 +1247,7 @@ TEST_CASE("jira_provider: consumer, signature, timestamp and nonce failures")
     }
     SUBCASE("wrong private key -> signature_invalid with the provider's base string echoed")
     {
-        jira_provider::provider p(test_consumers(), {});
+        jira_provider::provider p(jira_test_consumers(), {});
         p.start();
         oauth1::client impostor("OauthKey", oauth1::rsa_sha1(oauth1::load_private_key_file(
                                                 keys_dir + "/bench_rsa1024.pem")));
@@ -1292,7 +1272,7 @@ TEST_CASE("jira_provider: consumer, signature, timestamp and nonce failures")
     {
         jira_provider::options o;
         o.clock_offset = 3600;
-        jira_provider::provider p(test_consumers(), o);
+        jira_provider::provider p(jira_test_consumers(), o);
         p.start();
         oauth1::client c = rsa_client();
         oauth1::sign_options so;
@@ -1311,7 +1291,7 @@ TEST_CASE("jira_provider: consumer, signature, timestamp and nonce failures")
     }
     SUBCASE("replayed request -> nonce_used")
     {
-        jira_provider::provider p(test_consumers(), {});
+        jira_provider::provider p(jira_test_consumers(), {});
         p.start();
         oauth1::client c = rsa_client();
         dance(p, c);
@@ -1323,7 +1303,7 @@ TEST_CASE("jira_provider: consumer, signature, timestamp and nonce failures")
     }
     SUBCASE("no OAuth at all -> parameter_absent, still 401 as JIRA")
     {
-        jira_provider::provider p(test_consumers(), {});
+        jira_provider::provider p(jira_test_consumers(), {});
         p.start();
         check_refused(send(p, "GET", "/rest/api/latest/issue/JJ-2"), 401, "parameter_absent");
     }
@@ -1331,7 +1311,7 @@ TEST_CASE("jira_provider: consumer, signature, timestamp and nonce failures")
 
 TEST_CASE("jira_provider: request-token endpoint details")
 {
-    jira_provider::provider p(test_consumers(), {});
+    jira_provider::provider p(jira_test_consumers(), {});
     p.start();
     oauth1::client c = rsa_client();
 
@@ -1360,7 +1340,7 @@ TEST_CASE("jira_provider: request-token endpoint details")
     CHECK(r.status == 200);
     jira_provider::options strict;
     strict.oauth10a_only = true;
-    jira_provider::provider q(test_consumers(), strict);
+    jira_provider::provider q(jira_test_consumers(), strict);
     q.start();
     check_refused(send_signed(q, c, "POST", "/plugins/servlet/oauth/request-token"), 401,
                   "parameter_absent");
@@ -1390,7 +1370,7 @@ reply exchange_without_verifier(const jira_provider::provider& p, oauth1::client
 
 TEST_CASE("jira_provider: OAuth 1.0 (no oauth_callback, no oauth_verifier) as JIRA accepts it")
 {
-    jira_provider::provider p(test_consumers(), {});
+    jira_provider::provider p(jira_test_consumers(), {});
     p.start();
     oauth1::client c = rsa_client();
 
@@ -1487,7 +1467,7 @@ TEST_CASE("jira_provider: --oauth10a-only refuses the OAuth 1.0 flow with a clea
 {
     jira_provider::options o;
     o.oauth10a_only = true;
-    jira_provider::provider p(test_consumers(), o);
+    jira_provider::provider p(jira_test_consumers(), o);
     p.start();
     oauth1::client c = rsa_client();
 
@@ -1511,7 +1491,7 @@ TEST_CASE("jira_provider: --oauth10a-only refuses the OAuth 1.0 flow with a clea
 
 TEST_CASE("jira_provider: callback redirect flow (non-oob)")
 {
-    jira_provider::provider p(test_consumers(), {});
+    jira_provider::provider p(jira_test_consumers(), {});
     p.start();
     oauth1::client c = rsa_client();
 
@@ -1584,7 +1564,7 @@ TEST_CASE("jira_provider: --auto-approve, HTML escaping, unknown tokens, the req
         const std::lock_guard<std::mutex> lock(m);
         log.push_back(line);
     };
-    auto consumers = test_consumers();
+    auto consumers = jira_test_consumers();
     consumers[0].name = "<script>alert('x')</script> & Co";
     jira_provider::provider p(std::move(consumers), o);
     p.start();
@@ -1643,7 +1623,7 @@ TEST_CASE("jira_provider: --auto-approve, HTML escaping, unknown tokens, the req
 
 TEST_CASE("jira_provider: start and stop")
 {
-    jira_provider::provider p(test_consumers(), {});
+    jira_provider::provider p(jira_test_consumers(), {});
     const int port = p.start();
     CHECK(port > 0);
     CHECK_THROWS_AS(p.start(), std::logic_error);
@@ -1654,8 +1634,8 @@ TEST_CASE("jira_provider: start and stop")
     CHECK_FALSE(cli.Get("/rest/api/2/myself"));
 
     // Two providers side by side get different ports.
-    jira_provider::provider a(test_consumers(), {});
-    jira_provider::provider b(test_consumers(), {});
+    jira_provider::provider a(jira_test_consumers(), {});
+    jira_provider::provider b(jira_test_consumers(), {});
     CHECK(a.start() != b.start());
     CHECK(a.realm() == a.base_url());
 }
@@ -1664,14 +1644,14 @@ TEST_CASE("jira_provider: a port in use is an error, not a second listener")
 {
     // Before: cpp-httplib's default socket options set SO_REUSEPORT, so a second provider on the
     // same port listened too and the kernel shared the connections between the two.
-    jira_provider::provider a(test_consumers(), {});
+    jira_provider::provider a(jira_test_consumers(), {});
     const int port = a.start();
     const std::string in_use =
         "cannot listen on 127.0.0.1:" + std::to_string(port) + ": address already in use";
 
     SUBCASE("a second provider in this process")
     {
-        jira_provider::provider b(test_consumers(), {});
+        jira_provider::provider b(jira_test_consumers(), {});
         std::string message;
         try {
             b.start("127.0.0.1", port);
@@ -1695,7 +1675,7 @@ TEST_CASE("jira_provider: a port in use is an error, not a second listener")
         socklen_t len = sizeof addr;
         REQUIRE(::getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len) == 0);
         const int taken = ntohs(addr.sin_port);
-        jira_provider::provider b(test_consumers(), {});
+        jira_provider::provider b(jira_test_consumers(), {});
         CHECK_THROWS_WITH_AS(b.start("127.0.0.1", taken),
                              doctest::Contains("address already in use"), std::runtime_error);
         ::close(fd);
