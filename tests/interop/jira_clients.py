@@ -1,7 +1,7 @@
 #!/usr/bin/python3
 """Real JIRA clients against jira-provider (tools/jira-provider), on 127.0.0.1, no mocks.
 
-    /usr/bin/python3 tests/interop/jira_clients.py JIRA_PROVIDER KEYS_DIR [--client python|ruby|perl]
+    /usr/bin/python3 tests/interop/jira_clients.py JIRA_PROVIDER KEYS_DIR [--client python|ruby|perl|node]
 
 It starts JIRA_PROVIDER (consumer OauthKey, RSA-SHA1, the public key of KEYS_DIR/wiki_cert.pem;
 the clients sign with KEYS_DIR/wiki_key.pem) and checks, with --client python (the default):
@@ -20,7 +20,8 @@ the clients sign with KEYS_DIR/wiki_key.pem) and checks, with --client python (t
 
 With --client ruby or perl, the dance of 1. (Python) gets an access token, then a short signed
 GET /rest/api/2/myself is made by Ruby's oauth gem (jira_get.rb, Debian ruby-oauth) or Perl's
-Net::OAuth (jira_get.pl, Debian libnet-oauth-perl).
+Net::OAuth (jira_get.pl, Debian libnet-oauth-perl); with --client node, by node's oauth-1.0a
+(jira_get.js; npm package installed into tests/interop/node by scripts/setup-deps).
 
 Exit status 0: every check passed; 1: a check failed, or a client library cannot be loaded (the
 message names the Debian package: python3-jira, python3-keyring (jirashell imports it),
@@ -304,9 +305,11 @@ def run_python(exe, consumers, workdir, key_pem):
 
 
 def run_other(kind, exe, consumers, workdir, key_pem, key_file):
-    """A signed GET /rest/api/2/myself from Ruby's oauth gem or Perl's Net::OAuth."""
+    """A signed GET /rest/api/2/myself from Ruby's oauth gem, Perl's Net::OAuth or node's oauth-1.0a."""
     if kind == 'ruby':
         interpreter, script, package = shutil.which('ruby'), 'jira_get.rb', 'ruby-oauth'
+    elif kind == 'node':
+        interpreter, script, package = shutil.which('node'), 'jira_get.js', 'nodejs (+ npm oauth-1.0a)'
     else:
         interpreter, script, package = '/usr/bin/perl', 'jira_get.pl', 'libnet-oauth-perl'
     require(interpreter is not None and os.path.exists(interpreter),
@@ -332,7 +335,7 @@ def main():
     ap = argparse.ArgumentParser(description=__doc__.split('\n', 1)[0])
     ap.add_argument('provider', help='the jira-provider executable')
     ap.add_argument('keys_dir', help='tests/data/keys (wiki_cert.pem, wiki_key.pem)')
-    ap.add_argument('--client', choices=('python', 'ruby', 'perl'), default='python')
+    ap.add_argument('--client', choices=('python', 'ruby', 'perl', 'node'), default='python')
     args = ap.parse_args()
 
     key_file = os.path.join(args.keys_dir, 'wiki_key.pem')
