@@ -10,6 +10,7 @@
 #define OAUTH1_BASE_STRING_HPP
 
 #include <oauth1/config.hpp>
+#include <oauth1/detail/url_diagnosis.hpp>
 #include <oauth1/detail/url_split.hpp>
 #include <oauth1/encoding.hpp>
 #include <oauth1/error.hpp>
@@ -73,7 +74,7 @@ inline std::string base_string_uri(std::string_view url)
 {
     std::error_code ec;
     std::string s = base_string_uri(url, ec);
-    detail::throw_if(ec, "base string URI");
+    detail::throw_url_error_if(ec, "base string URI", url);
     return s;
 }
 
@@ -142,7 +143,7 @@ inline std::string signature_base_string(std::string_view method, std::string_vi
 {
     std::error_code ec;
     std::string s = signature_base_string(method, url, protocol_params, content_type, body, ec);
-    detail::throw_if(ec, "signature base string");
+    detail::throw_url_error_if(ec, "signature base string", url);
     return s;
 }
 

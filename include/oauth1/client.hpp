@@ -23,6 +23,7 @@
 #include <oauth1/detail/digest.hpp>
 #include <oauth1/detail/query_append.hpp>
 #include <oauth1/detail/signing_core.hpp>
+#include <oauth1/detail/url_diagnosis.hpp>
 #include <oauth1/encoding.hpp>
 #include <oauth1/error.hpp>
 #include <oauth1/parameters.hpp>
@@ -247,7 +248,7 @@ public:
         signed_request out;
         std::error_code ec;
         sign(req, opts, out, ec);
-        detail::throw_if(ec, "signing request");
+        detail::throw_url_error_if(ec, "signing request", req.url);
         return out;
     }
 

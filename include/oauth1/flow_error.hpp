@@ -36,8 +36,13 @@ struct step_failure {
     /// token answer the value of oauth_token_secret is replaced by "[redacted]".
     std::string body_excerpt;
     /// Why an answer that arrived was refused (e.g. "the answer repeats oauth_token"); names
-    /// parameters, never their values. Empty otherwise.
+    /// parameters, never their values. For a URL that could not be signed: what is wrong with
+    /// it (the character and its position). Empty otherwise.
     std::string detail;
+    /// The consumer key the request was signed with (not a secret), repeated in the message of
+    /// consumer_key_unknown: keys are case-sensitive, and "OAuthKey" vs "OauthKey" is the usual
+    /// mistake.
+    std::string consumer_key;
 
     void clear() { *this = step_failure{}; }
 
@@ -105,6 +110,9 @@ inline std::string step_failure::describe() const
             const std::size_t semi = summary.find("; ");
             if (semi != std::string::npos) s += " [" + summary.substr(semi + 2) + "]";
         }
+        if (problem->code == oauth1::problem::consumer_key_unknown && !consumer_key.empty())
+            s += " for the consumer key \"" + consumer_key.substr(0, 200) +
+                 "\" (consumer keys are case-sensitive)";
         if (problem->code) {
             const std::string_view a = client_advice(*problem->code);
             if (!a.empty()) {
@@ -134,6 +142,7 @@ inline std::string step_failure::describe() const
         }
     } else {
         s += error ? error.message() : std::string("unknown error");
+        if (!detail.empty()) s += ": " + detail;
     }
     if (problem && error && error != make_error_code(errc::oauth_problem)) {
         s += " (" + error.message() + ")";

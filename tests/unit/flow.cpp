@@ -284,6 +284,39 @@ TEST_CASE("failed steps: the problem, the advice, and the base-string difference
                         oauth1::flow_error);
     }
 
+    SUBCASE("an unknown consumer key: the message repeats the key that was sent")
+    {
+        // "OAuthKey" for the registered "OauthKey": keys are case-sensitive.
+        oauth1::client c(
+            "OAuthKey", oauth1::rsa_sha1(oauth1::load_private_key_file(keys_dir + "wiki_key.pem")));
+        oauth1::step_failure f;
+        std::error_code ec;
+        (void)oauth1::request_temporary_credentials(provider, c, ep.request_token, {}, f, ec);
+        CHECK(ec == oauth1::errc::oauth_problem);
+        REQUIRE(f.problem);
+        CHECK(f.problem->code == oauth1::problem::consumer_key_unknown);
+        CHECK(f.consumer_key == "OAuthKey");
+        const std::string d = f.describe();
+        CAPTURE(d);
+        CHECK(d.find("for the consumer key \"OAuthKey\" (consumer keys are case-sensitive)") !=
+              std::string::npos);
+        CHECK(d.find("register it") != std::string::npos);
+    }
+
+    SUBCASE("a URL that cannot be signed: the character and its position")
+    {
+        oauth1::client c = rsa_client();
+        oauth1::step_failure f;
+        std::error_code ec;
+        (void)oauth1::request_temporary_credentials(
+            provider, c, "https://jira.example.com/plugins/servlet/oauth/request token", {}, f, ec);
+        CHECK(ec == oauth1::errc::invalid_url);
+        CHECK(f.status == 0);
+        const std::string d = f.describe();
+        CAPTURE(d);
+        CHECK(d.find("a space at character 55 (in the path)") != std::string::npos);
+    }
+
     SUBCASE("a provider that sees another URL: the difference is explained")
     {
         oauth1::client c = rsa_client();

@@ -5,6 +5,7 @@
 #define OAUTH1_DETAIL_FLOW_EXCHANGE_HPP
 
 #include <oauth1/client.hpp>
+#include <oauth1/detail/url_diagnosis.hpp>
 #include <oauth1/error.hpp>
 #include <oauth1/flow_error.hpp>
 #include <oauth1/problem.hpp>
@@ -57,9 +58,12 @@ http_response signed_exchange(Transport& t, const basic_client<Signer, Clock, No
                               std::error_code& ec)
 {
     signed_request s;
+    f.consumer_key.assign(c.consumer_key());
     oauth1::sign(req, c, opts, s, ec);
     if (ec) {
         f.error = ec;
+        if (ec == errc::invalid_url || ec == errc::invalid_percent_encoding)
+            f.detail = describe_url_problem(req.url);
         return {};
     }
     f.base_string.assign(s.base_string());
