@@ -210,6 +210,8 @@ public:
     const std::string& token() const noexcept { return token_; }
     const Signer& signer() const noexcept { return signer_; }
     Signer& signer() noexcept { return signer_; }
+    /// The clock timestamps come from (e.g. a skew_clock, to read the offset it learned).
+    const Clock& clock() const noexcept { return clock_; }
 
     /// Uses temporary or token credentials (RFC 5849 §2.1, 2.3) for the following requests.
     void set_token(std::string_view token, std::string_view token_secret)

@@ -7,8 +7,10 @@
 
 #include <oauth1/error.hpp>
 #include <oauth1/problem.hpp>
+#include <oauth1/skew_clock.hpp>
 
 #include <cstddef>
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -43,6 +45,9 @@ struct step_failure {
     /// consumer_key_unknown: keys are case-sensitive, and "OAuthKey" vs "OauthKey" is the usual
     /// mistake.
     std::string consumer_key;
+    /// With a skew_clock: the offset learned from a refused timestamp, with which the request
+    /// was signed and sent once more (this failure is then the second attempt's, if any).
+    std::optional<std::int64_t> clock_offset;
 
     void clear() { *this = step_failure{}; }
 
@@ -113,6 +118,21 @@ inline std::string step_failure::describe() const
         if (problem->code == oauth1::problem::consumer_key_unknown && !consumer_key.empty())
             s += " for the consumer key \"" + consumer_key.substr(0, 200) +
                  "\" (consumer keys are case-sensitive)";
+        if (problem->code == oauth1::problem::timestamp_refused) {
+            if (clock_offset)
+                s += " even after one retry with the provider's time (" +
+                     describe_clock_offset(*clock_offset) + ")";
+            else if (problem->acceptable_timestamps && problem->acceptable_timestamps->second >=
+                                                           problem->acceptable_timestamps->first)
+                s += " (" +
+                     describe_clock_offset(
+                         static_cast<std::int64_t>(problem->acceptable_timestamps->first +
+                                                   (problem->acceptable_timestamps->second -
+                                                    problem->acceptable_timestamps->first) /
+                                                       2) -
+                         detail::system_seconds()) +
+                     ")";
+        }
         if (problem->code) {
             const std::string_view a = client_advice(*problem->code);
             if (!a.empty()) {

@@ -22,6 +22,7 @@
 #include <oauth1/refusal.hpp>
 #include <oauth1/request_traits.hpp>
 #include <oauth1/signature_method.hpp>
+#include <oauth1/skew_clock.hpp>
 #include <oauth1/token_answer.hpp>
 #include <oauth1/transport.hpp>
 #include <oauth1/transport_options.hpp>

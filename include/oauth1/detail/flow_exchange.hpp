@@ -50,12 +50,19 @@ inline void describe_answer(const http_response& res, std::string_view our_base,
     f.error = make_error_code(f.problem ? errc::oauth_problem : errc::http_status);
 }
 
-/// Signs `req` with `c` (Authorization header), sends it, and classifies the answer. Returns the
-/// answer; `ec` is set for signing and transport errors, an OAuth problem, or a non-2xx status.
+/// Whether Clock learns the provider's time from a refused timestamp (skew_clock).
+template <class Clock, class = void>
+struct learns_time : std::false_type {};
+template <class Clock>
+struct learns_time<Clock, std::void_t<decltype(std::declval<const Clock&>().learn(
+                              static_cast<const problem_report*>(nullptr), std::string_view()))>>
+    : std::true_type {};
+
+/// One attempt of signed_exchange(): sign, send, classify.
 template <class Transport, class Signer, class Clock, class Nonce>
-http_response signed_exchange(Transport& t, const basic_client<Signer, Clock, Nonce>& c,
-                              http_request& req, const sign_options& opts, step_failure& f,
-                              std::error_code& ec)
+http_response signed_attempt(Transport& t, const basic_client<Signer, Clock, Nonce>& c,
+                             http_request& req, const sign_options& opts, step_failure& f,
+                             std::error_code& ec)
 {
     signed_request s;
     f.consumer_key.assign(c.consumer_key());
@@ -77,6 +84,31 @@ http_response signed_exchange(Transport& t, const basic_client<Signer, Clock, No
     if (!res.ok() || problem) {
         describe_answer(res, f.base_string, std::move(problem), f);
         ec = f.error;
+    }
+    return res;
+}
+
+/// Signs `req` with `c` (Authorization header), sends it, and classifies the answer. Returns the
+/// answer; `ec` is set for signing and transport errors, an OAuth problem, or a non-2xx status.
+/// With a clock that learns the provider's time (skew_clock), a refused timestamp
+/// (timestamp_refused) teaches it the offset and the request is signed anew and sent once more.
+template <class Transport, class Signer, class Clock, class Nonce>
+http_response signed_exchange(Transport& t, const basic_client<Signer, Clock, Nonce>& c,
+                              http_request& req, const sign_options& opts, step_failure& f,
+                              std::error_code& ec)
+{
+    http_response res = signed_attempt(t, c, req, opts, f, ec);
+    if constexpr (learns_time<Clock>::value) {
+        if (ec == errc::oauth_problem && f.problem &&
+            f.problem->code == problem::timestamp_refused && !opts.timestamp) {
+            if (const auto offset = c.clock().learn(&*f.problem, res.header("Date"))) {
+                // The Authorization header of the refused attempt is replaced when signing.
+                f.clear();
+                ec.clear();
+                res = signed_attempt(t, c, req, opts, f, ec);
+                f.clock_offset = *offset;
+            }
+        }
     }
     return res;
 }
