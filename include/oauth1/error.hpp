@@ -65,6 +65,17 @@ enum class errc {
     key_policy_violation, ///< an RSA key is outside the key policy (size, exponent, modulus)
     request_too_large,    ///< a request exceeds a configured bound (header, parameters, body)
     nonce_store_misconfigured, ///< the nonce store could lose live nonces (e.g. Redis eviction)
+    // The desktop dance (loopback_callback.hpp).
+    callback_listen_failed, ///< the loopback callback could not listen on 127.0.0.1
+    callback_timeout,       ///< no valid callback request arrived before the deadline
+    access_denied,          ///< the user denied access on the provider's authorize page
+    // PKCS#12 containers (keys.hpp).
+    pkcs12_invalid,             ///< the data is not a PKCS#12 container or the password is wrong
+    pkcs12_legacy_unavailable,  ///< the container needs OpenSSL's legacy provider (RC2-40, 3DES)
+    pkcs12_alias_required,      ///< the container holds several keys and no alias was given
+    pkcs12_alias_not_found,     ///< no key in the container has the given alias (friendly name)
+    // IMS LTI 1.1 launches (lti.hpp).
+    lti_launch_invalid, ///< an LTI launch lacks a required parameter or has a wrong value
 };
 
 namespace detail {

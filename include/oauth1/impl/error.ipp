@@ -76,6 +76,23 @@ OAUTH1_DECL std::string error_category_impl::message(int ev) const
     case errc::nonce_store_misconfigured:
         return "the nonce store's configuration could lose live nonces (e.g. a Redis eviction "
                "policy that can evict them); refused (fail closed)";
+    case errc::callback_listen_failed:
+        return "the loopback callback could not listen on 127.0.0.1";
+    case errc::callback_timeout:
+        return "no callback with the temporary token arrived before the deadline";
+    case errc::access_denied: return "the user denied access on the provider's authorize page";
+    case errc::pkcs12_invalid:
+        return "PKCS#12 container could not be read (not PKCS#12, or a wrong password)";
+    case errc::pkcs12_legacy_unavailable:
+        return "the PKCS#12 container uses legacy encryption (RC2-40/3DES) and OpenSSL's legacy "
+               "provider is not available; convert it: openssl pkcs12 -legacy -in old.p12 -nodes "
+               "| openssl pkcs12 -export -out new.p12";
+    case errc::pkcs12_alias_required:
+        return "the PKCS#12 container holds several private keys: name one by its alias";
+    case errc::pkcs12_alias_not_found:
+        return "no private key in the PKCS#12 container has the given alias";
+    case errc::lti_launch_invalid:
+        return "not a valid LTI 1.1 launch (a required parameter is missing or wrong)";
     }
     return "unknown oauth1 error";
 }
