@@ -308,6 +308,7 @@ int main(int argc, char** argv)
         oauth1_bench::register_sign_benchmarks();
         oauth1_bench::register_component_benchmarks();
         oauth1_bench::register_liboauth_benchmarks();
+        oauth1_bench::register_peer_benchmarks();
     } catch (const std::exception& e) {
         std::fprintf(stderr, "oauth1_bench: set-up failed: %s\n", e.what());
         return 1;

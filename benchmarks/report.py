@@ -36,6 +36,9 @@ PRODUCTION_TARGETS = {
     ("W3-50q", "HMAC-SHA1"): 0.5,
 }
 
+# The C++ peers of bench_peers.cpp (rows peers/<workload>/<method>/<impl>): impl, column label.
+PEERS = [("poco", "Poco"), ("qt", "Qt 6")]
+
 # Issue 6's targets for ours/limit with a fixed nonce and timestamp, against the one-shot limit.
 TARGETS = {
     ("W2", "HMAC-SHA1"): 1.0,
@@ -128,21 +131,24 @@ def production_table(results):
     clock on every call) against the cryptography alone - the key-kept HMAC limit for HMAC, the
     EVP_DigestSign limit for RSA."""
     has_liboauth = any(n.endswith("/liboauth") for n in results)
+    peers = [p for p in PEERS if any(n.startswith("peers/") and n.endswith("/" + p[0])
+                                     for n in results)]
     head = ["workload", "method", "oauth1 signs/s (production)", "limit signs/s",
             "limit", "production/limit", "target"]
     if has_liboauth:
         head += ["liboauth signs/s", "oauth1/liboauth"]
+    for _, label in peers:
+        head += [f"{label} signs/s", f"oauth1/{label}"]
     head += ["allocs/op"]
     lines = ["| " + " | ".join(head) + " |",
              "|" + "|".join(["---"] * 2 + ["---:"] * 2 + ["---"] + ["---:"] * (len(head) - 5))
              + "|"]
-    any_row = False
+    chart = []
     for workload, method in sign_rows(results):
         base = f"sign/{workload}/{method}/"
         prod = rate(results, base + "oauth1_production")
         if prod is None:
             continue
-        any_row = True
         keyed = rate(results, base + "openssl_keyed")
         limit, limit_name = (keyed, "HMAC, key kept") if keyed is not None else (
             rate(results, base + "openssl"), "EVP_DigestSign")
@@ -155,9 +161,18 @@ def production_table(results):
                  f">= {target}" if target is not None else "-"]
         if has_liboauth:
             cells += [fmt_rate(lib), fmt_ratio(prod, lib)]
+        peer_rates = []
+        for impl, _ in peers:
+            r = rate(results, f"peers/{workload}/{method}/{impl}")
+            peer_rates.append(r)
+            if r is None and method.startswith("RSA"):
+                cells += ["cannot sign RSA", "-"]
+            else:
+                cells += [fmt_rate(r), fmt_ratio(prod, r)]
         cells += [fmt_count(counter(results, base + "oauth1_production", "allocs/op"))]
         lines.append("| " + " | ".join(cells) + " |")
-    return lines if any_row else []
+        chart.append((f"{workload} {method}", prod, limit, lib, *peer_rates))
+    return (lines, chart, [label for _, label in peers]) if chart else ([], [], [])
 
 
 def table(results):
@@ -373,8 +388,9 @@ def component_table(results):
     return lines
 
 
-def write_chart(chart, out_dir):
-    """Clustered bars (log scale) of ours, limit and liboauth per workload, with gnuplot."""
+def write_chart(chart, out_dir, peer_labels=()):
+    """Clustered bars (log scale) of ours, limit, liboauth and the C++ peers per workload, with
+    gnuplot."""
     if not chart:
         return []
     gnuplot = shutil.which("gnuplot")
@@ -384,18 +400,23 @@ def write_chart(chart, out_dir):
     os.makedirs(out_dir, exist_ok=True)
     data = os.path.join(out_dir, "chart.dat")
     with open(data, "w", encoding="utf-8") as f:
-        f.write("# label oauth1 openssl_limit liboauth (signatures/s; NaN: not measured)\n")
-        for label, ours, limit, lib in chart:
-            vals = ["NaN" if v is None else f"{v:.1f}" for v in (ours, limit, lib)]
+        f.write("# label oauth1 openssl_limit liboauth peers... (signatures/s; NaN: not "
+                "measured)\n")
+        for label, *values in chart:
+            values = (list(values) + [None] * (3 + len(peer_labels)))[:3 + len(peer_labels)]
+            vals = ["NaN" if v is None else f"{v:.1f}" for v in values]
             f.write('"{}" {}\n'.format(label.replace(" ", "\\n"), " ".join(vals)))
     written = []
+    colours = ["#2ca02c", "#9467bd", "#ff7f0e"]
+    peer_plot = "".join(f", \\\n     '' using {5 + i} title '{label}' lc rgb '{colours[i % 3]}'"
+                        for i, label in enumerate(peer_labels))
     for term, ext in (("svg size 1000,520 dynamic font 'sans,11'", "svg"),
                       ("pngcairo size 1000,520 font 'sans,10'", "png")):
         out = os.path.join(out_dir, f"chart.{ext}")
         script = f"""
 set terminal {term}
 set output '{out}'
-set title 'oauth1 signing throughput vs the OpenSSL limit and liboauth (single thread, higher is better)'
+set title 'oauth1 signing (fresh nonce and clock per call) vs the crypto alone, liboauth, Poco and Qt (1 thread, higher is better)'
 set style data histograms
 set style histogram clustered gap 1
 set style fill solid 0.85 border -1
@@ -410,7 +431,7 @@ set key top right
 set xtics noenhanced font ',9'
 plot '{data}' using 2:xtic(1) title 'oauth1' lc rgb '#1f77b4', \\
      '' using 3 title 'OpenSSL primitive (limit)' lc rgb '#7f7f7f', \\
-     '' using 4 title 'liboauth 1.0.3' lc rgb '#d62728'
+     '' using 4 title 'liboauth 1.0.3' lc rgb '#d62728'{peer_plot}
 """
         r = subprocess.run([gnuplot], input=script, text=True, capture_output=True, check=False)
         if r.returncode == 0 and os.path.exists(out):
@@ -461,8 +482,9 @@ def main():
                + f", load average {load_avg}, {context.get('openssl_version', '')}, {when}; "
                + ("median of repetitions" if aggregated else "one run each") + ".")
     out.append("")
-    prod = production_table(results)
-    if prod:
+    prod, prod_chart, peer_labels = production_table(results)
+    if prod_chart:
+        chart = prod_chart
         out.append("Signing as a program signs (production path: default sign_options, a fresh "
                    "128-bit CSPRNG nonce and the clock on every call), single thread, "
                    "signatures/s, against the cryptography alone:")
@@ -500,7 +522,7 @@ def main():
         with open(args.markdown, "w", encoding="utf-8") as f:
             f.write(text + "\n")
     if args.chart_dir:
-        for path in write_chart(chart, args.chart_dir):
+        for path in write_chart(chart, args.chart_dir, peer_labels):
             print(f"chart: {path}")
     line = headline(results)
     if line:
