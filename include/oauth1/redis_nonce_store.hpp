@@ -85,6 +85,7 @@ namespace oauth1 {
 struct redis_nonce_store_options {
     /// Redis server (host name or address) and TCP port. Not used with a borrowed context.
     std::string host = "127.0.0.1";
+    /// TCP port of the Redis server.
     std::uint16_t port = 6379;
     /// Prepended to every key, so that the entries can share a database with other data.
     std::string key_prefix = "oauth1:nonce:";
@@ -236,7 +237,9 @@ public:
         return last_error_;
     }
 
+    /// The options given at construction.
     const redis_nonce_store_options& options() const noexcept { return opts_; }
+    /// Seconds an entry is kept past its timestamp.
     std::uint64_t window() const noexcept { return opts_.window; }
 
     /// Connections the pool holds (connected or not), at most options().max_connections.
