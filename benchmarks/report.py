@@ -364,6 +364,25 @@ def verify_scale_table(results):
     return lines
 
 
+def verify_threads_table(results):
+    """verify_mt/W2/HMAC-SHA1/<store>/real_time/threads:<n>: total verifications/s of n threads
+    sharing one verifier and one nonce store, and the ratio to one thread."""
+    rows = []
+    for store in ("memory", "redis"):
+        base = f"verify_mt/W2/HMAC-SHA1/{store}/real_time/threads:"
+        one = rate(results, base + "1")
+        for n in (1, 2, 4, 8):
+            r = rate(results, base + str(n))
+            if r is None:
+                continue
+            rows.append(f"| {store} | {n} | {fmt_rate(r)} | {fmt_rate(r / n)} | "
+                        f"{fmt_ratio(r, one)} |")
+    if not rows:
+        return []
+    return ["| nonce store | threads | verifies/s (total) | per thread | vs 1 thread |",
+            "|---|---:|---:|---:|---:|"] + rows
+
+
 def component_table(results):
     names = sorted(n for n in results if n.startswith("component/"))
     if not names:
@@ -503,6 +522,11 @@ def main():
     if vscale:
         out += ["", "Verification against request size (form POST, n parameters named "
                 "oauth_zz0000000.., limits raised; target: at most 12x per 10x):", ""] + vscale
+    vthreads = verify_threads_table(results)
+    if vthreads:
+        out += ["", "Verification by threads sharing one verifier and one nonce store (W2, "
+                "HMAC-SHA1; Redis on 127.0.0.1, started by the benchmark; wall-clock time):",
+                ""] + vthreads
     scaling = scaling_table(results)
     if scaling:
         out += ["", "Thread scaling (each thread its own basic_client<hmac_sha1> and signed_request;"
