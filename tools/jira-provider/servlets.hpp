@@ -240,7 +240,16 @@ private:
             return;
         }
         const std::string app = ctx_.consumer_name(t->consumer_key);
-        if (!allow) return pages::denied(res, app);
+        if (!allow) {
+            // As JIRA: a client that gave a callback learns of the denial there
+            // (oauth_verifier=denied), so a desktop dance waiting on it ends at once.
+            if (!t->callback.empty() && t->callback != "oob") {
+                res.status = 302;
+                res.set_header("Location", detail::callback_with(t->callback, token, "denied"));
+                return;
+            }
+            return pages::denied(res, app);
+        }
         if (t->callback.empty()) return pages::approved_oauth10(res, app);
         if (t->callback != "oob") {
             res.status = 302;
