@@ -142,10 +142,7 @@ public:
     std::string_view context_id() const noexcept { return value("context_id"); }
     std::string_view context_title() const noexcept { return value("context_title"); }
     std::string_view resource_link_id() const noexcept { return value("resource_link_id"); }
-    std::string_view lis_person_name_full() const noexcept
-    {
-        return value("lis_person_name_full");
-    }
+    std::string_view lis_person_name_full() const noexcept { return value("lis_person_name_full"); }
     std::string_view lis_person_contact_email_primary() const noexcept
     {
         return value("lis_person_contact_email_primary");
@@ -285,9 +282,8 @@ private:
     /// The URL the LMS signed, from the public origin (RFC 5849 §3.4.1.2).
     bool build_url(const launch_request& req, launch_result& out) const
     {
-        if (const char* why =
-                detail::build_origin_url(detail::lti_fields(req.headers), req.target,
-                                         origin_.rules_for(req.peer), out.url)) {
+        if (const char* why = detail::build_origin_url(detail::lti_fields(req.headers), req.target,
+                                                       origin_.rules_for(req.peer), out.url)) {
             out.oauth.problem.emplace(problem::parameter_rejected);
             out.oauth.problem->advice = why;
             out.message = out.oauth.problem->summary();
@@ -314,8 +310,8 @@ private:
             out.oauth.problem ? *out.oauth.problem : problem_report(problem::signature_invalid);
         out.message = report.summary();
         if (report.code == problem::signature_invalid)
-            out.message += "; " + detail::lti_url_diagnosis(req.headers, req.peer, origin_,
-                                                            out.url);
+            out.message +=
+                "; " + detail::lti_url_diagnosis(req.headers, req.peer, origin_, out.url);
         return false;
     }
 

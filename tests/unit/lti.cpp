@@ -69,8 +69,9 @@ std::string lms_sign(const std::string& nonce, const std::string& args = {},
     for (std::size_t n; (n = std::fread(buf, 1, sizeof buf, f)) > 0;) out.append(buf, n);
     const int rc = ::pclose(f);
     REQUIRE_MESSAGE(rc == 0, "lti_launch.py failed (exit status "
-                                 << rc << "): it needs python3-oauthlib (apt-get install "
-                                             "python3-oauthlib)");
+                                 << rc
+                                 << "): it needs python3-oauthlib (apt-get install "
+                                    "python3-oauthlib)");
     REQUIRE(out.find("oauth_signature=") != std::string::npos);
     return out;
 }
@@ -104,16 +105,15 @@ struct tool {
                   lti::launch_options o = {}, std::uint64_t now = t0 + 10)
         : v(s.lookup(), nonces, std::move(origin), o, fixed_clock{now})
     {}
-    lti::launch_result launch(const std::string& body, std::string_view peer = "203.0.113.5",
-                              std::vector<std::pair<std::string_view, std::string_view>> headers =
-                                  {},
-                              std::string_view target = "/launch") const
+    lti::launch_result
+    launch(const std::string& body, std::string_view peer = "203.0.113.5",
+           std::vector<std::pair<std::string_view, std::string_view>> headers = {},
+           std::string_view target = "/launch") const
     {
         std::error_code ec;
-        lti::launch_result r =
-            v.verify({"POST", target, "application/x-www-form-urlencoded", body, peer,
-                      std::move(headers)},
-                     ec);
+        lti::launch_result r = v.verify(
+            {"POST", target, "application/x-www-form-urlencoded", body, peer, std::move(headers)},
+            ec);
         CHECK_FALSE(ec);
         return r;
     }
@@ -404,8 +404,8 @@ TEST_CASE("roles: LIS URNs, sub-roles, short names, institution roles, any case"
     CHECK(r.has_role("TeachingAssistant"));
     CHECK_FALSE(r.has_role("Teaching"));
 
-    const lti::launch_result u = t.launch(
-        lms_sign("n-roles2", "--param roles=urn:lti:role:ims/lis/Instructor,Learner"));
+    const lti::launch_result u =
+        t.launch(lms_sign("n-roles2", "--param roles=urn:lti:role:ims/lis/Instructor,Learner"));
     REQUIRE(u.ok());
     CHECK(u.is_instructor());
     CHECK(u.is_learner());
@@ -423,13 +423,14 @@ TEST_CASE("return_url: lti_errormsg / lti_msg on a verified launch only, http(s)
     CHECK(lti::return_url(r, {"This course is closed.", "Try later"}) ==
           "https://lms.example.edu/portal/return?course=7&lti_errormsg=This%20course%20is%20"
           "closed.&lti_msg=Try%20later");
-    r = t.launch(lms_sign(
-        "n-ret2", "--param launch_presentation_return_url=https://lms.example.edu/r#top"));
+    r = t.launch(
+        lms_sign("n-ret2", "--param launch_presentation_return_url=https://lms.example.edu/r#top"));
     REQUIRE(r.ok());
     CHECK(lti::return_url(r, {{}, "done", {}, "tool log"}) ==
           "https://lms.example.edu/r?lti_msg=done&lti_log=tool%20log#top");
     std::error_code ec;
-    r = t.launch(lms_sign("n-ret3", "--param 'launch_presentation_return_url=javascript:alert(1)'"));
+    r = t.launch(
+        lms_sign("n-ret3", "--param 'launch_presentation_return_url=javascript:alert(1)'"));
     REQUIRE(r.ok());
     CHECK(lti::return_url(r, {"x"}, ec).empty());
     CHECK(ec == oauth1::errc::invalid_parameter);
@@ -470,7 +471,7 @@ TEST_CASE("the existing credential lookup (consumer_credentials) works as the se
             return std::nullopt;
         },
         nonces, oauth1::public_origin("https", "public.example"), {}, fixed_clock{t0});
-    CHECK(w.verify({"POST", "/launch", "application/x-www-form-urlencoded",
-                    lms_sign("n-opt"), "", {}})
+    CHECK(w.verify(
+               {"POST", "/launch", "application/x-www-form-urlencoded", lms_sign("n-opt"), "", {}})
               .ok());
 }

@@ -60,10 +60,9 @@ answer lms_post(const std::string& signed_url, const std::string& to, const std:
     const std::string py = OAUTH1_PYTHON;
     REQUIRE_MESSAGE(::access(py.c_str(), X_OK) == 0,
                     py << " not found: the LTI tests need Debian's python3 with python3-oauthlib");
-    const std::string command = shell_quote(py) + " " +
-                                shell_quote(OAUTH1_TEST_SOURCE_DIR "/interop/lti_launch.py") +
-                                " post --url " + shell_quote(signed_url) + " --to " +
-                                shell_quote(to) + " " + args;
+    const std::string command =
+        shell_quote(py) + " " + shell_quote(OAUTH1_TEST_SOURCE_DIR "/interop/lti_launch.py") +
+        " post --url " + shell_quote(signed_url) + " --to " + shell_quote(to) + " " + args;
     INFO("command: " << command);
     FILE* f = ::popen(command.c_str(), "r");
     REQUIRE(f != nullptr);
@@ -72,8 +71,9 @@ answer lms_post(const std::string& signed_url, const std::string& to, const std:
     for (std::size_t n; (n = std::fread(buf, 1, sizeof buf, f)) > 0;) out.append(buf, n);
     const int rc = ::pclose(f);
     REQUIRE_MESSAGE(rc == 0, "lti_launch.py failed (exit status "
-                                 << rc << "): it needs python3-oauthlib (apt-get install "
-                                             "python3-oauthlib)");
+                                 << rc
+                                 << "): it needs python3-oauthlib (apt-get install "
+                                    "python3-oauthlib)");
     answer a;
     const std::size_t first = out.find('\n');
     REQUIRE(first != std::string::npos);
@@ -133,9 +133,10 @@ private:
                 httplib::Response& res)
     {
         const std::string content_type = req.get_header_value("Content-Type");
-        lti::launch_request launch{req.method, req.target, content_type, req.body,
-                                   req.remote_addr, {}};
-        for (const auto& field : req.headers) launch.headers.emplace_back(field.first, field.second);
+        lti::launch_request launch{req.method, req.target,      content_type,
+                                   req.body,   req.remote_addr, {}};
+        for (const auto& field : req.headers)
+            launch.headers.emplace_back(field.first, field.second);
         std::error_code ec;
         std::optional<lti::launch_result> r;
         {
@@ -202,13 +203,15 @@ TEST_CASE("through a TLS-terminating proxy: the forwarded public URL from a trus
     const std::string forwarded =
         "--header 'X-Forwarded-Proto: https' --header 'X-Forwarded-Host: public.example'";
     // Signed for the public URL, received on http://127.0.0.1:<port>/launch from 127.0.0.1.
-    const answer a = lms_post("https://public.example/launch", tool.origin() + "/launch", forwarded);
+    const answer a =
+        lms_post("https://public.example/launch", tool.origin() + "/launch", forwarded);
     INFO("tool: " << tool.last_message());
     CHECK(a.status == 200);
     CHECK(a.body.rfind("hello Jane Q. Public", 0) == 0);
 
     // The same through the endpoint that trusts no proxy: refused, and the tool's log says why.
-    const answer b = lms_post("https://public.example/direct", tool.origin() + "/direct", forwarded);
+    const answer b =
+        lms_post("https://public.example/direct", tool.origin() + "/direct", forwarded);
     CHECK(b.status == 401);
     CHECK(b.body.find("oauth_problem=signature_invalid") != std::string::npos);
     const std::string message = tool.last_message();

@@ -30,13 +30,13 @@ namespace oauth1::detail {
 using lti_header_list = std::vector<std::pair<std::string_view, std::string_view>>;
 
 /// The methods in both sets.
-constexpr method_set intersect(method_set a, method_set b) noexcept
+constexpr method_set lti_methods_in_both(method_set a, method_set b) noexcept
 {
     method_set out;
-    for (const signature_method m : {signature_method::hmac_sha1, signature_method::hmac_sha256,
-                                     signature_method::hmac_sha512, signature_method::rsa_sha1,
-                                     signature_method::rsa_sha256, signature_method::rsa_sha512,
-                                     signature_method::plaintext})
+    for (const signature_method m :
+         {signature_method::hmac_sha1, signature_method::hmac_sha256, signature_method::hmac_sha512,
+          signature_method::rsa_sha1, signature_method::rsa_sha256, signature_method::rsa_sha512,
+          signature_method::plaintext})
         if (a.contains(m) && b.contains(m)) out.add(m);
     return out;
 }
@@ -82,7 +82,7 @@ struct lti_consumers {
         using value = std::decay_t<decltype(*record)>;
         if constexpr (std::is_same_v<value, consumer_credentials>) {
             consumer_credentials c = *record;
-            c.methods = intersect(c.methods, methods);
+            c.methods = lti_methods_in_both(c.methods, methods);
             return lti_consumer(std::move(c));
         } else {
             static_assert(std::is_convertible_v<const value&, std::string_view>,
@@ -164,8 +164,8 @@ inline std::string lti_url_diagnosis(const lti_header_list& headers, std::string
     const bool x_forwarded = present("X-Forwarded-Proto") || present("X-Forwarded-Host");
     const bool rfc7239 = present("Forwarded");
     const std::string who = lti_printable(peer);
-    const std::string family = rfc7239 ? "oauth1::forwarded_headers::forwarded"
-                                       : "oauth1::forwarded_headers::x_forwarded";
+    const std::string family =
+        rfc7239 ? "oauth1::forwarded_headers::forwarded" : "oauth1::forwarded_headers::x_forwarded";
     const auto [claimed_scheme, claimed_host] = lti_forwarded_origin(headers, rfc7239);
     const std::string claimed =
         claimed_host.empty() ? std::string() : claimed_scheme + "://" + claimed_host;
