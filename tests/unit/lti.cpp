@@ -475,3 +475,26 @@ TEST_CASE("the existing credential lookup (consumer_credentials) works as the se
                {"POST", "/launch", "application/x-www-form-urlencoded", lms_sign("n-opt"), "", {}})
               .ok());
 }
+
+TEST_CASE("protocol parameters: oauth_version other than 1.0, a token, one absent")
+{
+    const tool t;
+    const auto replaced = [](std::string body, const std::string& from, const std::string& to) {
+        const std::size_t at = body.find(from);
+        REQUIRE(at != std::string::npos);
+        return body.replace(at, from.size(), to);
+    };
+    // Checked before the signature, so the edits themselves are not what refuses them.
+    lti::launch_result r =
+        t.launch(replaced(lms_sign("n-ver"), "oauth_version=1.0", "oauth_version=2.0"));
+    check_problem(r, problem::version_rejected);
+    CHECK(lti::refusal_for(r, "LTI").status == 400);
+    r = t.launch(lms_sign("n-token") + "&oauth_token=abc");
+    check_problem(r, problem::token_rejected);
+    r = t.launch(replaced(lms_sign("n-absent"), "oauth_nonce=n-absent&", ""));
+    check_problem(r, problem::parameter_absent);
+    CHECK(r.oauth.problem->parameters_absent == std::vector<std::string>{"oauth_nonce"});
+    const lti::launch_answer a = lti::refusal_for(r, "LTI");
+    CHECK(a.status == 400);
+    CHECK(a.www_authenticate.find("oauth_problem=\"parameter_absent\"") != std::string::npos);
+}
