@@ -214,7 +214,8 @@ TEST_CASE("profiles: make_client refuses what the service would")
     CHECK_FALSE(oauth1::make_client(oauth1::profiles::netsuite(""), {"ck", "cs"}, ec));
     CHECK(ec == oauth1::errc::invalid_argument);
     // WooCommerce and Mastercard are consumer-only.
-    CHECK_FALSE(oauth1::make_client(oauth1::profiles::woocommerce(), {"ck", "cs", {}, "t", "ts"}, ec));
+    CHECK_FALSE(
+        oauth1::make_client(oauth1::profiles::woocommerce(), {"ck", "cs", {}, "t", "ts"}, ec));
     CHECK(ec == oauth1::errc::invalid_argument);
     // A method the service does not take.
     CHECK_FALSE(oauth1::make_client(oauth1::profiles::twitter(), {"ck", "cs"}, ec,
@@ -230,9 +231,8 @@ TEST_CASE("profiles: make_client refuses what the service would")
                     oauth1::error);
 
     // Nonces by the profile's rule.
-    for (const auto& [p, length] :
-         std::vector<std::pair<oauth1::profile, std::size_t>>{{oauth1::profiles::netsuite("1"), 20},
-                                                              {oauth1::profiles::twitter(), 32}}) {
+    for (const auto& [p, length] : std::vector<std::pair<oauth1::profile, std::size_t>>{
+             {oauth1::profiles::netsuite("1"), 20}, {oauth1::profiles::twitter(), 32}}) {
         const auto c = oauth1::make_client(p, {"ck", "cs"});
         const auto r = oauth1::sign_for(p, c, {"GET", "https://example.com/"});
         CHECK(r.result.nonce().size() == length);
@@ -275,8 +275,8 @@ TEST_CASE("profiles: sign_options body_parameters and multipart bodies")
                                     {"POST", "https://upload.twitter.com/1.1/media/upload.json",
                                      "multipart/form-data; boundary=xx", multipart},
                                     o);
-    const auto e = oauth1::sign_for(tw, c,
-                                    {"POST", "https://upload.twitter.com/1.1/media/upload.json"}, o);
+    const auto e =
+        oauth1::sign_for(tw, c, {"POST", "https://upload.twitter.com/1.1/media/upload.json"}, o);
     CHECK(m.result.base_string() == e.result.base_string());
     CHECK(m.result.base_string().find("hello") == std::string_view::npos);
     // A form body that happens to hold "a=b&c=d" in multipart: still not signed.
@@ -330,8 +330,8 @@ TEST_CASE("profiles: published vectors (tests/data/vectors/service_profiles.txt)
         CAPTURE(v["source"]);
         const auto p = oauth1::find_profile(v["profile"], v["account"]);
         REQUIRE(p.has_value());
-        oauth1::service_credentials cred{v["consumer_key"], v["consumer_secret"], {}, v["token"],
-                                         v["token_secret"]};
+        oauth1::service_credentials cred{
+            v["consumer_key"], v["consumer_secret"], {}, v["token"], v["token_secret"]};
         if (!v["key"].empty()) cred.key = key_from(v["key"]);
         const auto c = oauth1::make_client(*p, cred);
         oauth1::sign_options o;
@@ -364,11 +364,12 @@ TEST_CASE("profiles: published vectors (tests/data/vectors/service_profiles.txt)
     std::error_code ec;
     mc.sign("baseString", sig, ec);
     CHECK(!ec);
-    CHECK(sig == "IJeNKYGfUhFtj5OAPRI92uwfjJJLCej3RCMLbp7R6OIYJhtwxnTkloHQ2bgV7fks4GT/A7rkqrgUGk0ewbwI"
-                 "C6nS3piJHyKVc7rvQXZuCQeeeQpFzLRiH3rsb+ZS+AULK+jzDje4Fb+BQR6XmxuuJmY6YrAKkj13Ln4K6b"
-                 "ZJlSxOizbNvt+Htnx+hNd4VgaVBeJKcLhHfZbWQxK76nMnjY7nDcM/2R6LUIR2oLG1L9m55WP3bakAvmOr"
-                 "392ulv1+mWCwDAZZzQ4lakDD2BTu0ZaVsvBW+mcKFxYeTq7SyTQMM4lEwFPJ6RLc8jJJ+veJXHekLVzWg4"
-                 "qHRtzNBLz1mA==");
+    CHECK(sig ==
+          "IJeNKYGfUhFtj5OAPRI92uwfjJJLCej3RCMLbp7R6OIYJhtwxnTkloHQ2bgV7fks4GT/A7rkqrgUGk0ewbwI"
+          "C6nS3piJHyKVc7rvQXZuCQeeeQpFzLRiH3rsb+ZS+AULK+jzDje4Fb+BQR6XmxuuJmY6YrAKkj13Ln4K6b"
+          "ZJlSxOizbNvt+Htnx+hNd4VgaVBeJKcLhHfZbWQxK76nMnjY7nDcM/2R6LUIR2oLG1L9m55WP3bakAvmOr"
+          "392ulv1+mWCwDAZZzQ4lakDD2BTu0ZaVsvBW+mcKFxYeTq7SyTQMM4lEwFPJ6RLc8jJJ+veJXHekLVzWg4"
+          "qHRtzNBLz1mA==");
 }
 
 TEST_CASE("profiles: Mastercard header, empty body, and where it deviates from RFC 5849")
@@ -381,24 +382,26 @@ TEST_CASE("profiles: Mastercard header, empty body, and where it deviates from R
     o.timestamp = 1700000000;
     const auto r = oauth1::sign_for(mc, c, {"GET", "https://api.mastercard.com/a?x=1"}, o);
     // As Mastercard's signers write it: values unencoded, only the signature encoded, ','.
-    CHECK(r.authorization.rfind("OAuth oauth_body_hash=\"47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSu"
-                                "FU=\",oauth_consumer_key=\"abc!def\",oauth_nonce=\"ABCDEFGHabcdefgh"
-                                "\",oauth_signature_method=\"RSA-SHA256\",oauth_timestamp=\"17000000"
-                                "00\",oauth_version=\"1.0\",oauth_signature=\"",
-                                0) == 0);
+    CHECK(
+        r.authorization.rfind("OAuth oauth_body_hash=\"47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSu"
+                              "FU=\",oauth_consumer_key=\"abc!def\",oauth_nonce=\"ABCDEFGHabcdefgh"
+                              "\",oauth_signature_method=\"RSA-SHA256\",oauth_timestamp=\"17000000"
+                              "00\",oauth_version=\"1.0\",oauth_signature=\"",
+                              0) == 0);
     CHECK(r.authorization.find('+', r.authorization.find("oauth_signature=")) == std::string::npos);
     // The protocol values are encoded once, with the parameter string (RFC 5849: twice).
     CHECK(r.result.base_string().find("oauth_body_hash%3D47DEQpj8HBSa%2B%2FTImW") !=
           std::string_view::npos);
     CHECK(r.result.base_string().find("oauth_consumer_key%3Dabc%21def") != std::string_view::npos);
-    const auto rfc = c.sign({"GET", "https://api.mastercard.com/a?x=1"},
-                            oauth1::sign_options_for(mc, {"GET", "https://api.mastercard.com/a"}, o));
+    const auto rfc =
+        c.sign({"GET", "https://api.mastercard.com/a?x=1"},
+               oauth1::sign_options_for(mc, {"GET", "https://api.mastercard.com/a"}, o));
     CHECK(rfc.base_string().find("abc%2521def") != std::string_view::npos);
     CHECK(rfc.base_string() != r.result.base_string());
     // A form body is hashed, never signed as parameters.
     const auto f = oauth1::sign_for(
-        mc, c,
-        {"POST", "https://api.mastercard.com/a", "application/x-www-form-urlencoded", "a=b"}, o);
+        mc, c, {"POST", "https://api.mastercard.com/a", "application/x-www-form-urlencoded", "a=b"},
+        o);
     CHECK(f.result.base_string().find("a%3Db") == std::string_view::npos);
     // No tokens, callbacks or other extras in Mastercard's signer.
     oauth1::sign_options cb = o;
@@ -407,6 +410,32 @@ TEST_CASE("profiles: Mastercard header, empty body, and where it deviates from R
     oauth1::signed_request out;
     oauth1::sign_for(mc, c, {"GET", "https://api.mastercard.com/a"}, cb, out, ec);
     CHECK(ec == oauth1::errc::invalid_parameter);
+}
+
+TEST_CASE("profiles: a profile_client runs the flow (flow_options_for: callback, realm)")
+{
+    const oauth1::profile p = oauth1::profiles::netsuite("1234567-sb1");
+    auto c = oauth1::make_client(p, {"ck", "cs"});
+    const auto ep = oauth1::endpoints_of(p);
+    oauth1::http_request seen;
+    auto transport = [&](const oauth1::http_request& req, std::error_code& ec) {
+        ec.clear();
+        seen = req;
+        oauth1::http_response r;
+        r.status = 200;
+        r.body = "oauth_token=rt&oauth_token_secret=rs&oauth_callback_confirmed=true";
+        return r;
+    };
+    const auto temp = oauth1::request_temporary_credentials(transport, c, ep.request_token,
+                                                            oauth1::flow_options_for(p));
+    CHECK(temp.token == "rt");
+    CHECK(seen.url == "https://1234567-sb1.restlets.api.netsuite.com/rest/requesttoken");
+    const std::string_view auth = seen.header("Authorization");
+    CHECK(auth.rfind("OAuth realm=\"1234567_SB1\", ", 0) == 0);
+    CHECK(auth.find("oauth_callback=\"oob\"") != std::string_view::npos);
+    CHECK(auth.find("oauth_signature_method=\"HMAC-SHA256\"") != std::string_view::npos);
+    CHECK(oauth1::authorization_url(ep.authorize, temp.token) ==
+          "https://1234567-sb1.app.netsuite.com/app/login/secure/authorizetoken.nl?oauth_token=rt");
 }
 
 TEST_CASE("profiles: python3-oauthlib recomputes every profile's signatures")
@@ -441,9 +470,8 @@ TEST_CASE("profiles: python3-oauthlib recomputes every profile's signatures")
         {"magento", oauth1::profiles::magento(), "GET",
          "https://shop.example.com/rest/V1/products?searchCriteria%5BpageSize%5D=10", "", "", "",
          ""},
-        {"magento form", oauth1::profiles::magento(), "POST",
-         "https://shop.example.com/rest/V1/x", "application/x-www-form-urlencoded",
-         "name=caf%C3%A9&qty=2", "", ""},
+        {"magento form", oauth1::profiles::magento(), "POST", "https://shop.example.com/rest/V1/x",
+         "application/x-www-form-urlencoded", "name=caf%C3%A9&qty=2", "", ""},
         {"woocommerce sha256", oauth1::profiles::woocommerce(), "GET",
          "http://shop.example.com/wp-json/wc/v3/orders?per_page=5&status=processing", "", "", "",
          std_names},
@@ -454,8 +482,8 @@ TEST_CASE("profiles: python3-oauthlib recomputes every profile's signatures")
          "https://api.twitter.com/1.1/statuses/update.json?include_entities=true",
          "application/x-www-form-urlencoded", "status=Hello%20Ladies%20%2b%20Gentlemen", "", ""},
         {"twitter multipart", oauth1::profiles::twitter(), "POST",
-         "https://upload.twitter.com/1.1/media/upload.json",
-         "multipart/form-data; boundary=b", multipart, "", ""},
+         "https://upload.twitter.com/1.1/media/upload.json", "multipart/form-data; boundary=b",
+         multipart, "", ""},
         {"twitter hashed json", twitter_hashed, "POST", "https://api.twitter.com/2/tweets",
          "application/json", json, "", ""},
         {"etrade", oauth1::profiles::etrade(), "GET",
@@ -483,19 +511,17 @@ TEST_CASE("profiles: python3-oauthlib recomputes every profile's signatures")
             oauth1::sign_for(k.p, c, {k.method, k.url, k.content_type, k.body}, o);
         const bool form = oauth1::is_form_urlencoded(k.content_type);
         std::string digest;
-        const bool hashed = k.p.body_hash == oauth1::body_hash_policy::always ||
-                            (k.p.body_hash == oauth1::body_hash_policy::unless_form && !form &&
-                             !k.body.empty());
-        if (hashed && !form) digest = oauth1::to_string(k.p.method).find("256") !=
-                                              std::string_view::npos
-                                          ? "sha256"
-                                          : "sha1";
+        const bool hashed =
+            k.p.body_hash == oauth1::body_hash_policy::always ||
+            (k.p.body_hash == oauth1::body_hash_policy::unless_form && !form && !k.body.empty());
+        if (hashed && !form)
+            digest = oauth1::to_string(k.p.method).find("256") != std::string_view::npos ? "sha256"
+                                                                                         : "sha1";
         const bool query = k.p.placement == oauth1::parameter_placement::query;
         requests.push_back({k.name, k.method, r.url, k.content_type, r.body, r.authorization,
                             cred.consumer_secret, cred.token_secret,
                             rsa_method ? rsa_key_file : std::string(), digest,
-                            query ? "query" : "header",
-                            std::string(r.result.base_string()),
+                            query ? "query" : "header", std::string(r.result.base_string()),
                             std::string(r.result.signature())});
     }
     const std::vector<verdict> v = run_oauthlib(requests);

@@ -147,9 +147,9 @@ struct profile_signing {
         const auto tr = std::to_chars(ts, ts + sizeof ts, out.timestamp_);
         const std::string_view timestamp(ts, static_cast<std::size_t>(tr.ptr - ts));
         const std::pair<std::string_view, std::string_view> protocol[] = {
-            {"oauth_body_hash", body_hash},    {"oauth_consumer_key", consumer_key},
-            {"oauth_nonce", out.nonce_},       {"oauth_signature_method", method_name},
-            {"oauth_timestamp", timestamp},    {"oauth_version", "1.0"}};
+            {"oauth_body_hash", body_hash}, {"oauth_consumer_key", consumer_key},
+            {"oauth_nonce", out.nonce_},    {"oauth_signature_method", method_name},
+            {"oauth_timestamp", timestamp}, {"oauth_version", "1.0"}};
         out.header_ = "OAuth ";
         for (const auto& [name, value] : protocol) {
             params[std::string(name)].emplace_back(value);
@@ -211,8 +211,8 @@ private:
     // names and values percent-encoded (RFC 3986) only when decoding changed the query. A name
     // that the encoding changes restarts its list at each occurrence (only its last value stays),
     // as in the Java code.
-    static void query_pairs(std::string_view raw, std::map<std::string, std::vector<std::string>>& m,
-                            std::error_code& ec)
+    static void query_pairs(std::string_view raw,
+                            std::map<std::string, std::vector<std::string>>& m, std::error_code& ec)
     {
         const std::string decoded = percent_decode(raw, ec);
         if (ec) return;
