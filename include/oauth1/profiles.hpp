@@ -176,7 +176,8 @@ inline std::string join_endpoint(std::string_view base, std::string_view path)
     return std::string(base) + std::string(path);
 }
 
-inline constexpr std::string_view alnum = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
+inline constexpr std::string_view alnum =
+    "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
 
 } // namespace detail
 
