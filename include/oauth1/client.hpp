@@ -48,7 +48,8 @@ namespace oauth1 {
 
 /// A request to sign, as views into the caller's data. `url` is the absolute URL exactly as it
 /// will be sent (its query takes part in the signature); `body` takes part only when
-/// `content_type` is application/x-www-form-urlencoded (RFC 5849 §3.4.1.3.1).
+/// `content_type` is application/x-www-form-urlencoded (RFC 5849 §3.4.1.3.1) - never for
+/// multipart/form-data or any other type - and sign_options::body_parameters is on.
 struct request {
     /// The HTTP method, e.g. "GET".
     std::string_view method;
@@ -72,6 +73,11 @@ struct sign_options {
     /// Adds oauth_body_hash (the base64 digest of the body, with the signature method's digest)
     /// for requests whose body is not form-encoded, so that a JSON body is covered.
     bool body_hash = false;
+    /// Whether a form-encoded body (application/x-www-form-urlencoded) is a parameter source
+    /// (RFC 5849 §3.4.1.3.1). Off: the body is never signed as parameters whatever its content
+    /// type, for services that sign only the query (Mastercard); body_hash may then cover it.
+    /// Bodies of every other content type (JSON, multipart/form-data, ...) are never parameters.
+    bool body_parameters = true;
     /// A fixed nonce (tests, benchmarks); empty: a fresh one from the nonce source.
     std::string_view nonce{};
     /// A fixed timestamp (seconds since the epoch); nullopt: from the clock.
@@ -170,6 +176,7 @@ private:
     template <class, class, class>
     friend class basic_client;
     friend struct detail::signing_core;
+    friend struct detail::profile_signing; // service profiles whose base string is not 3.4.1's
 
     void reset() noexcept
     {

@@ -46,6 +46,10 @@ struct signing_core {
     static void finish(const sign_options& opts, signed_request& out, std::error_code& ec);
 };
 
+/// Signing for the service profiles whose signature base string is not RFC 5849's (defined in
+/// oauth1/detail/profile_signing.hpp, included by oauth1/profiles.hpp).
+struct profile_signing;
+
 template <class Signer>
 signature_method method_of(const Signer& s) noexcept
 {

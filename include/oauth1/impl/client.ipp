@@ -35,7 +35,8 @@ OAUTH1_DECL void signing_core::prepare(const request& req, const sign_options& o
         ec = make_error_code(errc::header_injection);
         return;
     }
-    const bool form = is_form_urlencoded(req.content_type);
+    // Only a form-encoded body is a parameter source (3.4.1.3.1), and only when asked for.
+    const bool form = opts.body_parameters && is_form_urlencoded(req.content_type);
     parameter_list& p = out.protocol_;
     // Alphabetical order reads well in logs; the order in the header does not matter.
     if (opts.body_hash) {
