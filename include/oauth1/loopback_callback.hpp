@@ -83,7 +83,7 @@ public:
         port_ = detail::bound_port(listener_.get());
     }
 
-    /// The oauth_callback to send: http://127.0.0.1:PORT<path>.
+    /// The oauth_callback to send: http://127.0.0.1:PORT followed by the path.
     std::string url() const
     {
         return "http://127.0.0.1:" + std::to_string(port_) + opts_.path;

@@ -79,10 +79,13 @@ class launch_verifier;
 
 /// A received launch, as the tool's HTTP server gives it.
 struct launch_request {
+    /// The HTTP method as received (a launch is a POST).
     std::string_view method;
     /// The request-target exactly as received ("/launch", "/launch?course=7").
     std::string_view target;
+    /// The Content-Type field (a launch is application/x-www-form-urlencoded).
     std::string_view content_type;
+    /// The form body as received.
     std::string_view body;
     /// The TCP peer's address as the server prints it (never a header): what
     /// public_origin::trust_proxies() compares.
@@ -114,6 +117,7 @@ public:
     bool verified() const noexcept { return oauth.ok(); }
     /// Verified and a valid LTI launch.
     bool ok() const noexcept { return verified() && !error; }
+    /// ok().
     explicit operator bool() const noexcept { return ok(); }
 
     /// Every signed launch parameter (form body and query), decoded, oauth_* excluded; empty
@@ -135,26 +139,38 @@ public:
         return get(name).value_or(std::string_view{});
     }
 
+    /// oauth_consumer_key: the LMS the launch came from.
     std::string_view consumer_key() const noexcept { return oauth.consumer_key; }
+    /// lti_message_type, e.g. "basic-lti-launch-request".
     std::string_view message_type() const noexcept { return value("lti_message_type"); }
+    /// lti_version, e.g. "LTI-1p0".
     std::string_view lti_version() const noexcept { return value("lti_version"); }
+    /// user_id: the LMS's opaque id of the user.
     std::string_view user_id() const noexcept { return value("user_id"); }
+    /// context_id: the course (context) id.
     std::string_view context_id() const noexcept { return value("context_id"); }
+    /// context_title: the course title.
     std::string_view context_title() const noexcept { return value("context_title"); }
+    /// resource_link_id: the link the user followed.
     std::string_view resource_link_id() const noexcept { return value("resource_link_id"); }
+    /// lis_person_name_full: the user's full name.
     std::string_view lis_person_name_full() const noexcept { return value("lis_person_name_full"); }
+    /// lis_person_contact_email_primary: the user's e-mail.
     std::string_view lis_person_contact_email_primary() const noexcept
     {
         return value("lis_person_contact_email_primary");
     }
+    /// launch_presentation_return_url: where to send the user back.
     std::string_view launch_presentation_return_url() const noexcept
     {
         return value("launch_presentation_return_url");
     }
+    /// tool_consumer_instance_guid: the LMS instance.
     std::string_view tool_consumer_instance_guid() const noexcept
     {
         return value("tool_consumer_instance_guid");
     }
+    /// content_item_return_url (ContentItemSelectionRequest launches).
     std::string_view content_item_return_url() const noexcept
     {
         return value("content_item_return_url");
@@ -169,8 +185,8 @@ public:
         return out;
     }
     /// Whether `roles` holds the context role `short_name` ("Instructor", "Learner", "Mentor",
-    /// "TeachingAssistant", ...) in any case, short, as a LIS URN (urn:lti:role:ims/lis/<name>)
-    /// or as one of its sub-roles (urn:lti:role:ims/lis/<name>/<sub-role>). Institution roles
+    /// "TeachingAssistant", ...) in any case, short, as a LIS URN (urn:lti:role:ims/lis/NAME)
+    /// or as one of its sub-roles (urn:lti:role:ims/lis/NAME/SUB-ROLE). Institution roles
     /// (urn:lti:instrole:...) are not context roles.
     bool has_role(std::string_view short_name) const noexcept
     {
@@ -180,7 +196,9 @@ public:
         });
         return found;
     }
+    /// Whether the roles include Instructor (short name or LIS URN).
     bool is_instructor() const noexcept { return has_role("Instructor"); }
+    /// Whether the roles include Learner (short name or LIS URN).
     bool is_learner() const noexcept { return has_role("Learner"); }
 
     /// The custom parameter `name` as the tool registered it (sent as custom_<name>).
@@ -224,6 +242,8 @@ class launch_verifier {
                   "lookup(std::string_view consumer_key)");
 
 public:
+    /// A verifier looking up consumer secrets with `secrets`, recording nonces in `nonces`,
+    /// rebuilding the launch URL through `origin` (trusted proxies included).
     launch_verifier(SecretLookup secrets, NonceStore& nonces, public_origin origin,
                     launch_options opts = {}, Clock clock = {})
         : verifier_(detail::lti_consumers<SecretLookup>{std::move(secrets), opts.methods},
@@ -255,7 +275,9 @@ public:
         return r;
     }
 
+    /// The public origin launches are verified against.
     const public_origin& origin() const noexcept { return origin_; }
+    /// The options given at construction.
     const launch_options& options() const noexcept { return opts_; }
 
 private:
@@ -361,7 +383,9 @@ struct launch_answer {
     std::string www_authenticate;
     /// The Location field value (302).
     std::string location;
+    /// The answer's Content-Type.
     std::string content_type = "text/plain";
+    /// The answer's body.
     std::string body;
 };
 
@@ -369,9 +393,13 @@ struct launch_answer {
 /// lti_errormsg / lti_msg for the user, lti_errorlog / lti_log for the LMS's log. Empty ones
 /// are left out.
 struct return_message {
+    /// lti_errormsg: shown to the user by the LMS.
     std::string_view errormsg{};
+    /// lti_msg: shown to the user by the LMS.
     std::string_view msg{};
+    /// lti_errorlog: logged by the LMS.
     std::string_view errorlog{};
+    /// lti_log: logged by the LMS.
     std::string_view log{};
 };
 

@@ -14,9 +14,12 @@
 #include <oauth1/flow.hpp>
 #include <oauth1/flow_error.hpp>
 #include <oauth1/keys.hpp>
+#include <oauth1/loopback_callback.hpp>
+#include <oauth1/lti.hpp>
 #include <oauth1/nonce_store.hpp>
 #include <oauth1/parameters.hpp>
 #include <oauth1/problem.hpp>
+#include <oauth1/profiles.hpp>
 #include <oauth1/provider.hpp>
 #include <oauth1/public_origin.hpp>
 #include <oauth1/refusal.hpp>

@@ -85,10 +85,14 @@ struct nonce_rule {
     std::string_view accepted{};                    ///< accepted characters; empty: any
 };
 
+/// How long a service's access tokens live (documentation and token_expires_at()).
 struct token_lifetime {
+    /// The expiry rule: none, a fixed duration, or a fixed daily time (E*TRADE: midnight US
+    /// Eastern).
     token_expiry expiry = token_expiry::none;
     std::chrono::seconds lifetime{0};     ///< fixed_lifetime
     std::chrono::seconds idle_timeout{0}; ///< inactivity after which they must be renewed; 0: none
+    /// What the service documents about its tokens, for people.
     std::string_view notes;
 };
 
@@ -96,37 +100,56 @@ struct token_lifetime {
 /// URLs. Empty: the service has no such endpoint.
 struct profile_endpoints {
     std::string base; ///< default base URL; empty: the user's (their JIRA, their store...)
-    std::string request_token, authorize, access_token;
-    std::string renew_access_token, revoke_access_token;
+    std::string request_token; ///< temporary credentials endpoint path (RFC 5849 §2.1)
+    std::string authorize;     ///< resource owner authorization path (RFC 5849 §2.2)
+    std::string access_token;  ///< token credentials endpoint path (RFC 5849 §2.3)
+    std::string renew_access_token;  ///< renewal endpoint (OAuth session extension; E*TRADE)
+    std::string revoke_access_token; ///< revocation endpoint (E*TRADE)
     /// The HTTP method of the token requests (E*TRADE: GET).
     std::string_view token_request_method = "POST";
 };
 
 /// What a service expects. Build one with the functions in oauth1::profiles.
 struct profile {
+    /// The name tools take (`oauth1-sign --profile NAME`), e.g. "netsuite".
     std::string name;
+    /// One line describing the service.
     std::string description;
+    /// The signature method the service verifies (RFC 5849 §3.4).
     signature_method method = signature_method::hmac_sha1;
     /// Methods the service accepts (make_client refuses the others); method is the first.
     std::vector<signature_method> accepted_methods;
+    /// Where the protocol parameters go (RFC 5849 §3.5: header, query or form body).
     parameter_placement placement = parameter_placement::header;
+    /// How the Authorization realm is made (e.g. NetSuite's account id).
     realm_rule realm_from = realm_rule::none;
+    /// The realm, when fixed or computed.
     std::optional<std::string> realm;
+    /// When oauth_body_hash is sent (never, for non-form bodies, always incl. an empty body).
     body_hash_policy body_hash = body_hash_policy::never;
     /// The body hash digest: the signature method's (SHA-256 for *-SHA256).
     bool form_body_parameters = true; ///< sign_options::body_parameters
     bool include_version = true;      ///< oauth_version="1.0"
+    /// How the base string is built: RFC 5849 §3.4.1, or a service's own signer's form.
     base_string_rule base_string = base_string_rule::rfc5849;
+    /// How the client gets its token: the three-legged dance, a token from the service's pages, or
+    /// none.
     token_source tokens = token_source::dance;
+    /// The oauth_callback sent in the dance ("oob": out of band, RFC 5849 §2.1).
     std::string_view callback = "oob";
+    /// The service's rules for oauth_nonce (length, alphabet; RFC 5849 §3.3).
     nonce_rule nonce;
+    /// How long access tokens live.
     token_lifetime token_life;
+    /// The service's fixed endpoints.
     profile_endpoints endpoints;
 };
 
 /// A nonce source drawing nonces by a profile's nonce_rule from OpenSSL's CSPRNG.
 struct profile_nonce {
+    /// The rule the nonces follow.
     nonce_rule rule;
+    /// Appends a fresh nonce following the rule (CSPRNG); errc::nonce_source_failed on failure.
     void operator()(std::string& out, std::error_code& ec) const
     {
         detail::random_from_alphabet(rule.length, rule.alphabet, out, ec);
@@ -140,10 +163,15 @@ using profile_client = basic_client<any_signer, system_clock, profile_nonce>;
 /// What the user brings: the consumer key and its secret (HMAC) or RSA private key, and token
 /// credentials when the service has them.
 struct service_credentials {
+    /// The consumer key (RFC 5849 §3.1).
     std::string consumer_key;
+    /// The consumer secret (HMAC-SHA*, PLAINTEXT).
     std::string consumer_secret;
+    /// The private key (RSA-SHA*).
     private_key key{};
+    /// The token (empty: none).
     std::string token{};
+    /// The token secret.
     std::string token_secret{};
 };
 
@@ -151,9 +179,13 @@ struct service_credentials {
 /// query for parameter_placement::query), the Authorization header value (empty unless
 /// parameter_placement::header) and the body (with the protocol parameters for form_body).
 struct service_request {
+    /// The URL to send (with the protocol parameters in its query when the profile says so).
     std::string url;
+    /// The Authorization header value (empty when the parameters go elsewhere).
     std::string authorization;
+    /// The body to send.
     std::string body;
+    /// The signed result (base string, signature, ...).
     signed_request result;
 };
 
