@@ -7,6 +7,7 @@
 // refused with the right status and WWW-Authenticate.
 #include <oauth1/adapters/beast_server.hpp>
 
+#include <oauth1/adapters/beast.hpp> // the Beast client adapter, signing requests under test
 #include <oauth1/client.hpp>
 #include <oauth1/keys.hpp>
 #include <oauth1/nonce_store.hpp>
@@ -23,6 +24,7 @@
 #include <boost/asio/streambuf.hpp>
 #include <boost/asio/write.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
+#include <boost/beast/core/tcp_stream.hpp>
 #include <boost/beast/http/error.hpp>
 #include <boost/beast/http/parser.hpp>
 #include <boost/beast/http/read.hpp>
@@ -581,6 +583,54 @@ TEST_CASE("what Beast's parser lets through: transfer codings, form look-alikes,
         a = send_raw(port, "OPTIONS * HTTP/1.1\r\n" + host + "Connection: close\r\n\r\n");
         CHECK(a.status == 400);
         CHECK(a.body.find("origin-form") != std::string::npos);
+    }
+}
+
+TEST_CASE("requests signed by oauth1's Beast client adapter verify on both servers, several on "
+          "one keep-alive connection")
+{
+    sync_server s1(oauth1::public_origin::trust_host_header("http"));
+    async_server s2(oauth1::public_origin::trust_host_header("http"));
+    for (const unsigned short port : {s1.port(), s2.port()}) {
+        CAPTURE(port);
+        asio::io_context io;
+        boost::beast::tcp_stream stream(io);
+        stream.connect(tcp::endpoint(asio::ip::make_address("127.0.0.1"), port));
+        boost::beast::flat_buffer buffer;
+        oauth1::client hmac(hmac_key, oauth1::hmac_sha1(hmac_secret));
+        hmac.set_token(token, token_secret);
+        oauth1::basic_client<oauth1::rsa_sha1> rsa(rsa_key, rsa_signer());
+        rsa.set_token(token, token_secret);
+        const std::string host = "127.0.0.1:" + std::to_string(port);
+        oauth1::sign_options hashed;
+        hashed.body_hash = true;
+        for (int i = 0; i < 2; ++i) {
+            http::request<http::string_body> get{
+                http::verb::get, "/rest/api/2/search?q=%E2%9C%93%20a%2Bb&i=" + std::to_string(i),
+                11};
+            get.set(http::field::host, host);
+            if (i == 0)
+                oauth1::beast::sign(get, hmac, {}, {"http", ""});
+            else
+                oauth1::beast::sign(get, rsa, {}, {"http", ""});
+            http::write(stream, get);
+            http::response<http::string_body> res;
+            http::read(stream, buffer, res);
+            CHECK(res.result_int() == 200);
+            CHECK(res.keep_alive());
+
+            http::request<http::string_body> put{http::verb::put, "/rest/api/2/issue/JJ-2", 11};
+            put.set(http::field::host, host);
+            put.set(http::field::content_type, "application/json");
+            put.body() = R"({"fields":{"summary":"caf\u00e9 ?&="}})";
+            oauth1::beast::sign(put, hmac, hashed, {"http", ""});
+            put.prepare_payload();
+            http::write(stream, put);
+            http::response<http::string_body> put_res;
+            http::read(stream, buffer, put_res);
+            CHECK(put_res.result_int() == 200);
+            CHECK(put_res.body().find("verified hmac-consumer PUT") == 0);
+        }
     }
 }
 
