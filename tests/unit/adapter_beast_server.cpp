@@ -7,6 +7,7 @@
 // refused with the right status and WWW-Authenticate.
 #include <oauth1/adapters/beast_server.hpp>
 
+#include <oauth1/adapters/beast.hpp> // the Beast client adapter, signing requests under test
 #include <oauth1/client.hpp>
 #include <oauth1/keys.hpp>
 #include <oauth1/nonce_store.hpp>
@@ -23,6 +24,7 @@
 #include <boost/asio/streambuf.hpp>
 #include <boost/asio/write.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
+#include <boost/beast/core/tcp_stream.hpp>
 #include <boost/beast/http/error.hpp>
 #include <boost/beast/http/parser.hpp>
 #include <boost/beast/http/read.hpp>
@@ -107,7 +109,8 @@ private:
 class sync_server {
 public:
     explicit sync_server(oauth1::public_origin origin)
-        : provider_(std::move(origin)), acceptor_(io_, tcp::endpoint(asio::ip::make_address("127.0.0.1"), 0))
+        : provider_(std::move(origin)),
+          acceptor_(io_, tcp::endpoint(asio::ip::make_address("127.0.0.1"), 0))
     {
         thread_ = std::thread([this] { run(); });
     }
@@ -175,7 +178,8 @@ private:
 class async_server {
 public:
     explicit async_server(oauth1::public_origin origin)
-        : provider_(std::move(origin)), acceptor_(io_, tcp::endpoint(asio::ip::make_address("127.0.0.1"), 0))
+        : provider_(std::move(origin)),
+          acceptor_(io_, tcp::endpoint(asio::ip::make_address("127.0.0.1"), 0))
     {
         accept();
         thread_ = std::thread([this] { io_.run(); });
@@ -209,32 +213,33 @@ private:
             if (ec) return;
             boost::system::error_code peer_ec;
             const auto peer = socket.remote_endpoint(peer_ec);
-            write(prov.answer(parser->get(), peer_ec ? std::string() : oauth1::beast::peer_address(peer)));
+            write(prov.answer(parser->get(),
+                              peer_ec ? std::string() : oauth1::beast::peer_address(peer)));
         }
         void write(oauth1::beast::server_response r)
         {
             res = std::make_shared<oauth1::beast::server_response>(std::move(r));
-            http::async_write(socket, *res,
-                              [self = shared_from_this()](boost::system::error_code ec,
-                                                          std::size_t) {
-                                  if (ec) return;
-                                  if (self->res->keep_alive()) {
-                                      self->read();
-                                  } else {
-                                      // Lingering close (see sync_server::serve).
-                                      self->socket.shutdown(tcp::socket::shutdown_send, ec);
-                                      self->drain();
-                                  }
-                              });
+            http::async_write(
+                socket, *res,
+                [self = shared_from_this()](boost::system::error_code ec, std::size_t) {
+                    if (ec) return;
+                    if (self->res->keep_alive()) {
+                        self->read();
+                    } else {
+                        // Lingering close (see sync_server::serve).
+                        self->socket.shutdown(tcp::socket::shutdown_send, ec);
+                        self->drain();
+                    }
+                });
         }
         void drain()
         {
-            socket.async_read_some(asio::buffer(sink),
-                                   [self = shared_from_this()](boost::system::error_code ec,
-                                                               std::size_t n) {
-                                       self->drained += n;
-                                       if (!ec && self->drained < 4 * body_limit) self->drain();
-                                   });
+            socket.async_read_some(
+                asio::buffer(sink),
+                [self = shared_from_this()](boost::system::error_code ec, std::size_t n) {
+                    self->drained += n;
+                    if (!ec && self->drained < 4 * body_limit) self->drain();
+                });
         }
         char sink[4096];
         std::size_t drained = 0;
@@ -298,8 +303,9 @@ struct signed_raw {
 
     std::string text(unsigned short port) const
     {
-        std::string r = method + " " + target + " HTTP/1.1\r\nHost: 127.0.0.1:" +
-                        std::to_string(port) + "\r\nConnection: close\r\n";
+        std::string r = method + " " + target +
+                        " HTTP/1.1\r\nHost: 127.0.0.1:" + std::to_string(port) +
+                        "\r\nConnection: close\r\n";
         if (!authorization.empty()) r += "Authorization: " + authorization + "\r\n";
         if (!content_type.empty()) r += "Content-Type: " + content_type + "\r\n";
         for (const auto& h : extra_headers) r += h + "\r\n";
@@ -362,8 +368,8 @@ void check_server(Server& srv)
             sign_for(origin, oauth1::hmac_sha1(hmac_secret), hmac_key, "POST",
                      "/rest/api/2/issue?notify=false", "application/x-www-form-urlencoded",
                      "summary=a%20b%2Bc&labels=x&labels=y"),
-            sign_for(origin, rsa_signer(), rsa_key, "POST", "/rest/api/2/issue",
-                     "application/json", R"({"fields":{"summary":"caf\u00e9"}})", true),
+            sign_for(origin, rsa_signer(), rsa_key, "POST", "/rest/api/2/issue", "application/json",
+                     R"({"fields":{"summary":"caf\u00e9"}})", true),
             sign_for(origin, oauth1::hmac_sha1(hmac_secret), hmac_key, "PUT",
                      "/rest/api/2/issue/JJ-2", "application/json", R"({"fields":{}})", true),
             sign_for(origin, rsa_signer(), rsa_key, "DELETE", "/rest/api/2/issue/JJ-3"),
@@ -407,8 +413,8 @@ void check_server(Server& srv)
         CHECK(a.status == 401);
         CHECK(a.www_authenticate.find("oauth_problem=\"nonce_used\"") != std::string::npos);
 
-        signed_raw twice = sign_for(origin, oauth1::hmac_sha1(hmac_secret), hmac_key, "GET",
-                                    "/rest/api/2/myself");
+        signed_raw twice =
+            sign_for(origin, oauth1::hmac_sha1(hmac_secret), hmac_key, "GET", "/rest/api/2/myself");
         twice.extra_headers.push_back("Authorization: " + twice.authorization);
         a = send_raw(port, twice.text(port));
         CHECK(a.status == 400);
@@ -425,9 +431,9 @@ void check_server(Server& srv)
     }
     SUBCASE("a body over the parser's body_limit: 413")
     {
-        signed_raw big = sign_for(origin, oauth1::hmac_sha1(hmac_secret), hmac_key, "POST",
-                                  "/upload", "application/octet-stream",
-                                  std::string(body_limit + 1, 'x'), true);
+        signed_raw big =
+            sign_for(origin, oauth1::hmac_sha1(hmac_secret), hmac_key, "POST", "/upload",
+                     "application/octet-stream", std::string(body_limit + 1, 'x'), true);
         const answer a = send_raw(port, big.text(port));
         CHECK(a.status == 413);
     }
@@ -476,13 +482,155 @@ TEST_CASE("behind a TLS-terminating proxy: forwarding headers only from a truste
         oauth1::beast::server_request req{http::verb::get, "/a?b=c", 11};
         req.set("X-Forwarded-Proto", "https");
         req.set("X-Forwarded-Host", "jira.example.com");
-        const auto origin = oauth1::public_origin("http", "internal:8080")
-                                .trust_proxies({"10.0.0.7"}, oauth1::forwarded_headers::x_forwarded);
+        const auto origin =
+            oauth1::public_origin("http", "internal:8080")
+                .trust_proxies({"10.0.0.7"}, oauth1::forwarded_headers::x_forwarded);
         CHECK(oauth1::beast::request_url(req, origin, "10.0.0.7") ==
               "https://jira.example.com/a?b=c");
         CHECK(oauth1::beast::request_url(req, origin, "10.0.0.8") == "http://internal:8080/a?b=c");
         oauth1::beast::server_request absolute{http::verb::get, "http://evil.example/a", 11};
         CHECK(oauth1::beast::request_url(absolute, origin, "10.0.0.8").empty());
+    }
+}
+
+TEST_CASE("what Beast's parser lets through: transfer codings, form look-alikes, folding, "
+          "framing, request-targets")
+{
+    sync_server srv(oauth1::public_origin::trust_host_header("http"));
+    const unsigned short port = srv.port();
+    const std::string origin = local(port);
+    const std::string host = "Host: 127.0.0.1:" + std::to_string(port) + "\r\n";
+    const auto hmac = [&](std::string method, std::string target, std::string type = {},
+                          std::string body = {}) {
+        return sign_for(origin, oauth1::hmac_sha1(hmac_secret), hmac_key, std::move(method),
+                        std::move(target), std::move(type), std::move(body));
+    };
+    SUBCASE("a transfer coding Beast does not decode stays in the body: refused")
+    {
+        const signed_raw r = hmac("POST", "/te", "application/x-www-form-urlencoded", "a=1");
+        const std::string chunked = "POST /te HTTP/1.1\r\n" + host +
+                                    "Connection: close\r\nAuthorization: " + r.authorization +
+                                    "\r\nContent-Type: application/x-www-form-urlencoded\r\n";
+        // Chunked alone: decoded by Beast, verified.
+        answer a =
+            send_raw(port, chunked + "Transfer-Encoding: chunked\r\n\r\n3\r\na=1\r\n0\r\n\r\n");
+        CHECK(a.status == 200);
+        a = send_raw(port, "POST /te HTTP/1.1\r\n" + host +
+                               "Connection: close\r\nTransfer-Encoding: gzip, chunked\r\n\r\n"
+                               "0\r\n\r\n");
+        CHECK(a.status == 400);
+        CHECK(a.body.find("Transfer-Encoding") != std::string::npos);
+    }
+    SUBCASE("a body a lax parser takes for a form, not signed as one: refused")
+    {
+        signed_raw r = hmac("POST", "/f", "application/x-www-form-urlencodedX", "admin=true");
+        answer a = send_raw(port, r.text(port));
+        CHECK(a.status == 400);
+        CHECK(a.www_authenticate.find("parameter_rejected") != std::string::npos);
+        r = hmac("POST", "/f", "application/x-www-form-urlencoded, text/plain", "admin=true");
+        CHECK(send_raw(port, r.text(port)).status == 400);
+        r = hmac("POST", "/f", "application/x-www-form-urlencoded", "a=1");
+        r.extra_headers = {"Content-Encoding: gzip"};
+        CHECK(send_raw(port, r.text(port)).status == 400);
+        // The exact type with parameters, any case: a signed form.
+        r = hmac("POST", "/f", "Application/X-WWW-Form-URLEncoded; charset=utf-8", "a=1");
+        CHECK(send_raw(port, r.text(port)).status == 200);
+    }
+    SUBCASE("an obs-folded Authorization is joined with one space and verifies")
+    {
+        const signed_raw r = hmac("GET", "/fold?a=1");
+        std::string auth = r.authorization;
+        const auto comma = auth.find(", ");
+        REQUIRE(comma != std::string::npos);
+        auth = auth.substr(0, comma + 1) + "\r\n   " + auth.substr(comma + 2);
+        const answer a =
+            send_raw(port, "GET /fold?a=1 HTTP/1.1\r\n" + host +
+                               "Connection: close\r\nAuthorization: " + auth + "\r\n\r\n");
+        CHECK(a.status == 200);
+    }
+    SUBCASE("repeated Authorization whose names differ in case: refused")
+    {
+        const signed_raw r = hmac("GET", "/dup");
+        const answer a =
+            send_raw(port, "GET /dup HTTP/1.1\r\n" + host +
+                               "Connection: close\r\nauthorization: " + r.authorization +
+                               "\r\nAUTHORIZATION: " + r.authorization + "\r\n\r\n");
+        CHECK(a.status == 400);
+        CHECK(a.body.find("more%20than%20one%20Authorization") != std::string::npos);
+    }
+    SUBCASE("framing Beast refuses itself (the server closes without an answer)")
+    {
+        CHECK(send_raw(port, "POST /x HTTP/1.1\r\n" + host +
+                                 "Content-Length: 1\r\nContent-Length: 2\r\n\r\nxx")
+                  .status == 0);
+        CHECK(send_raw(port, "POST /x HTTP/1.1\r\n" + host +
+                                 "Content-Length: 5\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n")
+                  .status == 0);
+        CHECK(send_raw(port, "GET /x HTTP/1.1\r\n" + host + "Authorization : OAuth a=1\r\n\r\n")
+                  .status == 0);
+        // A GET with a body: Beast reads it (nothing left to parse as a next request).
+        const signed_raw r = hmac("GET", "/g");
+        const answer a =
+            send_raw(port, "GET /g HTTP/1.1\r\n" + host + "Connection: close\r\nAuthorization: " +
+                               r.authorization + "\r\nContent-Length: 3\r\n\r\nabc");
+        CHECK(a.status == 200);
+    }
+    SUBCASE("request-targets Beast accepts that are not a signed path: refused")
+    {
+        answer a = send_raw(port, "GET /\xc3\xa9t\xc3\xa9 HTTP/1.1\r\n" + host +
+                                      "Connection: close\r\n\r\n");
+        CHECK(a.status == 400);
+        a = send_raw(port, "OPTIONS * HTTP/1.1\r\n" + host + "Connection: close\r\n\r\n");
+        CHECK(a.status == 400);
+        CHECK(a.body.find("origin-form") != std::string::npos);
+    }
+}
+
+TEST_CASE("requests signed by oauth1's Beast client adapter verify on both servers, several on "
+          "one keep-alive connection")
+{
+    sync_server s1(oauth1::public_origin::trust_host_header("http"));
+    async_server s2(oauth1::public_origin::trust_host_header("http"));
+    for (const unsigned short port : {s1.port(), s2.port()}) {
+        CAPTURE(port);
+        asio::io_context io;
+        boost::beast::tcp_stream stream(io);
+        stream.connect(tcp::endpoint(asio::ip::make_address("127.0.0.1"), port));
+        boost::beast::flat_buffer buffer;
+        oauth1::client hmac(hmac_key, oauth1::hmac_sha1(hmac_secret));
+        hmac.set_token(token, token_secret);
+        oauth1::basic_client<oauth1::rsa_sha1> rsa(rsa_key, rsa_signer());
+        rsa.set_token(token, token_secret);
+        const std::string host = "127.0.0.1:" + std::to_string(port);
+        oauth1::sign_options hashed;
+        hashed.body_hash = true;
+        for (int i = 0; i < 2; ++i) {
+            http::request<http::string_body> get{
+                http::verb::get, "/rest/api/2/search?q=%E2%9C%93%20a%2Bb&i=" + std::to_string(i),
+                11};
+            get.set(http::field::host, host);
+            if (i == 0)
+                oauth1::beast::sign(get, hmac, {}, {"http", ""});
+            else
+                oauth1::beast::sign(get, rsa, {}, {"http", ""});
+            http::write(stream, get);
+            http::response<http::string_body> res;
+            http::read(stream, buffer, res);
+            CHECK(res.result_int() == 200);
+            CHECK(res.keep_alive());
+
+            http::request<http::string_body> put{http::verb::put, "/rest/api/2/issue/JJ-2", 11};
+            put.set(http::field::host, host);
+            put.set(http::field::content_type, "application/json");
+            put.body() = R"({"fields":{"summary":"caf\u00e9 ?&="}})";
+            oauth1::beast::sign(put, hmac, hashed, {"http", ""});
+            put.prepare_payload();
+            http::write(stream, put);
+            http::response<http::string_body> put_res;
+            http::read(stream, buffer, put_res);
+            CHECK(put_res.result_int() == 200);
+            CHECK(put_res.body().find("verified hmac-consumer PUT") == 0);
+        }
     }
 }
 
@@ -496,8 +644,12 @@ TEST_CASE("requests signed by python3-oauthlib verify on both Beast servers")
         const std::string script =
             "import sys, urllib.request, urllib.error\n"
             "from oauthlib.oauth1 import Client, SIGNATURE_RSA\n"
-            "base = 'http://127.0.0.1:" + std::to_string(port) + "'\n"
-            "key = open('" + key_path("wiki_key.pem") + "').read()\n"
+            "base = 'http://127.0.0.1:" +
+            std::to_string(port) +
+            "'\n"
+            "key = open('" +
+            key_path("wiki_key.pem") +
+            "').read()\n"
             "cases = [\n"
             " (Client('hmac-consumer', client_secret='kd94hf93k423kf44', resource_owner_key='"
             "nnch734d00sl2jdk', resource_owner_secret='pfkkdhi9sl3r4s00'), 'GET', "

@@ -27,14 +27,24 @@
 //     parser: body_limit (default 1 MiB for requests; exceeding it is http::error::body_limit:
 //     answer too_large() and close) and header_limit (default 8 KiB). Beast decodes chunked
 //     transfer coding into the body and never inflates a Content-Encoding, so the body
-//     verified is the body the client sent. Keep body_limit at or under
-//     verify_options::limits.max_body_bytes for the routes that verify.
+//     verified is the body the client sent. It decodes no other transfer coding
+//     ("Transfer-Encoding: gzip, chunked" leaves gzip bytes in body()): verify() refuses those
+//     (parameter_rejected). Beast itself refuses two different Content-Length values,
+//     Content-Length with Transfer-Encoding and whitespace before a field's colon, and reads
+//     the body of every method (GET included), so nothing is left to be parsed as the next
+//     request. Keep body_limit at or under verify_options::limits.max_body_bytes for the
+//     routes that verify.
 // (3) Parameters. Beast parses no parameters: a handler reading the query of target() or an
 //     application/x-www-form-urlencoded body reads exactly what was signed (RFC 5849
 //     §3.4.1.3.1). Any other body is signed only when the request carries oauth_body_hash,
-//     which the verifier then checks. A request with two Authorization or two Content-Type
-//     fields is refused (parameter_rejected): which of them a proxy or the handler would use is
-//     anyone's guess.
+//     which the verifier then checks. A body whose Content-Type only starts like a form
+//     ("application/x-www-form-urlencodedX", "...urlencoded, text/plain") or a form body with a
+//     Content-Encoding is refused (parameter_rejected): a lax form parser would read parameters
+//     from it that were not signed. A request with two Authorization or two Content-Type
+//     fields (names in any case) is refused (parameter_rejected): which of them a proxy or the
+//     handler would use is anyone's guess. Beast keeps field values as received (never
+//     percent-decoded, OWS trimmed) and joins obs-fold continuation lines with one space: a
+//     folded Authorization still verifies.
 #ifndef OAUTH1_ADAPTERS_BEAST_SERVER_HPP
 #define OAUTH1_ADAPTERS_BEAST_SERVER_HPP
 
@@ -89,8 +99,9 @@ inline std::string request_url(const server_request& req, const public_origin& o
 
 /// Verifies `req`, received from `peer` (peer_address()), with `v` (an oauth1::request_verifier)
 /// as addressed through `origin` (RFC 5849 §3.2). Refused with parameter_rejected: a request
-/// without a usable URL (see request_url()) or with more than one Authorization or Content-Type
-/// field. `ec` is set (and the request refused) when the provider itself cannot decide, e.g.
+/// without a usable URL (see request_url()), with more than one Authorization or Content-Type
+/// field, with a transfer coding other than chunked (which Beast leaves in the body), or with a
+/// body a lax parser would take for a form that was not signed as one (see (3) above). `ec` is set (and the request refused) when the provider itself cannot decide, e.g.
 /// the nonce store is unreachable: answer unavailable() then.
 template <class Verifier>
 verify_result verify(const Verifier& v, const server_request& req, const public_origin& origin,
@@ -100,6 +111,8 @@ verify_result verify(const Verifier& v, const server_request& req, const public_
     std::string url;
     const char* why = detail::build_request_url(req, origin.rules_for(peer), url);
     if (!why) why = detail::duplicate_field(req);
+    if (!why) why = detail::undecoded_transfer_coding(req);
+    if (!why) why = detail::unsigned_form(req);
     if (why) return detail::refused(why);
     const auto method = req.method_string();
     const auto content_type = req[::boost::beast::http::field::content_type];
