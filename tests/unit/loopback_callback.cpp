@@ -9,11 +9,15 @@
 
 #include <chrono>
 #include <cstdint>
+#include <cstdio>
+#include <fstream>
 #include <future>
+#include <sstream>
 #include <string>
 #include <string_view>
 #include <system_error>
 #include <utility>
+#include <vector>
 
 #include <arpa/inet.h>
 #include <cerrno>
@@ -128,6 +132,26 @@ TEST_CASE("loopback_callback: the callback URL names 127.0.0.1 and the port list
 
     client_socket s(cb.port());
     CHECK(s.connected());
+
+#if defined(__linux__)
+    // The listening socket's local address, as the kernel reports it: 127.0.0.1 (0100007F in
+    // /proc/net/tcp on a little-endian machine), never 0.0.0.0.
+    std::ifstream tcp("/proc/net/tcp");
+    REQUIRE(tcp);
+    char port_hex[8];
+    std::snprintf(port_hex, sizeof port_hex, ":%04X", static_cast<unsigned>(cb.port()));
+    std::string line;
+    std::vector<std::string> listening;
+    while (std::getline(tcp, line)) {
+        std::istringstream fields(line);
+        std::string slot, local, remote, state;
+        fields >> slot >> local >> remote >> state;
+        if (state == "0A" && local.size() > 5 && local.substr(local.size() - 5) == port_hex)
+            listening.push_back(local.substr(0, local.size() - 5));
+    }
+    REQUIRE(listening.size() == 1);
+    CHECK((listening[0] == "0100007F" || listening[0] == "7F000001")); // (host byte order)
+#endif
 }
 
 TEST_CASE("loopback_callback: the good callback returns the verifier and answers a page")
