@@ -86,11 +86,21 @@ inline unique_fd listen_loopback(std::uint16_t port, std::uint16_t& bound_port,
 }
 
 /// Writes `data` to a connected socket without blocking for long: the answers are small (they
-/// fit the socket's send buffer); what a stalled peer does not take is dropped.
+/// fit the socket's send buffer); what a stalled peer does not take is dropped. A peer that has
+/// gone raises no SIGPIPE (MSG_NOSIGNAL; SO_NOSIGPIPE where that is the way).
 inline void send_best_effort(int fd, std::string_view data) noexcept
 {
+#if defined(MSG_NOSIGNAL)
+    constexpr int flags = MSG_NOSIGNAL;
+#else
+    constexpr int flags = 0;
+#if defined(SO_NOSIGPIPE)
+    const int on = 1;
+    ::setsockopt(fd, SOL_SOCKET, SO_NOSIGPIPE, &on, sizeof on);
+#endif
+#endif
     while (!data.empty()) {
-        const ssize_t n = ::send(fd, data.data(), data.size(), MSG_NOSIGNAL);
+        const ssize_t n = ::send(fd, data.data(), data.size(), flags);
         if (n < 0 && errno == EINTR) continue;
         if (n <= 0) return;
         data.remove_prefix(static_cast<std::size_t>(n));
