@@ -13,6 +13,16 @@
 #                          failure paths against jira-provider: exit status 1 and the message
 #   no_config, usage       exit status 2 and the messages (no server)
 #   script                 scripts/dance on this build ($OAUTH1_BUILD_DIR)
+#   dance_redirect         `jira-oauth dance` against jira-provider --auto-approve (redirects to the
+#                          callback at once, no page); $BROWSER is curl following the redirect
+#   dance_form             `jira-oauth dance` against jira-provider; $BROWSER is form_browser.py
+#                          (python, no browser) posting Allow, then Deny (exit 1, message)
+#   dance_failures         the dance's own failures: timeout, no browser, port in use, usage
+#   browser_allow, browser_deny
+#                          `jira-oauth dance` with a real browser: $BROWSER is browser.py (Selenium,
+#                          headless Chromium) clicking Allow (then a signed REST call with the
+#                          token) or Deny (exit 1, message); exit 77 (SKIPPED) when chromium,
+#                          chromedriver or python3-selenium is missing
 #
 # Every server is started with its stdin on a FIFO held by this shell (so it also stops when
 # this shell dies) and killed by the EXIT trap; the work directory is a mktemp -d, removed too.
@@ -30,6 +40,10 @@ server_pid=""
 cleanup() {
     local rc=$?
     exec 3>&- 2>/dev/null || true
+    # The browser's process group (browser.py, chromedriver, chromium), if any is left.
+    if [ -s "$work/browser.pgid" ]; then
+        kill -- "-$(cat "$work/browser.pgid")" 2>/dev/null || true
+    fi
     if [ -n "$server_pid" ]; then
         kill "$server_pid" 2>/dev/null || true
         wait "$server_pid" 2>/dev/null || true
@@ -580,11 +594,159 @@ scenario_script() {
     expect_out '"key":"JJ-2"'
 }
 
+# ---- the desktop dance (jira-oauth dance, loopback callback) ----------------------------------
+
+# dance_with BROWSER_COMMAND [jira-oauth options...]: runs `jira-oauth dance` with $BROWSER set.
+dance_with() {
+    local browser=$1
+    shift
+    BROWSER=$browser jo dance "$@"
+}
+
+# expect_danced: the dance succeeded and stored the access token as accessToken does; then the
+# token works for a signed REST call.
+expect_danced() {
+    expect_status 0
+    expect_out "Retrieved request token. Allow access at $base/plugins/servlet/oauth/authorize?oauth_token="
+    expect_out "Waiting up to "
+    expect_out "http://127.0.0.1:"
+    expect_out "Received the verifier on the callback."
+    [[ $out =~ Access\ token:\ \ ([^[:space:]]+) ]] || fail "no 'Access token:' line"
+    at=${BASH_REMATCH[1]}
+    [ "$(prop access_token)" = "$at" ] || fail "access_token not stored"
+    at_secret=$(prop access_token_secret)
+    [ -n "$at_secret" ] && [ "$(prop secret)" = "$at_secret" ] || fail "secret not stored"
+    expect_no_secrets "$private_line" "$at_secret"
+    check_config_kept
+    step "request JJ-2 with the access token of the dance"
+    jo request "$base/rest/api/latest/issue/JJ-2"
+    expect_status 0
+    expect_out '"key":"JJ-2"'
+}
+
+expect_denied() {
+    expect_status 1
+    expect_err "access denied: the authorization was refused on the provider's page"
+    expect_err "oauth_verifier=denied"
+    expect_err "Run 'jira-oauth dance' again and click Allow"
+    expect_no_secrets "$private_line"
+}
+
+scenario_dance_redirect() {
+    provider_setup
+    start_provider --auto-approve
+    configure_home "$base"
+    step "dance, \$BROWSER = curl -L (the provider redirects at once)"
+    dance_with "$root/tests/dance/curl_browser.sh"
+    expect_out "Opened that page in your browser ($root/tests/dance/curl_browser.sh)"
+    expect_danced
+}
+
+scenario_dance_form() {
+    [ -x "$python" ] || skip "$python is missing"
+    provider_setup
+    start_provider
+    configure_home "$base"
+    step "dance, \$BROWSER = form_browser.py clicking Allow"
+    dance_with "$python $root/tests/dance/form_browser.py"
+    expect_danced
+    local first=$at
+    step "dance, \$BROWSER = form_browser.py clicking Deny"
+    DANCE_BROWSER_CLICK=deny dance_with "$python $root/tests/dance/form_browser.py"
+    expect_denied
+    [ "$(prop access_token)" = "$first" ] || fail "a denied dance changed access_token"
+    step "\$BROWSER as a ':'-list with %s: the first command that runs is used"
+    dance_with "/nonexistent/browser %s:$python $root/tests/dance/form_browser.py %s"
+    expect_danced
+}
+
+scenario_dance_failures() {
+    provider_setup
+    start_provider
+    configure_home "$base"
+    step "a browser that does nothing: the wait times out"
+    dance_with true --timeout 2
+    expect_status 1
+    expect_err "no authorization arrived within 2 s"
+    expect_err "requestToken and accessToken VERIFIER"
+    [ -z "$(prop access_token)" ] || fail "an access token was stored after a timeout"
+    step "--no-browser: the URL is printed, nothing is started"
+    dance_with "touch $work/started" --no-browser --timeout 1
+    expect_status 1
+    expect_out "Open that URL in your browser."
+    [ ! -e "$work/started" ] || fail "--no-browser started the browser command"
+    step "no browser command can be started"
+    PATH=/nonexistent BROWSER=/nonexistent/browser "$jira_oauth" --transport "$transport" \
+        --config "$work/config.properties" dance --timeout 1 >"$work/stdout" 2>"$work/stderr" &&
+        status=0 || status=$?
+    out=$(cat "$work/stdout")
+    err=$(cat "$work/stderr")
+    expect_status 1
+    expect_out "No browser could be started"
+    step "--callback-port in use (the provider's port)"
+    local port=${base##*:}
+    dance_with true --callback-port "$port"
+    expect_status 1
+    expect_err "cannot listen for the callback on 127.0.0.1:$port"
+    expect_err "choose another --callback-port"
+    step "usage"
+    jo requestToken --timeout 5
+    expect_status 2
+    expect_err "apply to the dance command only"
+    jo dance --timeout 0
+    expect_status 2
+    expect_err "--timeout needs a number of seconds"
+    jo dance extra
+    expect_status 2
+    expect_err "dance takes no argument"
+    jo --help
+    expect_out "  dance "
+    expect_out "--callback-port N"
+}
+
+# browser_prerequisites: exit 77 (SKIPPED, with the reason) unless the real browser can run.
+browser_prerequisites() {
+    [ -x /usr/bin/chromium ] || skip "/usr/bin/chromium is missing (Debian: apt-get install chromium; scripts/setup-deps installs it)"
+    [ -x /usr/bin/chromedriver ] || skip "/usr/bin/chromedriver is missing (Debian: apt-get install chromium-driver; scripts/setup-deps installs it)"
+    "$python" -c 'import selenium' 2>/dev/null ||
+        skip "$python cannot import selenium (Debian: apt-get install python3-selenium; scripts/setup-deps installs it)"
+}
+
+scenario_browser_allow() {
+    browser_prerequisites
+    provider_setup
+    start_provider
+    configure_home "$base"
+    step "dance, \$BROWSER = browser.py (Selenium + headless Chromium) clicking Allow"
+    DANCE_BROWSER_CLICK=allow DANCE_SCREENSHOT="$work/authorize-page.png" \
+        DANCE_BROWSER_PGID="$work/browser.pgid" dance_with "$python $root/tests/dance/browser.py"
+    expect_err "browser.py: authorize page: Welcome to JIRA - jira-provider"
+    expect_err "browser.py: clicked Allow; the browser landed on http://127.0.0.1:"
+    expect_danced
+    [ "$(head -c 8 "$work/authorize-page.png" | od -An -tx1 | tr -d ' \n')" = 89504e470d0a1a0a ] ||
+        fail "no PNG screenshot of the authorize page"
+    if [ -n "${OAUTH1_DANCE_SCREENSHOT:-}" ]; then cp "$work/authorize-page.png" "$OAUTH1_DANCE_SCREENSHOT"; fi
+}
+
+scenario_browser_deny() {
+    browser_prerequisites
+    provider_setup
+    start_provider
+    configure_home "$base"
+    step "dance, \$BROWSER = browser.py (Selenium + headless Chromium) clicking Deny"
+    DANCE_BROWSER_CLICK=deny DANCE_BROWSER_PGID="$work/browser.pgid" \
+        dance_with "$python $root/tests/dance/browser.py"
+    expect_err "browser.py: clicked Deny; the browser landed on http://127.0.0.1:"
+    expect_denied
+    [ -z "$(prop access_token)" ] || fail "an access token was stored after Deny"
+}
+
 [ -x "$jira_oauth" ] || fail "$jira_oauth does not exist: build the jira-oauth target"
 
 case $scenario in
 provider | oauthlib | wrong_verifier | expired_request_token | reused_verifier | revoked_token | \
-    wrong_key | clock_skew | no_config | usage | script)
+    wrong_key | clock_skew | no_config | usage | script | dance_redirect | dance_form | \
+    dance_failures | browser_allow | browser_deny)
     "scenario_$scenario"
     ;;
 *)

@@ -1489,6 +1489,25 @@ TEST_CASE("jira_provider: --oauth10a-only refuses the OAuth 1.0 flow with a clea
     CHECK(exchange(p, c, request, code).status == 200);
 }
 
+TEST_CASE("jira_provider: Deny with a callback redirects there with oauth_verifier=denied")
+{
+    jira_provider::provider p(jira_test_consumers(), {});
+    p.start();
+    oauth1::client c = rsa_client();
+
+    const credentials request =
+        get_request_token(p, c, "http://127.0.0.1:9/callback?state=xyz#frag");
+    const reply r = decide(p, request.token, false);
+    REQUIRE(r.status == 302);
+    CHECK(r.location == "http://127.0.0.1:9/callback?state=xyz&oauth_token=" + request.token +
+                            "&oauth_verifier=denied#frag");
+    // "denied" is no verifier: the exchange is refused, and the token stays decided.
+    check_refused(exchange(p, c, request, "denied"), 401, "permission_denied");
+    const reply again =
+        send(p, "GET", "/plugins/servlet/oauth/authorize?oauth_token=" + request.token);
+    CHECK(again.status == 401);
+}
+
 TEST_CASE("jira_provider: callback redirect flow (non-oob)")
 {
     jira_provider::provider p(jira_test_consumers(), {});

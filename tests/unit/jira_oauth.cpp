@@ -579,6 +579,37 @@ TEST_SUITE("jira_oauth command line")
               "option --write-config takes no value");
     }
 
+    TEST_CASE("dance: the three steps in one, and its options")
+    {
+        auto o = parse({"dance"});
+        CHECK(o.cmd == command::dance);
+        CHECK(o.timeout_seconds == 300U);
+        CHECK(o.callback_port == 0U);
+        CHECK_FALSE(o.no_browser);
+        o = parse({"--timeout=60", "dance", "--callback-port", "8765", "--no-browser"});
+        CHECK(o.timeout_seconds == 60U);
+        CHECK(o.callback_port == 8765U);
+        CHECK(o.no_browser);
+        CHECK(usage_message({"Dance"}) == "unknown command 'Dance' (did you mean dance?)");
+        CHECK(usage_message({"dance", "x"}).find("dance takes no argument") != std::string::npos);
+        CHECK(usage_message({"dance", "--timeout", "0"}).find("1 to 86400") != std::string::npos);
+        CHECK(usage_message({"dance", "--timeout", "5s"}).find("1 to 86400") != std::string::npos);
+        CHECK(usage_message({"dance", "--callback-port", "65536"}).find("0 to 65535") !=
+              std::string::npos);
+        CHECK(usage_message({"dance", "--no-browser=1"}) == "option --no-browser takes no value");
+        for (const char* opt : {"--no-browser", "--timeout=5", "--callback-port=1"}) {
+            CAPTURE(opt);
+            CHECK(usage_message({"requestToken", opt}).find("dance command only") !=
+                  std::string::npos);
+        }
+        const std::string text = jira_oauth::usage_text("curl (default)");
+        for (const char* s : {"  dance ", "--timeout SECONDS", "--callback-port N", "--no-browser",
+                              "$BROWSER", "xdg-open"}) {
+            CAPTURE(s);
+            CHECK(text.find(s) != std::string::npos);
+        }
+    }
+
     TEST_CASE("--help documents the commands, the config keys and the exit statuses")
     {
         const std::string text = jira_oauth::usage_text("curl (default), beast");

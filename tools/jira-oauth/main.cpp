@@ -6,10 +6,12 @@
 //   jira-oauth accessToken VERIFIER          the verification code -> an access token
 //   jira-oauth request URL                   a signed REST call, e.g.
 //   .../rest/api/latest/issue/JJ-2
+//   jira-oauth dance                         requestToken + Allow in the browser + accessToken,
+//                                            the verifier received on a loopback callback
 //
 // Everything OAuth is oauth1's: jira_endpoints(), request_temporary_credentials(),
-// authorization_url(), request_token_credentials(), send_signed(), and step_failure::describe()
-// for errors. This file only reads and writes config.properties and picks the HTTP client.
+// authorization_url(), request_token_credentials(), send_signed(), loopback_callback, and
+// step_failure::describe() for errors. This file only reads and writes config.properties and picks the HTTP client.
 // Text from the server or from a file is printed through terminal_safe() (output.hpp).
 #include "config.hpp"
 #include "options.hpp"
@@ -18,6 +20,7 @@
 #include <oauth1/adapters/curl_transport.hpp>
 #include <oauth1/flow.hpp>
 #include <oauth1/keys.hpp>
+#include <oauth1/loopback_callback.hpp>
 #include <oauth1/signature_method.hpp>
 #include <oauth1/transport.hpp>
 #include <oauth1/transport_options.hpp>
@@ -30,6 +33,7 @@
 #endif
 
 #include <chrono>
+#include <cstdlib>
 #include <exception>
 #include <filesystem>
 #include <functional>
@@ -40,9 +44,17 @@
 #include <string>
 #include <string_view>
 #include <system_error>
+#include <thread>
 #include <utility>
+#include <vector>
 
+#include <fcntl.h>
+#include <spawn.h>
+#include <sys/types.h>
+#include <sys/wait.h>
 #include <unistd.h>
+
+extern char** environ; // NOLINT: POSIX, for posix_spawnp
 
 namespace {
 
@@ -257,15 +269,15 @@ int request_token(session& ss)
     return exit_ok;
 }
 
-int access_token(session& ss)
+/// Step 3: the request token and the verifier -> an access token, stored in config.properties
+/// (access_token, secret, access_token_secret) and printed; accessToken and dance end so.
+int exchange_and_save(session& ss, const oauth1::temporary_credentials& temp,
+                      const std::string& verifier)
 {
-    oauth1::temporary_credentials temp;
-    temp.token = ss.s.request_token;
-    temp.secret = ss.s.request_token_secret;
     oauth1::step_failure failure;
     std::error_code ec;
     const oauth1::access_credentials access = oauth1::request_token_credentials(
-        ss.http, ss.client, ss.endpoints.access_token, temp, ss.opts.verifier, {}, failure, ec);
+        ss.http, ss.client, ss.endpoints.access_token, temp, verifier, {}, failure, ec);
     if (ec) fail(failure, ss.http, ss.s);
 
     ss.config.set(key::access_token, access.token);
@@ -275,6 +287,162 @@ int access_token(session& ss)
 
     std::cout << "Access token:  " << terminal_safe(access.token) << '\n';
     return exit_ok;
+}
+
+int access_token(session& ss)
+{
+    oauth1::temporary_credentials temp;
+    temp.token = ss.s.request_token;
+    temp.secret = ss.s.request_token_secret;
+    return exchange_and_save(ss, temp, ss.opts.verifier);
+}
+
+// ---- dance: the browser and the loopback callback -------------------------------------------
+
+/// The commands that may open a URL in the user's browser, in order: those of $BROWSER (a
+/// ':'-separated list, as xdg-utils and Python's webbrowser read it; in each, "%s" stands for
+/// the URL, else the URL is appended as the last argument), else xdg-open (freedesktop), else
+/// open (macOS). Words are split on blanks; no shell is involved.
+std::vector<std::vector<std::string>> browser_commands(const char* browser_env,
+                                                       const std::string& url)
+{
+    std::vector<std::vector<std::string>> out;
+    const std::string env = browser_env != nullptr ? browser_env : "";
+    std::size_t pos = 0;
+    while (!env.empty() && pos <= env.size()) {
+        std::size_t colon = env.find(':', pos);
+        if (colon == std::string::npos) colon = env.size();
+        const std::string entry = env.substr(pos, colon - pos);
+        pos = colon + 1;
+        std::vector<std::string> words;
+        bool has_url = false;
+        std::size_t i = 0;
+        while (i < entry.size()) {
+            while (i < entry.size() && (entry[i] == ' ' || entry[i] == '\t')) ++i;
+            const std::size_t start = i;
+            while (i < entry.size() && entry[i] != ' ' && entry[i] != '\t') ++i;
+            if (i == start) break;
+            std::string w = entry.substr(start, i - start);
+            for (std::size_t at = w.find("%s"); at != std::string::npos; at = w.find("%s", at)) {
+                w.replace(at, 2, url);
+                at += url.size();
+                has_url = true;
+            }
+            words.push_back(std::move(w));
+        }
+        if (words.empty()) continue;
+        if (!has_url) words.push_back(url);
+        out.push_back(std::move(words));
+    }
+    if (out.empty()) {
+        out.push_back({"xdg-open", url});
+        out.push_back({"open", url});
+    }
+    return out;
+}
+
+/// A browser command started by the dance: reaped when the dance ends (briefly waited for, so
+/// that a command that finishes its page, as the tests' scripts do, is not left behind).
+struct browser_process {
+    pid_t pid = -1;
+    std::string name;
+
+    void reap(std::chrono::milliseconds patience)
+    {
+        if (pid <= 0) return;
+        const auto end = std::chrono::steady_clock::now() + patience;
+        int st = 0;
+        while (::waitpid(pid, &st, WNOHANG) == 0) {
+            if (std::chrono::steady_clock::now() >= end) return; // still running: leave it
+            std::this_thread::sleep_for(std::chrono::milliseconds(50));
+        }
+        pid = -1;
+    }
+};
+
+/// Starts the first browser command that can be run (stdin from /dev/null, its stdout to our
+/// stderr so that ours stays the command's output); pid -1 when none could.
+browser_process open_browser(const std::string& url)
+{
+    for (const std::vector<std::string>& words : browser_commands(std::getenv("BROWSER"), url)) {
+        std::vector<char*> argv;
+        for (const std::string& w : words) argv.push_back(const_cast<char*>(w.c_str()));
+        argv.push_back(nullptr);
+        posix_spawn_file_actions_t fa;
+        if (posix_spawn_file_actions_init(&fa) != 0) break;
+        posix_spawn_file_actions_addopen(&fa, STDIN_FILENO, "/dev/null", O_RDONLY, 0);
+        posix_spawn_file_actions_adddup2(&fa, STDERR_FILENO, STDOUT_FILENO);
+        pid_t pid = -1;
+        const int rc = posix_spawnp(&pid, argv[0], &fa, nullptr, argv.data(), environ);
+        posix_spawn_file_actions_destroy(&fa);
+        if (rc == 0) return {pid, words[0]};
+    }
+    return {};
+}
+
+/// requestToken + Allow in the browser + accessToken in one command: the request token's
+/// oauth_callback is an oauth1::loopback_callback on 127.0.0.1, which receives the verifier
+/// (RFC 5849 §2.2) when the provider redirects the browser there.
+int dance(session& ss)
+{
+    const options& o = ss.opts;
+    std::error_code ec;
+    oauth1::loopback_options lo;
+    lo.port = o.callback_port;
+    oauth1::loopback_callback callback(lo, ec);
+    if (ec)
+        throw command_failed(
+            "cannot listen for the callback on 127.0.0.1" +
+            (o.callback_port != 0 ? ":" + std::to_string(o.callback_port) +
+                                        " (is another program using that port? choose another "
+                                        "--callback-port, or 0 for any free port)"
+                                  : std::string()) +
+            ": " + ec.message());
+    const std::string callback_url = callback.callback_url();
+
+    oauth1::flow_options fo;
+    fo.callback = callback_url;
+    oauth1::step_failure failure;
+    const oauth1::temporary_credentials temp = oauth1::request_temporary_credentials(
+        ss.http, ss.client, ss.endpoints.request_token, fo, failure, ec);
+    if (ec) fail(failure, ss.http, ss.s);
+    const std::string url = oauth1::authorization_url(ss.endpoints.authorize, temp.token);
+
+    std::cout << "Retrieved request token. Allow access at " << terminal_safe(url) << '\n';
+    browser_process browser;
+    if (!o.no_browser) browser = open_browser(url);
+    if (browser.pid > 0)
+        std::cout << "Opened that page in your browser (" << terminal_safe(browser.name)
+                  << "); if it did not appear, open the URL yourself.\n";
+    else
+        std::cout << (o.no_browser ? "Open that URL in your browser.\n"
+                                   : "No browser could be started (set $BROWSER, or install "
+                                     "xdg-open): open that URL in your browser.\n");
+    std::cout << "Waiting up to " << o.timeout_seconds << " s for the provider to send your "
+              << "browser to " << callback_url << " ...\n"
+              << std::flush;
+
+    const std::string verifier =
+        callback.wait(temp.token, std::chrono::seconds(o.timeout_seconds), ec);
+    browser.reap(std::chrono::seconds(10));
+    if (ec == oauth1::errc::access_denied)
+        throw command_failed(
+            "access denied: the authorization was refused on the provider's page (the callback "
+            "said " +
+            (callback.problem() == "denied" ? std::string("oauth_verifier=denied")
+                                            : "oauth_problem=" + callback.problem()) +
+            "); no token was stored. Run 'jira-oauth dance' again and click Allow to grant "
+            "access.");
+    if (ec == oauth1::errc::callback_timeout)
+        throw command_failed(
+            "no authorization arrived within " + std::to_string(o.timeout_seconds) +
+            " s: the provider did not send the browser back to " + callback_url +
+            ". Run 'jira-oauth dance' again and allow access in time (--timeout SECONDS), or "
+            "use requestToken and accessToken VERIFIER if the browser cannot reach this "
+            "machine's 127.0.0.1.");
+    if (ec) throw command_failed("waiting for the callback failed: " + ec.message());
+    std::cout << "Received the verifier on the callback.\n";
+    return exchange_and_save(ss, temp, verifier);
 }
 
 /// The body of --data: the text itself, or the contents of FILE for "@FILE".
@@ -367,7 +535,7 @@ int keygen(const options& o)
                      "     private_key=<the line of "
                   << private_file.string() << "> (or rerun with --write-config).\n";
     }
-    std::cout << "  3. jira-oauth requestToken\n";
+    std::cout << "  3. jira-oauth dance (or requestToken, then accessToken VERIFIER)\n";
     return exit_ok;
 }
 
@@ -384,6 +552,7 @@ int run(const options& o)
     case command::request_token: return request_token(ss);
     case command::access_token: return access_token(ss);
     case command::request: return request(ss);
+    case command::dance: return dance(ss);
     default: return exit_usage;
     }
 }

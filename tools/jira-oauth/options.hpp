@@ -1,10 +1,12 @@
 // tools/jira-oauth/options.hpp - the command line of jira-oauth, compatible with the Java client of
 // Atlassian's "OAuth for REST APIs" tutorial (`requestToken`, `accessToken VERIFIER`,
-// `request URL`), plus `keygen` and options that may appear anywhere.
+// `request URL`), plus `keygen`, `dance` (the three steps in one, with a loopback callback) and
+// options that may appear anywhere.
 #ifndef JIRA_OAUTH_OPTIONS_HPP
 #define JIRA_OAUTH_OPTIONS_HPP
 
 #include <charconv>
+#include <cstdint>
 #include <optional>
 #include <stdexcept>
 #include <string>
@@ -26,7 +28,7 @@ public:
     using std::runtime_error::runtime_error;
 };
 
-enum class command { none, request_token, access_token, request, keygen, help };
+enum class command { none, request_token, access_token, request, keygen, dance, help };
 
 /// The parsed command line.
 struct options {
@@ -44,6 +46,10 @@ struct options {
     unsigned bits = 2048;
     std::string out_dir = ".";
     bool write_config = false;
+    // dance
+    unsigned timeout_seconds = 300;  ///< how long to wait for the browser's callback
+    std::uint16_t callback_port = 0; ///< 0: an ephemeral port on 127.0.0.1
+    bool no_browser = false;         ///< only print the URL to open
 };
 
 namespace detail {
@@ -68,6 +74,7 @@ inline std::string_view command_name(command c) noexcept
     case command::access_token: return "accessToken";
     case command::request: return "request";
     case command::keygen: return "keygen";
+    case command::dance: return "dance";
     case command::help: return "help";
     case command::none: break;
     }
@@ -77,7 +84,7 @@ inline std::string_view command_name(command c) noexcept
 inline std::optional<command> parse_command(std::string_view word)
 {
     for (const command c : {command::request_token, command::access_token, command::request,
-                            command::keygen, command::help})
+                            command::keygen, command::dance, command::help})
         if (word == command_name(c)) return c;
     return std::nullopt;
 }
@@ -102,6 +109,7 @@ inline options parse_command_line(const std::vector<std::string_view>& args)
     bool method_given = false;
     bool bits_given = false;
     bool out_dir_given = false;
+    bool dance_option_given = false;
     bool only_positional = false;
     for (std::size_t i = 0; i < args.size(); ++i) {
         std::string_view arg = args[i];
@@ -167,6 +175,27 @@ inline options parse_command_line(const std::vector<std::string_view>& args)
         } else if (arg == "--write-config") {
             flag();
             o.write_config = true;
+        } else if (arg == "--timeout") {
+            const std::string v = value();
+            unsigned t = 0;
+            const auto r = std::from_chars(v.data(), v.data() + v.size(), t);
+            if (r.ec != std::errc{} || r.ptr != v.data() + v.size() || t < 1 || t > 86400)
+                throw usage_error("--timeout needs a number of seconds from 1 to 86400 (e.g. 300)");
+            o.timeout_seconds = t;
+            dance_option_given = true;
+        } else if (arg == "--callback-port") {
+            const std::string v = value();
+            unsigned port = 0;
+            const auto r = std::from_chars(v.data(), v.data() + v.size(), port);
+            if (r.ec != std::errc{} || r.ptr != v.data() + v.size() || port > 65535)
+                throw usage_error("--callback-port needs a port number from 0 to 65535 (0: any "
+                                  "free port)");
+            o.callback_port = static_cast<std::uint16_t>(port);
+            dance_option_given = true;
+        } else if (arg == "--no-browser") {
+            flag();
+            o.no_browser = true;
+            dance_option_given = true;
         } else {
             throw usage_error("unknown option '" + std::string(arg) + "'");
         }
@@ -177,8 +206,8 @@ inline options parse_command_line(const std::vector<std::string_view>& args)
     if (!cmd) {
         std::string msg = "unknown command '" + std::string(positional[0]) + "'";
         const std::string lower = detail::ascii_lower(positional[0]);
-        for (const command c :
-             {command::request_token, command::access_token, command::request, command::keygen})
+        for (const command c : {command::request_token, command::access_token, command::request,
+                                command::keygen, command::dance})
             if (lower == detail::ascii_lower(detail::command_name(c)))
                 msg += " (did you mean " + std::string(detail::command_name(c)) + "?)";
         throw usage_error(msg);
@@ -211,6 +240,9 @@ inline options parse_command_line(const std::vector<std::string_view>& args)
         throw usage_error("--method, --data and --body-hash apply to the request command only");
     if (o.cmd != command::keygen && (bits_given || out_dir_given || o.write_config))
         throw usage_error("--bits, --out-dir and --write-config apply to the keygen command only");
+    if (o.cmd != command::dance && dance_option_given)
+        throw usage_error("--timeout, --callback-port and --no-browser apply to the dance command "
+                          "only");
     if (o.body_hash && !o.data) throw usage_error("--body-hash needs a body (--data)");
     if (o.data && o.method == "GET" && !method_given) o.method = "POST";
     if (o.data && (o.method == "GET" || o.method == "DELETE") && method_given)
@@ -242,6 +274,11 @@ Commands:
                         an access token; stores access_token and secret
   request URL           send a signed request with the access token and print the answer body
                         (JSON), e.g. https://jira.example.com/rest/api/latest/issue/JJ-2
+  dance                 the three steps in one, without copying a code: gets a request token
+                        whose callback is a one-shot listener on 127.0.0.1, opens the page
+                        where you allow access in your browser ($BROWSER if set, else
+                        xdg-open or open; else prints the URL), receives the verifier there
+                        and exchanges it for an access token; stores it as accessToken does
   keygen                make the RSA key pair (the tutorial's four openssl commands): writes
                         jira_privatekey.pcks8 (the private_key= line) and jira_publickey.pem
                         (paste it into JIRA's application link)
@@ -266,6 +303,12 @@ keygen:
   --out-dir DIR             where to write the two files (default: the current directory;
                             created when missing)
   --write-config            also store private_key= in the configuration file
+dance:
+  --timeout SECONDS         how long to wait for your decision in the browser (default 300)
+  --callback-port N         the callback's port on 127.0.0.1 (default 0: any free port)
+  --no-browser              do not open a browser: print the URL to open
+  $BROWSER                  the browser command(s), ':'-separated, tried in order; "%s" in a
+                            command stands for the URL, else the URL is its last argument
 
 config.properties (Java properties format; the file is rewritten atomically, mode 0600, keeping
 comments and unknown keys):
@@ -274,10 +317,12 @@ comments and unknown keys):
   private_key=MIIEvQIBADANBg...          one line of base64 PKCS#8 (jira_privatekey.pcks8)
   request_token=, access_token=, secret= written by requestToken and accessToken
   signature_method=RSA-SHA1              optional; consumer_secret= for HMAC-SHA*/PLAINTEXT
-  callback=oob                           optional oauth_callback (default oob)
+  callback=oob                           optional oauth_callback of requestToken (default
+                                         oob; dance uses its loopback URL)
 
 Exit status: 0 success; 1 the request or an OAuth step failed (the reason is printed, with the
-difference of signature base strings when the server echoes its own); 2 bad command line, or
+difference of signature base strings when the server echoes its own), or the dance was denied
+or timed out; 2 bad command line, or
 config.properties missing (then created with placeholders) or incomplete.
 )";
     return s;

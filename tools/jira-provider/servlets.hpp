@@ -3,7 +3,9 @@
 //   POST /plugins/servlet/oauth/request-token   temporary credentials (RFC 5849 2.1); without
 //                                                oauth_callback OAuth 1.0's (see context.hpp)
 //   GET  /plugins/servlet/oauth/authorize        resource owner authorization page (2.2)
-//   POST /plugins/servlet/oauth/authorize        the Allow / Deny decision
+//   POST /plugins/servlet/oauth/authorize        the Allow / Deny decision (with a callback
+//                                                URL both redirect there; Deny with
+//                                                oauth_verifier=denied, as JIRA does)
 //   POST /plugins/servlet/oauth/access-token    token credentials (2.3)
 //   GET|POST /admin/revoke                       NOT JIRA: a page and its form that revoke an
 //                                                access token (tests; loopback peers only)
@@ -241,9 +243,10 @@ private:
         }
         const std::string app = ctx_.consumer_name(t->consumer_key);
         if (!allow) {
-            // As JIRA: a client that gave a callback learns of the denial there
-            // (oauth_verifier=denied), so a desktop dance waiting on it ends at once.
+            // As JIRA: a client with a callback learns of the denial there, with
+            // oauth_verifier=denied (no verifier exists: the exchange is refused anyway).
             if (!t->callback.empty() && t->callback != "oob") {
+                detail::current_problem() = "denied by user";
                 res.status = 302;
                 res.set_header("Location", detail::callback_with(t->callback, token, "denied"));
                 return;
