@@ -58,8 +58,9 @@ struct loopback_options {
     /// How long one connection may take to send its request head; then it is answered 408 and
     /// closed. The other connections, and the wait, go on meanwhile.
     std::chrono::milliseconds read_deadline{10000};
-    /// Limits of a request: its request line (414 beyond) and its whole head (431 beyond).
+    /// Longest request line (414 beyond).
     std::size_t max_request_line = 4096;
+    /// Longest request head, request line and fields (431 beyond).
     std::size_t max_head = 16384;
     /// Connections read at once; more wait in the listen backlog.
     std::size_t max_connections = 16;
@@ -95,7 +96,9 @@ public:
         detail::throw_if(ec, "listening for the callback on 127.0.0.1");
     }
 
+    /// Takes over the listener of `other`.
     loopback_callback(loopback_callback&&) noexcept = default;
+    /// Closes this listener and takes over the listener of `other`.
     loopback_callback& operator=(loopback_callback&&) noexcept = default;
 
     /// The port listened on.
