@@ -238,8 +238,9 @@ struct pkcs12_entry {
 /// Java and Windows tools write them) need ciphers that OpenSSL 3 keeps in its legacy provider.
 /// When the first attempt finds such a cipher missing, the container is read once more in a
 /// private library context with the legacy provider loaded, for this call only: the default
-/// context and its providers are left as they are. If the legacy provider cannot be loaded (not
-/// installed, or OPENSSL_MODULES points elsewhere) the load fails with pkcs12_legacy_unavailable,
+/// context and its providers are left as they are (and nothing is retried when the default
+/// properties ask for FIPS). If the legacy provider cannot be loaded (not installed, or
+/// OPENSSL_MODULES points elsewhere) the load fails with pkcs12_legacy_unavailable,
 /// whose message gives the one-time conversion:
 /// `openssl pkcs12 -legacy -in old.p12 -nodes | openssl pkcs12 -export -out new.p12`.
 ///

@@ -133,6 +133,16 @@ struct settings {
     std::string request_token_secret;
     std::string access_token;
     std::string access_token_secret;
+
+    settings() = default;
+    settings(const settings&) = default;
+    settings(settings&&) = default;
+    settings& operator=(const settings&) = default;
+    settings& operator=(settings&&) = default;
+    ~settings()
+    {
+        if (!passphrase.empty()) OPENSSL_cleanse(passphrase.data(), passphrase.size());
+    }
 };
 
 namespace detail {

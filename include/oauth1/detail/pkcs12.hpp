@@ -279,7 +279,9 @@ inline bool read_pkcs12_bags(std::string_view data, std::string_view password,
         r = reader.read(data);
     }
     bool legacy_tried = false;
-    if (r == pkcs12_read::needs_legacy) {
+    // Never around a FIPS configuration: the caller chose to refuse these ciphers.
+    const bool fips = EVP_default_properties_is_fips_enabled(nullptr) == 1;
+    if (r == pkcs12_read::needs_legacy && !fips) {
         bags.clear();
         ERR_clear_error();
         const legacy_context_scope legacy;
@@ -303,6 +305,9 @@ inline bool read_pkcs12_bags(std::string_view data, std::string_view password,
     case pkcs12_read::needs_legacy:
         fail.set(ec, errc::pkcs12_legacy_unavailable, "PKCS#12",
                  legacy_tried ? "even OpenSSL's legacy provider cannot decrypt it"
+                 : fips       ? "the container uses legacy encryption (RC2-40/3DES), which FIPS "
+                                "mode refuses; convert it once: openssl pkcs12 -legacy -in old.p12 "
+                                "-nodes | openssl pkcs12 -export -out new.p12"
                               : "the container uses legacy encryption (RC2-40/3DES) and OpenSSL's "
                                 "legacy provider is not available (see OPENSSL_MODULES); convert "
                                 "it once: openssl pkcs12 -legacy -in old.p12 -nodes | openssl "
