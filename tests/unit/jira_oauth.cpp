@@ -602,6 +602,17 @@ TEST_SUITE("jira_oauth keys")
         jira_oauth::settings s = jira_oauth::read_settings(
             properties::parse("private_key_file=" + test_key("wiki_alias.p12") + "\n"));
         CHECK(key_error(s, cfg).empty()); // an absolute path
+        {
+            const passphrase_env unset(nullptr);
+            const std::string msg = key_error(jira_oauth::read_settings(properties::parse(
+                                                  "private_key_file=" + test_key("wiki_alias.p12"))),
+                                              cfg);
+            CHECK(msg.find("OAUTH1_KEY_PASSPHRASE") != std::string::npos);
+            CHECK(msg.find("private_key_passphrase=") != std::string::npos);
+            CHECK(msg.find("openssl pkcs12 -in key.p12 -nocerts -nodes -out key.pem") !=
+                  std::string::npos);
+        }
+        ::setenv("OAUTH1_KEY_PASSPHRASE", "oauth1-test", 1);
         s.pkcs12_alias = "oauth1 wiki key";
         CHECK(key_error(s, cfg).empty());
         s.pkcs12_alias = "other";

@@ -250,12 +250,16 @@ inline oauth1::private_key load_settings_key(const settings& s, const std::strin
                    : oauth1::load_private_key_pkcs12(s.private_key, s.passphrase, s.pkcs12_alias);
     } catch (const oauth1::error& e) {
         std::string what = path + ": " + source + " cannot be loaded: " + e.what();
-        if (e.code() == oauth1::errc::key_passphrase_required)
+        if (e.code() == oauth1::errc::key_passphrase_required) {
             what += ". Give the passphrase in the environment variable " +
                     std::string(passphrase_env) + " (preferred; it wins) or as " +
                     key::private_key_passphrase + "=... in " + path +
-                    " (never on the command line), or decrypt the key once: openssl pkcs8 -in "
-                    "enc.pem -out key.pem";
+                    " (never on the command line)";
+            // oauth1's message says how to decrypt a PEM key; a .p12 is unpacked instead.
+            if (what.find("openssl ") == std::string::npos)
+                what += ", or unpack the key once: openssl pkcs12 -in key.p12 -nocerts -nodes "
+                        "-out key.pem (then private_key_file=key.pem, mode 0600)";
+        }
         else if (e.code() == oauth1::errc::key_passphrase_wrong)
             what += " (the passphrase came from " + s.passphrase_from + ")";
         else if (e.code() == oauth1::errc::pkcs12_alias_required)
