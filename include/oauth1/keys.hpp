@@ -266,7 +266,8 @@ inline pkcs12_entry load_pkcs12(std::string_view bytes, std::string_view passwor
 
 /// As above, throwing oauth1::error with the code above and a message that names the problem,
 /// e.g. "loading PKCS#12 (PKCS#12): the password does not match the container's integrity
-/// check (MAC)".
+/// check (MAC): a wrong password (or a damaged container)". (The MAC covers the whole content,
+/// so a damaged container cannot be told from a wrong password: both are key_passphrase_wrong.)
 inline pkcs12_entry load_pkcs12(std::string_view bytes, std::string_view password,
                                 std::string_view alias = {}, const rsa_key_policy& policy = {});
 

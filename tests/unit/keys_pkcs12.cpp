@@ -27,6 +27,7 @@
 #include <iterator>
 #include <memory>
 #include <optional>
+#include <random>
 #include <string>
 #include <string_view>
 #include <system_error>
@@ -344,5 +345,45 @@ TEST_SUITE("keys_pkcs12")
             }
         }
         std::filesystem::remove(empty);
+    }
+    TEST_CASE("mutated containers: documented codes, empty error queue, default context kept")
+    {
+        const std::error_code allowed[] = {
+            make_error_code(errc::pkcs12_invalid),          make_error_code(errc::key_passphrase_wrong),
+            make_error_code(errc::key_passphrase_required), make_error_code(errc::key_der_invalid),
+            make_error_code(errc::pkcs12_legacy_unavailable), make_error_code(errc::key_policy_violation),
+            make_error_code(errc::key_format_unrecognized), make_error_code(errc::key_base64_invalid),
+            make_error_code(errc::key_not_private),         make_error_code(errc::key_pem_invalid)};
+        std::mt19937 rng(20261205); // deterministic
+        int loaded = 0;
+        for (const char* file : {"wiki_modern.p12", "wiki_legacy.p12"}) {
+            const std::string original = read_key_file(file);
+            for (int i = 0; i < 300; ++i) {
+                std::string m = original;
+                const int edits = 1 + static_cast<int>(rng() % 3);
+                for (int k = 0; k < edits; ++k) {
+                    const std::size_t at = rng() % m.size();
+                    switch (rng() % 3) {
+                    case 0: m[at] = static_cast<char>(rng() & 0xFF); break;
+                    case 1: m.resize(at + 1); break;
+                    default: m[at] = static_cast<char>(m[at] ^ (1 << (rng() % 8))); break;
+                    }
+                }
+                std::error_code ec;
+                const bool ok = static_cast<bool>(oauth1::load_pkcs12(m, password, ec).key);
+                CHECK(OSSL_LIB_CTX_set0_default(nullptr) == OSSL_LIB_CTX_get0_global_default());
+                CHECK(ERR_peek_error() == 0);
+                if (ok) {
+                    ++loaded;
+                    continue;
+                }
+                bool documented = false;
+                for (const std::error_code& a : allowed) documented = documented || ec == a;
+                CHECK_MESSAGE(documented, ec.message());
+                (void)oauth1::load_private_key(m, password, ec);
+                CHECK(ERR_peek_error() == 0);
+            }
+        }
+        MESSAGE("mutated containers: " << loaded << " of 600 still loaded");
     }
 }

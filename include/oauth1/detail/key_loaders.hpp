@@ -113,8 +113,9 @@ inline evp_pkey_ptr load_private(std::string_view data, std::string_view passphr
         return evp_pkey_ptr{};
     }
 
-    // 2. A PKCS#12 container (its password is the passphrase): its one private key.
-    if (looks_like_pkcs12(data)) {
+    // 2. A PKCS#12 container (its password is the passphrase): its one private key. (Version 3
+    //    at the start is never a key; what does not parse as PKCS#12 is reported as DER.)
+    if (looks_like_pkcs12(data) && parses_as_pkcs12(data)) {
         pkcs12_parts parts;
         if (!load_pkcs12_parts(data, passphrase, {}, parts, ec, fail)) return evp_pkey_ptr{};
         return std::move(parts.key);

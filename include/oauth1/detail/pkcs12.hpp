@@ -81,6 +81,16 @@ inline bool looks_like_pkcs12(std::string_view data) noexcept
     return at(i) == 0x02 && at(i + 1) == 0x01 && at(i + 2) == 0x03 && at(i + 3) == 0x30;
 }
 
+/// True when `data` parses as a PKCS#12 PFX (DER), whatever its content; the queue is cleared.
+inline bool parses_as_pkcs12(std::string_view data) noexcept
+{
+    if (data.size() > static_cast<std::size_t>(LONG_MAX)) return false;
+    const auto* p = reinterpret_cast<const unsigned char*>(data.data());
+    const pkcs12_ptr p12{d2i_PKCS12(nullptr, &p, static_cast<long>(data.size()))};
+    ERR_clear_error();
+    return static_cast<bool>(p12);
+}
+
 class pkcs12_reader {
 public:
     pkcs12_reader(std::string_view password, std::vector<pkcs12_bag>& out) noexcept
@@ -300,7 +310,8 @@ inline bool read_pkcs12_bags(std::string_view data, std::string_view password,
         break;
     case pkcs12_read::password_wrong:
         fail.set(ec, errc::key_passphrase_wrong, "PKCS#12",
-                 "the password does not match the container's integrity check (MAC)");
+                 "the password does not match the container's integrity check (MAC): a wrong "
+                 "password (or a damaged container)");
         break;
     case pkcs12_read::needs_legacy:
         fail.set(ec, errc::pkcs12_legacy_unavailable, "PKCS#12",
