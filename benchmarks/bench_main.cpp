@@ -308,6 +308,8 @@ int main(int argc, char** argv)
         oauth1_bench::register_sign_benchmarks();
         oauth1_bench::register_component_benchmarks();
         oauth1_bench::register_liboauth_benchmarks();
+        oauth1_bench::register_peer_benchmarks();
+        oauth1_bench::register_verify_thread_benchmarks();
     } catch (const std::exception& e) {
         std::fprintf(stderr, "oauth1_bench: set-up failed: %s\n", e.what());
         return 1;

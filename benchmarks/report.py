@@ -6,7 +6,8 @@ Usage: benchmarks/report.py RESULTS.json [--markdown OUT.md] [--chart-dir DIR]
 
 Reads Google Benchmark JSON (--benchmark_out_format=json). With repetitions it uses the median
 aggregates, otherwise the single runs. Benchmark names are
-    sign/<workload>/<signature method>/<implementation>      (oauth1, oauth1_any, openssl, liboauth)
+    sign/<workload>/<signature method>/<implementation>      (oauth1_production, oauth1, oauth1_any,
+                                                              openssl, openssl_keyed, liboauth)
     component/<part>/<input>
     verify/<workload>/<signature method>/oauth1              provider-side verification
     sign_mt/<workload>/<signature method>/oauth1/real_time/threads:<n>   n threads signing at once
@@ -27,7 +28,18 @@ import shutil
 import subprocess
 import sys
 
-# Issue 6's targets for ours/limit (median of repetitions, one binary).
+# Issue 16's targets for the production path (fresh nonce and clock per signature) against the
+# key-kept HMAC limit (openssl_keyed), median of repetitions, one binary.
+PRODUCTION_TARGETS = {
+    ("W2", "HMAC-SHA1"): 0.8,
+    ("W3", "HMAC-SHA1"): 0.75,
+    ("W3-50q", "HMAC-SHA1"): 0.5,
+}
+
+# The C++ peers of bench_peers.cpp (rows peers/<workload>/<method>/<impl>): impl, column label.
+PEERS = [("poco", "Poco"), ("qt", "Qt 6")]
+
+# Issue 6's targets for ours/limit with a fixed nonce and timestamp, against the one-shot limit.
 TARGETS = {
     ("W2", "HMAC-SHA1"): 1.0,
     ("W3", "HMAC-SHA1"): 0.9,
@@ -112,6 +124,55 @@ def sign_rows(results):
                 rows.append(key)
     ordered = [k for k in ROW_ORDER if k in seen]
     return ordered + [k for k in rows if k not in ordered]
+
+
+def production_table(results):
+    """The headline table: the production path (default sign_options: a fresh CSPRNG nonce and the
+    clock on every call) against the cryptography alone - the key-kept HMAC limit for HMAC, the
+    EVP_DigestSign limit for RSA."""
+    has_liboauth = any(n.endswith("/liboauth") for n in results)
+    peers = [p for p in PEERS if any(n.startswith("peers/") and n.endswith("/" + p[0])
+                                     for n in results)]
+    head = ["workload", "method", "oauth1 signs/s (production)", "limit signs/s",
+            "limit", "production/limit", "target"]
+    if has_liboauth:
+        head += ["liboauth signs/s", "oauth1/liboauth"]
+    for _, label in peers:
+        head += [f"{label} signs/s", f"oauth1/{label}"]
+    head += ["allocs/op"]
+    lines = ["| " + " | ".join(head) + " |",
+             "|" + "|".join(["---"] * 2 + ["---:"] * 2 + ["---"] + ["---:"] * (len(head) - 5))
+             + "|"]
+    chart = []
+    for workload, method in sign_rows(results):
+        base = f"sign/{workload}/{method}/"
+        prod = rate(results, base + "oauth1_production")
+        if prod is None:
+            continue
+        keyed = rate(results, base + "openssl_keyed")
+        limit, limit_name = (keyed, "HMAC, key kept") if keyed is not None else (
+            rate(results, base + "openssl"), "EVP_DigestSign")
+        target = PRODUCTION_TARGETS.get((workload, method))
+        ratio = fmt_ratio(prod, limit, 3)
+        if target is not None and ratio != "-":
+            ratio += " ok" if prod / limit >= target else " BELOW"
+        lib = rate(results, base + "liboauth")
+        cells = [workload, method, fmt_rate(prod), fmt_rate(limit), limit_name, ratio,
+                 f">= {target}" if target is not None else "-"]
+        if has_liboauth:
+            cells += [fmt_rate(lib), fmt_ratio(prod, lib)]
+        peer_rates = []
+        for impl, _ in peers:
+            r = rate(results, f"peers/{workload}/{method}/{impl}")
+            peer_rates.append(r)
+            if r is None and method.startswith("RSA"):
+                cells += ["cannot sign RSA", "-"]
+            else:
+                cells += [fmt_rate(r), fmt_ratio(prod, r)]
+        cells += [fmt_count(counter(results, base + "oauth1_production", "allocs/op"))]
+        lines.append("| " + " | ".join(cells) + " |")
+        chart.append((f"{workload} {method}", prod, limit, lib, *peer_rates))
+    return (lines, chart, [label for _, label in peers]) if chart else ([], [], [])
 
 
 def table(results):
@@ -303,6 +364,25 @@ def verify_scale_table(results):
     return lines
 
 
+def verify_threads_table(results):
+    """verify_mt/W2/HMAC-SHA1/<store>/real_time/threads:<n>: total verifications/s of n threads
+    sharing one verifier and one nonce store, and the ratio to one thread."""
+    rows = []
+    for store in ("memory", "redis"):
+        base = f"verify_mt/W2/HMAC-SHA1/{store}/real_time/threads:"
+        one = rate(results, base + "1")
+        for n in (1, 2, 4, 8):
+            r = rate(results, base + str(n))
+            if r is None:
+                continue
+            rows.append(f"| {store} | {n} | {fmt_rate(r)} | {fmt_rate(r / n)} | "
+                        f"{fmt_ratio(r, one)} |")
+    if not rows:
+        return []
+    return ["| nonce store | threads | verifies/s (total) | per thread | vs 1 thread |",
+            "|---|---:|---:|---:|---:|"] + rows
+
+
 def component_table(results):
     names = sorted(n for n in results if n.startswith("component/"))
     if not names:
@@ -327,8 +407,9 @@ def component_table(results):
     return lines
 
 
-def write_chart(chart, out_dir):
-    """Clustered bars (log scale) of ours, limit and liboauth per workload, with gnuplot."""
+def write_chart(chart, out_dir, peer_labels=()):
+    """Clustered bars (log scale) of ours, limit, liboauth and the C++ peers per workload, with
+    gnuplot."""
     if not chart:
         return []
     gnuplot = shutil.which("gnuplot")
@@ -338,18 +419,23 @@ def write_chart(chart, out_dir):
     os.makedirs(out_dir, exist_ok=True)
     data = os.path.join(out_dir, "chart.dat")
     with open(data, "w", encoding="utf-8") as f:
-        f.write("# label oauth1 openssl_limit liboauth (signatures/s; NaN: not measured)\n")
-        for label, ours, limit, lib in chart:
-            vals = ["NaN" if v is None else f"{v:.1f}" for v in (ours, limit, lib)]
+        f.write("# label oauth1 openssl_limit liboauth peers... (signatures/s; NaN: not "
+                "measured)\n")
+        for label, *values in chart:
+            values = (list(values) + [None] * (3 + len(peer_labels)))[:3 + len(peer_labels)]
+            vals = ["NaN" if v is None else f"{v:.1f}" for v in values]
             f.write('"{}" {}\n'.format(label.replace(" ", "\\n"), " ".join(vals)))
     written = []
+    colours = ["#2ca02c", "#9467bd", "#ff7f0e"]
+    peer_plot = "".join(f", \\\n     '' using {5 + i} title '{label}' lc rgb '{colours[i % 3]}'"
+                        for i, label in enumerate(peer_labels))
     for term, ext in (("svg size 1000,520 dynamic font 'sans,11'", "svg"),
                       ("pngcairo size 1000,520 font 'sans,10'", "png")):
         out = os.path.join(out_dir, f"chart.{ext}")
         script = f"""
 set terminal {term}
 set output '{out}'
-set title 'oauth1 signing throughput vs the OpenSSL limit and liboauth (single thread, higher is better)'
+set title 'oauth1 signing (fresh nonce and clock per call) vs the crypto alone, liboauth, Poco and Qt (1 thread, higher is better)'
 set style data histograms
 set style histogram clustered gap 1
 set style fill solid 0.85 border -1
@@ -364,7 +450,7 @@ set key top right
 set xtics noenhanced font ',9'
 plot '{data}' using 2:xtic(1) title 'oauth1' lc rgb '#1f77b4', \\
      '' using 3 title 'OpenSSL primitive (limit)' lc rgb '#7f7f7f', \\
-     '' using 4 title 'liboauth 1.0.3' lc rgb '#d62728'
+     '' using 4 title 'liboauth 1.0.3' lc rgb '#d62728'{peer_plot}
 """
         r = subprocess.run([gnuplot], input=script, text=True, capture_output=True, check=False)
         if r.returncode == 0 and os.path.exists(out):
@@ -380,8 +466,14 @@ def headline(results):
     parts = []
     for workload, method in (("W2", "HMAC-SHA1"), ("W1-2048", "RSA-SHA1")):
         base = f"sign/{workload}/{method}/"
+        prod = rate(results, base + "oauth1_production")
+        keyed = rate(results, base + "openssl_keyed")
         ours, limit = rate(results, base + "oauth1"), rate(results, base + "openssl")
-        if ours is not None:
+        if prod is not None:
+            lim = keyed if keyed is not None else limit
+            parts.append(f"sign {workload} {method} {fmt_rate(prod)}/s with fresh nonces"
+                         + (f" ({prod / lim:.2f}x the crypto alone)" if lim else ""))
+        elif ours is not None:
             parts.append(f"sign {workload} {method} {fmt_rate(ours)}/s"
                          + (f" ({ours / limit:.2f}x OpenSSL alone)" if limit else ""))
     for workload in ("W2-steady", "W2"):
@@ -405,10 +497,21 @@ def main():
     load_avg = " ".join(f"{x:.2f}" for x in context.get("load_avg", [])) or "?"
     when = context.get("date", "")[:10]
     out = []
-    out.append("Signing throughput, single thread, signatures/s "
-               + ("(median of repetitions)" if aggregated else "(one run each)")
-               + f"; {context.get('num_cpus', '?')} CPUs at {context.get('mhz_per_cpu', '?')} MHz"
-               + f", load average {load_avg}, {context.get('openssl_version', '')}, {when}")
+    out.append(f"{context.get('num_cpus', '?')} CPUs at {context.get('mhz_per_cpu', '?')} MHz"
+               + f", load average {load_avg}, {context.get('openssl_version', '')}, {when}; "
+               + ("median of repetitions" if aggregated else "one run each") + ".")
+    out.append("")
+    prod, prod_chart, peer_labels = production_table(results)
+    if prod_chart:
+        chart = prod_chart
+        out.append("Signing as a program signs (production path: default sign_options, a fresh "
+                   "128-bit CSPRNG nonce and the clock on every call), single thread, "
+                   "signatures/s, against the cryptography alone:")
+        out.append("")
+        out += prod
+        out.append("")
+    out.append("Components: the signing pipeline with a fixed nonce and timestamp, single thread, "
+               "signatures/s, against OpenSSL's one-shot call (key set per call):")
     out.append("")
     out += lines
     verifs = verify_table(results)
@@ -419,6 +522,11 @@ def main():
     if vscale:
         out += ["", "Verification against request size (form POST, n parameters named "
                 "oauth_zz0000000.., limits raised; target: at most 12x per 10x):", ""] + vscale
+    vthreads = verify_threads_table(results)
+    if vthreads:
+        out += ["", "Verification by threads sharing one verifier and one nonce store (W2, "
+                "HMAC-SHA1; Redis on 127.0.0.1, started by the benchmark; wall-clock time):",
+                ""] + vthreads
     scaling = scaling_table(results)
     if scaling:
         out += ["", "Thread scaling (each thread its own basic_client<hmac_sha1> and signed_request;"
@@ -438,7 +546,7 @@ def main():
         with open(args.markdown, "w", encoding="utf-8") as f:
             f.write(text + "\n")
     if args.chart_dir:
-        for path in write_chart(chart, args.chart_dir):
+        for path in write_chart(chart, args.chart_dir, peer_labels):
             print(f"chart: {path}")
     line = headline(results)
     if line:

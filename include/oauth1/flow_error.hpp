@@ -49,6 +49,7 @@ struct step_failure {
     /// was signed and sent once more (this failure is then the second attempt's, if any).
     std::optional<std::int64_t> clock_offset;
 
+    /// Back to no failure.
     void clear() { *this = step_failure{}; }
 
     /// A paragraph: what failed, why, and what to do.
@@ -185,9 +186,11 @@ inline std::string step_failure::describe() const
 /// step_failure::describe(), with the failure attached.
 class flow_error : public error {
 public:
+    /// The exception of a failed step.
     explicit flow_error(step_failure f)
         : error(f.error), failure_(std::move(f)), what_(failure_.describe())
     {}
+    /// What failed, and what the provider said.
     const step_failure& failure() const noexcept { return failure_; }
     /// step_failure::describe().
     const char* what() const noexcept override { return what_.c_str(); }

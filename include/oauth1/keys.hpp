@@ -163,6 +163,9 @@ inline std::string rsa_key_policy_violation(const private_key& key,
 /// `passphrase` decrypts an encrypted key and is ignored otherwise; empty means "none given"
 /// (OpenSSL is never allowed to prompt for one). Keys need not be RSA: check is_rsa(). An RSA key
 /// outside `policy` is refused (see rsa_key_policy).
+/// @param data the key: PEM, DER, or headerless base64 DER (JIRA's one line).
+/// @param passphrase for an encrypted key (empty: none).
+/// @param policy what RSA keys are accepted (size, exponent).
 /// @param ec set to exactly one of key_format_unrecognized, key_pem_invalid, key_der_invalid,
 ///        key_base64_invalid, key_passphrase_required, key_passphrase_wrong, key_not_private,
 ///        key_policy_violation (or, for a PKCS#12 container, one of load_pkcs12()'s codes).
@@ -248,6 +251,10 @@ struct pkcs12_entry {
 /// container's MAC tells them from damage), as for encrypted PEM keys; data that is not PKCS#12,
 /// or a container without a private key, is pkcs12_invalid. The key must conform to `policy`.
 /// The decrypted key bytes are wiped; messages never contain the password or key material.
+/// @param bytes the container (DER, as a .p12/.pfx file holds it).
+/// @param password the container's password (empty: none).
+/// @param alias the friendlyName of the key to load (empty: the container's only key).
+/// @param policy what RSA keys are accepted (size, exponent).
 /// @param ec set to one of pkcs12_invalid, pkcs12_legacy_unavailable, pkcs12_alias_required,
 ///        pkcs12_alias_not_found, key_passphrase_required, key_passphrase_wrong, key_der_invalid,
 ///        key_policy_violation. Never throws (only running out of memory terminates).
@@ -314,6 +321,8 @@ inline private_key load_private_key_pkcs12_file(const std::string& path,
 /// PKCS#1 RSAPublicKey or DER certificate; or headerless base64 of those. An unencrypted private
 /// key is accepted too and only its public half is kept. An RSA key outside `policy` is refused
 /// (see rsa_key_policy).
+/// @param data the key or certificate: PEM, DER, or headerless base64 DER.
+/// @param policy what RSA keys are accepted (size, exponent).
 /// @param ec set to one of key_format_unrecognized, key_pem_invalid, key_der_invalid,
 ///        key_base64_invalid, certificate_invalid (or a private-key error for a private key),
 ///        key_policy_violation.
@@ -343,6 +352,8 @@ inline public_key load_public_key_file(const std::string& path, const rsa_key_po
 /// headerless base64 DER. The certificate is parsed, not validated (no chain, dates or purpose):
 /// OAuth providers register a consumer's certificate out of band. Its key must conform to
 /// `policy` (see rsa_key_policy).
+/// @param pem_or_der the certificate: PEM, DER or headerless base64 DER.
+/// @param policy what RSA keys are accepted (size, exponent).
 /// @param ec set to certificate_invalid or key_policy_violation on failure. Never throws.
 /// @par Specification RFC 5849 §3.4.3.
 inline public_key public_key_from_certificate(std::string_view pem_or_der,

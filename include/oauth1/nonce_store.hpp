@@ -92,6 +92,7 @@ struct is_nonce_store<T,
                           std::string_view{}, std::uint64_t{}, std::declval<std::error_code&>())})>>
     : std::true_type {};
 
+/// Whether T meets the nonce store requirements (RFC 5849 §3.3; see the top of this header).
 template <class T>
 inline constexpr bool is_nonce_store_v = is_nonce_store<T>::value;
 
@@ -239,7 +240,9 @@ public:
         return digest_of(consumer_key, token, timestamp, nonce).lo;
     }
 
+    /// Seconds an entry is kept past its timestamp.
     std::uint64_t window() const noexcept { return opts_.window; }
+    /// The most entries the store holds.
     std::size_t max_entries() const noexcept { return opts_.max_entries; }
     /// The bounds in force (the defaulted quotas resolved to numbers).
     const memory_nonce_store_options& options() const noexcept { return opts_; }

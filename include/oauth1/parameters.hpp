@@ -27,7 +27,9 @@ namespace oauth1 {
 
 /// One encoded (RFC 5849 §3.6) parameter, viewing storage owned by a parameter_list.
 struct parameter_view {
+    /// The name, RFC 5849 §3.6-encoded.
     std::string_view name;
+    /// The value, RFC 5849 §3.6-encoded.
     std::string_view value;
 };
 
@@ -70,7 +72,9 @@ public:
         arena_.reserve(bytes);
     }
 
+    /// Number of parameters.
     std::size_t size() const noexcept { return entries_.size(); }
+    /// True when the list holds no parameter.
     bool empty() const noexcept { return entries_.empty(); }
 
     /// The i-th parameter (encoded form).
@@ -81,25 +85,35 @@ public:
         return {std::string_view(a, e.name_size), std::string_view(a + e.name_size, e.value_size)};
     }
 
+    /// Forward iterator over the parameters (parameter_view), in list order.
     class const_iterator {
     public:
+        /// The element type: a view of one parameter.
         using value_type = parameter_view;
+        /// Distance between two iterators.
         using difference_type = std::ptrdiff_t;
+        /// The iterator at index `i` of `l`.
         const_iterator(const parameter_list* l, std::size_t i) noexcept : list_(l), i_(i) {}
+        /// The parameter at this position.
         parameter_view operator*() const noexcept { return (*list_)[i_]; }
+        /// Advances to the next parameter.
         const_iterator& operator++() noexcept
         {
             ++i_;
             return *this;
         }
+        /// Same position (iterators of the same list).
         bool operator==(const const_iterator& o) const noexcept { return i_ == o.i_; }
+        /// Different positions (iterators of the same list).
         bool operator!=(const const_iterator& o) const noexcept { return i_ != o.i_; }
 
     private:
         const parameter_list* list_;
         std::size_t i_;
     };
+    /// First parameter, in list order.
     const_iterator begin() const noexcept { return {this, 0}; }
+    /// Past the last parameter.
     const_iterator end() const noexcept { return {this, entries_.size()}; }
 
     /// Adds a parameter given in plain (decoded) form; encodes it per RFC 5849 §3.6.

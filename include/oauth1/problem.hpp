@@ -94,6 +94,7 @@ struct problem_report {
     std::string advice;
     /// oauth_parameters_absent / oauth_parameters_rejected (parameter names).
     std::vector<std::string> parameters_absent;
+    /// oauth_parameters_rejected: the parameters that were refused.
     std::vector<std::string> parameters_rejected;
     /// oauth_acceptable_timestamps "min-max" (for timestamp_refused).
     std::optional<std::pair<std::uint64_t, std::uint64_t>> acceptable_timestamps;
@@ -103,6 +104,7 @@ struct problem_report {
     std::string signature_base_string;
 
     problem_report() = default;
+    /// The report of `p`, with no details yet.
     explicit problem_report(problem p) : name(to_string(p)), code(p) {}
 
     /// One line for logs and error messages: "signature_invalid (advice...)".

@@ -48,6 +48,7 @@ namespace oauth1 {
 class method_set {
 public:
     constexpr method_set() noexcept = default;
+    /// The methods listed.
     constexpr method_set(std::initializer_list<signature_method> ms) noexcept
     {
         for (const signature_method m : ms) add(m);
@@ -69,15 +70,18 @@ public:
                 signature_method::hmac_sha512, signature_method::rsa_sha1,
                 signature_method::rsa_sha256,  signature_method::rsa_sha512};
     }
+    /// Adds `m`.
     constexpr method_set& add(signature_method m) noexcept
     {
         bits_ |= 1U << static_cast<unsigned>(m);
         return *this;
     }
+    /// Whether `m` is in the set.
     constexpr bool contains(signature_method m) const noexcept
     {
         return (bits_ & (1U << static_cast<unsigned>(m))) != 0;
     }
+    /// Whether the set is empty.
     constexpr bool empty() const noexcept { return bits_ == 0; }
 
 private:
@@ -111,10 +115,13 @@ struct token_credentials {
     std::string consumer_key;
     /// The token secret (HMAC-SHA* and PLAINTEXT).
     std::string secret;
+    /// Temporary (request) or token (access) credentials.
     token_kind kind = token_kind::access;
+    /// Valid, authorized, revoked... (see token_state).
     token_state state = token_state::valid;
 
     token_credentials() = default;
+    /// Credentials issued to the consumer `issued_to`, with `token_secret`.
     token_credentials(std::string issued_to, std::string token_secret,
                       token_kind k = token_kind::access, token_state st = token_state::valid)
         : consumer_key(std::move(issued_to)), secret(std::move(token_secret)), kind(k), state(st)
@@ -133,6 +140,8 @@ class request_verifier {
         "uint64_t timestamp, string_view nonce, uint64_t now, std::error_code&)");
 
 public:
+    /// Verifies with the consumers and tokens the lookups find, recording nonces in `nonces` (which
+    /// must outlive the verifier), at the time `clock` gives (RFC 5849 §3.2).
     request_verifier(ConsumerLookup consumers, TokenLookup tokens, NonceStore& nonces,
                      Clock clock = {})
         : consumers_(std::move(consumers)), tokens_(std::move(tokens)), nonces_(&nonces),

@@ -84,10 +84,13 @@ public:
         return *this;
     }
 
+    /// "http" or "https".
     const std::string& scheme() const noexcept { return scheme_; }
     /// Empty when the Host header is trusted instead.
     const std::string& authority() const noexcept { return authority_; }
+    /// Whether the Host header gives the authority.
     bool trusts_host_header() const noexcept { return trust_host_; }
+    /// Which forwarding headers trusted proxies set.
     forwarded_headers proxy_headers() const noexcept { return headers_; }
     /// Whether `peer` is one of the trusted proxies (exact comparison).
     bool trusts_peer(std::string_view peer) const noexcept

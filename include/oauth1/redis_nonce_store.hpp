@@ -17,10 +17,14 @@
 // (fails closed) instead of accepting one it could not check. The failed command is never
 // retried: a lost reply leaves unknown whether the SET happened. The next call reconnects once.
 //
-// Thread safety: a hiredis context must not be used by two threads at once, so one mutex
-// serialises the store's commands (each holds it for one round trip; a command timeout bounds
-// that). Throughput is therefore one connection's; a connection pool is future work. While Redis
-// is down every call makes its one connection attempt under that mutex: keep connect_timeout short.
+// Threads: a hiredis context must not be used by two threads at once, so the store keeps a small
+// pool of connections (options.max_connections, 8 by default): each insert() takes an idle one,
+// or opens a new one while fewer than the maximum exist, or waits for one to be returned (a
+// command timeout bounds every holder). Threads verifying at once therefore make their round
+// trips in parallel instead of queueing behind one connection. Each connection reconnects by
+// itself after a failure and has its eviction policy checked before its first SET. While Redis is
+// down every call makes one connection attempt on the connection it holds: keep connect_timeout
+// short. A borrowed context is a pool of one.
 //
 // hiredis writes with write(2); the store never writes twice to a failed connection, but a
 // server process usually ignores SIGPIPE anyway.
@@ -61,7 +65,9 @@
 
 #include <hiredis/hiredis.h>
 
+#include <atomic>
 #include <chrono>
+#include <condition_variable>
 #include <cstddef>
 #include <cstdint>
 #include <limits>
@@ -71,6 +77,7 @@
 #include <string_view>
 #include <system_error>
 #include <utility>
+#include <vector>
 
 namespace oauth1 {
 
@@ -78,6 +85,7 @@ namespace oauth1 {
 struct redis_nonce_store_options {
     /// Redis server (host name or address) and TCP port. Not used with a borrowed context.
     std::string host = "127.0.0.1";
+    /// TCP port of the Redis server.
     std::uint16_t port = 6379;
     /// Prepended to every key, so that the entries can share a database with other data.
     std::string key_prefix = "oauth1:nonce:";
@@ -94,6 +102,9 @@ struct redis_nonce_store_options {
     /// Longest Redis key the store writes, key_prefix included; a longer combination is refused
     /// with errc::request_too_large (fail closed).
     std::size_t max_key_bytes = 1024;
+    /// Connections kept open at most, one per insert() in flight (threads beyond that wait for
+    /// one). At least 1. Not used with a borrowed context (one connection: the caller's).
+    std::size_t max_connections = 8;
 };
 
 /// Nonce store in Redis (models the requirements of nonce_store.hpp). Not copyable or movable.
@@ -101,7 +112,10 @@ class redis_nonce_store {
 public:
     /// Connects to opts.host:opts.port on first use (no I/O here), and checks the eviction
     /// policy on each new connection; call ping() at start-up to fail fast.
-    explicit redis_nonce_store(redis_nonce_store_options opts = {}) : opts_(std::move(opts)) {}
+    explicit redis_nonce_store(redis_nonce_store_options opts = {}) : opts_(std::move(opts))
+    {
+        if (opts_.max_connections == 0) opts_.max_connections = 1;
+    }
 
     /// Uses `borrowed`, a blocking context (redisConnect*, not *NonBlock) that the caller owns
     /// and keeps alive, and does not use elsewhere, while the store exists. The store applies
@@ -110,12 +124,17 @@ public:
     /// connect_timeout are not used. Throws oauth1::error(errc::invalid_argument) when
     /// `borrowed` is null or non-blocking.
     explicit redis_nonce_store(redisContext* borrowed, redis_nonce_store_options opts = {})
-        : opts_(std::move(opts)), ctx_(borrowed), borrowed_(true)
+        : opts_(std::move(opts)), borrowed_(true)
     {
         if (borrowed == nullptr || (borrowed->flags & REDIS_BLOCK) == 0)
             detail::throw_if(make_error_code(errc::invalid_argument),
                              "redis_nonce_store needs a blocking redisContext");
-        healthy_ = borrowed->err == 0 && apply_command_timeout();
+        opts_.max_connections = 1;
+        auto c = std::make_unique<connection>();
+        c->ctx = borrowed;
+        c->healthy = borrowed->err == 0 && apply_command_timeout(*c);
+        idle_.push_back(c.get());
+        all_.push_back(std::move(c));
     }
 
     redis_nonce_store(const redis_nonce_store&) = delete;
@@ -139,9 +158,8 @@ public:
                                   ? std::string()
                                   : key(consumer_key, token, timestamp, nonce);
         if (least > opts_.max_key_bytes || k.size() > opts_.max_key_bytes) {
-            const std::lock_guard<std::mutex> lock(mutex_);
-            last_error_ = "nonce store key longer than max_key_bytes (" +
-                          std::to_string(opts_.max_key_bytes) + " bytes)";
+            set_last_error("nonce store key longer than max_key_bytes (" +
+                           std::to_string(opts_.max_key_bytes) + " bytes)");
             ec = make_error_code(errc::request_too_large);
             return false;
         }
@@ -150,15 +168,15 @@ public:
             timestamp > max - opts_.window ? max : timestamp + opts_.window;
         const std::uint64_t ttl = expiry > now ? expiry - now : 1;
 
-        const std::lock_guard<std::mutex> lock(mutex_);
-        ec = ready_locked();
+        const lease c(*this);
+        ec = ready(*c);
         if (ec) return false;
-        const detail::redis_reply_ptr reply(
-            static_cast<redisReply*>(redisCommand(ctx_, "SET %b 1 NX EX %llu", k.data(), k.size(),
-                                                  static_cast<unsigned long long>(ttl))));
+        const detail::redis_reply_ptr reply(static_cast<redisReply*>(
+            redisCommand(c->ctx, "SET %b 1 NX EX %llu", k.data(), k.size(),
+                         static_cast<unsigned long long>(ttl))));
         if (reply && detail::reply_is(*reply, REDIS_REPLY_STATUS, "OK")) return true;
         if (reply && reply->type == REDIS_REPLY_NIL) return false;
-        fail_locked(reply.get());
+        fail(*c, reply.get());
         ec = make_error_code(errc::nonce_store_unavailable);
         return false;
     }
@@ -170,13 +188,16 @@ public:
     void ping(std::error_code& ec)
     {
         ec.clear();
-        const std::lock_guard<std::mutex> lock(mutex_);
-        policy_checked_ = false; // a CONFIG SET since the last check must be seen
-        ec = ready_locked();
+        // A CONFIG SET since the last check must be seen: every connection checks again before
+        // its next SET, this one now.
+        policy_epoch_.fetch_add(1, std::memory_order_relaxed);
+        const lease c(*this);
+        ec = ready(*c);
         if (ec) return;
-        const detail::redis_reply_ptr reply(static_cast<redisReply*>(redisCommand(ctx_, "PING")));
+        const detail::redis_reply_ptr reply(
+            static_cast<redisReply*>(redisCommand(c->ctx, "PING")));
         if (reply && detail::reply_is(*reply, REDIS_REPLY_STATUS, "PONG")) return;
-        fail_locked(reply.get());
+        fail(*c, reply.get());
         ec = make_error_code(errc::nonce_store_unavailable);
     }
 
@@ -212,46 +233,113 @@ public:
     /// until a failure happens. Holds no secrets (nonces and keys are not secret).
     std::string last_error() const
     {
-        const std::lock_guard<std::mutex> lock(mutex_);
+        const std::lock_guard<std::mutex> lock(error_mutex_);
         return last_error_;
     }
 
+    /// The options given at construction.
     const redis_nonce_store_options& options() const noexcept { return opts_; }
+    /// Seconds an entry is kept past its timestamp.
     std::uint64_t window() const noexcept { return opts_.window; }
 
+    /// Connections the pool holds (connected or not), at most options().max_connections.
+    std::size_t pool_size() const
+    {
+        const std::lock_guard<std::mutex> lock(pool_mutex_);
+        return all_.size();
+    }
+
 private:
+    // One hiredis connection of the pool; used by one thread at a time (see lease).
+    struct connection {
+        detail::redis_context_ptr owned;
+        redisContext* ctx = nullptr; // owned.get() or the borrowed context
+        bool healthy = false;
+        bool policy_checked = false;  // this connection's eviction policy was found safe...
+        std::uint64_t checked_epoch = 0; // ...as of this ping() epoch
+    };
+
+    // An idle connection taken from the pool (a new one while fewer than max_connections
+    // exist, else waiting for one), given back on destruction.
+    class lease {
+    public:
+        explicit lease(redis_nonce_store& store) : store_(store)
+        {
+            std::unique_lock<std::mutex> lock(store_.pool_mutex_);
+            store_.idle_cv_.wait(lock, [this] {
+                return !store_.idle_.empty() || store_.all_.size() < store_.opts_.max_connections;
+            });
+            if (!store_.idle_.empty()) {
+                c_ = store_.idle_.back(); // the most recently used: keeps few connections warm
+                store_.idle_.pop_back();
+            } else {
+                store_.all_.push_back(std::make_unique<connection>());
+                c_ = store_.all_.back().get();
+            }
+        }
+        lease(const lease&) = delete;
+        lease& operator=(const lease&) = delete;
+        ~lease()
+        {
+            {
+                const std::lock_guard<std::mutex> lock(store_.pool_mutex_);
+                store_.idle_.push_back(c_);
+            }
+            store_.idle_cv_.notify_one();
+        }
+        connection& operator*() const noexcept { return *c_; }
+        connection* operator->() const noexcept { return c_; }
+
+    private:
+        redis_nonce_store& store_;
+        connection* c_ = nullptr;
+    };
+
+    void set_last_error(std::string text)
+    {
+        const std::lock_guard<std::mutex> lock(error_mutex_);
+        last_error_ = std::move(text);
+    }
+
     // The error for a configuration that may lose live nonces.
     static std::error_code misconfigured() noexcept
     {
         return make_error_code(errc::nonce_store_misconfigured);
     }
 
-    // Makes ctx_ usable for a SET: connected and, unless the check is off, checked for an
+    // Makes a connection usable for a SET: connected and, unless the check is off, checked for an
     // eviction policy that could forget live nonces.
-    std::error_code ready_locked()
+    std::error_code ready(connection& c)
     {
-        if (!connect_locked()) return make_error_code(errc::nonce_store_unavailable);
-        if (!opts_.check_eviction_policy || policy_checked_) return {};
-        return check_policy_locked();
+        if (!connect(c)) return make_error_code(errc::nonce_store_unavailable);
+        const std::uint64_t epoch = policy_epoch_.load(std::memory_order_relaxed);
+        if (!opts_.check_eviction_policy || (c.policy_checked && c.checked_epoch == epoch))
+            return {};
+        const std::error_code ec = check_policy(c);
+        if (!ec) {
+            c.policy_checked = true;
+            c.checked_epoch = epoch;
+        }
+        return ec;
     }
 
     // Reads maxmemory and maxmemory-policy in one round trip (a pattern, which every Redis
     // version accepts; Redis 7 also answers maxmemory-clients etc., which are ignored).
-    std::error_code check_policy_locked()
+    std::error_code check_policy(connection& c)
     {
         const detail::redis_reply_ptr reply(
-            static_cast<redisReply*>(redisCommand(ctx_, "CONFIG GET maxmemory*")));
+            static_cast<redisReply*>(redisCommand(c.ctx, "CONFIG GET maxmemory*")));
         if (!reply) { // no answer: the connection is gone
-            fail_locked(nullptr);
+            fail(c, nullptr);
             return make_error_code(errc::nonce_store_unavailable);
         }
         if (reply->type == REDIS_REPLY_ERROR) {
-            last_error_ = "cannot check that Redis will not evict live nonces: CONFIG GET was "
+            set_last_error("cannot check that Redis will not evict live nonces: CONFIG GET was "
                           "refused (" +
                           std::string(detail::reply_text(*reply)) +
                           "); managed Redis services often disable or rename CONFIG. Make sure "
                           "maxmemory-policy is noeviction (or maxmemory 0), then set "
-                          "redis_nonce_store_options::check_eviction_policy = false";
+                          "redis_nonce_store_options::check_eviction_policy = false");
             return misconfigured();
         }
         bool pairs = reply->type == REDIS_REPLY_ARRAY;
@@ -275,78 +363,78 @@ private:
             }
         }
         if (!has_maxmemory || !has_policy) {
-            last_error_ = "cannot check that Redis will not evict live nonces: CONFIG GET "
-                          "maxmemory* did not return maxmemory and maxmemory-policy";
+            set_last_error("cannot check that Redis will not evict live nonces: CONFIG GET "
+                           "maxmemory* did not return maxmemory and maxmemory-policy");
             return misconfigured();
         }
         std::string risk = detail::redis_eviction_risk(maxmemory, policy);
         if (!risk.empty()) {
-            last_error_ = std::move(risk);
+            set_last_error(std::move(risk));
             return misconfigured();
         }
-        policy_checked_ = true;
         return {};
     }
 
-    // Makes ctx_ usable: nothing when healthy, else one connection attempt.
-    bool connect_locked()
+    // Makes `c` usable: nothing when healthy, else one connection attempt.
+    bool connect(connection& c)
     {
-        if (healthy_) return true;
+        if (c.healthy) return true;
         if (borrowed_) {
-            if (redisReconnect(ctx_) != REDIS_OK) {
-                last_error_ = ctx_->errstr;
+            if (redisReconnect(c.ctx) != REDIS_OK) {
+                set_last_error(c.ctx->errstr);
                 return false;
             }
         } else {
-            ctx_ = nullptr;
-            owned_.reset(redisConnectWithTimeout(opts_.host.c_str(), opts_.port,
-                                                 detail::to_timeval(opts_.connect_timeout)));
-            if (!owned_) {
-                last_error_ = "cannot allocate a Redis context";
+            c.ctx = nullptr;
+            c.owned.reset(redisConnectWithTimeout(opts_.host.c_str(), opts_.port,
+                                                  detail::to_timeval(opts_.connect_timeout)));
+            if (!c.owned) {
+                set_last_error("cannot allocate a Redis context");
                 return false;
             }
-            if (owned_->err != 0) {
-                last_error_ = owned_->errstr;
-                owned_.reset();
+            if (c.owned->err != 0) {
+                set_last_error(c.owned->errstr);
+                c.owned.reset();
                 return false;
             }
-            ctx_ = owned_.get();
+            c.ctx = c.owned.get();
             // Detects a peer that vanished without closing (best effort: failure is harmless).
-            (void)redisEnableKeepAlive(ctx_);
+            (void)redisEnableKeepAlive(c.ctx);
         }
-        if (!apply_command_timeout()) {
-            last_error_ = ctx_->errstr;
+        if (!apply_command_timeout(c)) {
+            set_last_error(c.ctx->errstr);
             return false;
         }
-        healthy_ = true;
-        policy_checked_ = false; // possibly another server now (a failover): check it again
+        c.healthy = true;
+        c.policy_checked = false; // possibly another server now (a failover): check it again
         return true;
     }
 
-    bool apply_command_timeout()
+    bool apply_command_timeout(connection& c)
     {
-        return redisSetTimeout(ctx_, detail::to_timeval(opts_.command_timeout)) == REDIS_OK;
+        return redisSetTimeout(c.ctx, detail::to_timeval(opts_.command_timeout)) == REDIS_OK;
     }
 
-    // Records why a command failed; the connection is re-established before the next command.
-    void fail_locked(const redisReply* reply)
+    // Records why a command failed; the connection is re-established before its next command.
+    void fail(connection& c, const redisReply* reply)
     {
         if (reply == nullptr)
-            last_error_ = ctx_->errstr[0] != '\0' ? ctx_->errstr : "no reply from Redis";
+            set_last_error(c.ctx->errstr[0] != '\0' ? c.ctx->errstr : "no reply from Redis");
         else if (reply->type == REDIS_REPLY_ERROR && reply->str != nullptr)
-            last_error_.assign(reply->str, reply->len);
+            set_last_error(std::string(reply->str, reply->len));
         else
-            last_error_ = "unexpected reply from Redis";
-        healthy_ = false;
+            set_last_error("unexpected reply from Redis");
+        c.healthy = false;
     }
 
     redis_nonce_store_options opts_;
-    mutable std::mutex mutex_;
-    detail::redis_context_ptr owned_;
-    redisContext* ctx_ = nullptr; // owned_.get() or the borrowed context
     bool borrowed_ = false;
-    bool healthy_ = false;
-    bool policy_checked_ = false; // this connection's eviction policy was found safe
+    mutable std::mutex pool_mutex_;
+    std::condition_variable idle_cv_;
+    std::vector<std::unique_ptr<connection>> all_; // every connection, idle or leased
+    std::vector<connection*> idle_;
+    std::atomic<std::uint64_t> policy_epoch_{0}; // incremented by every ping()
+    mutable std::mutex error_mutex_;
     std::string last_error_;
 };
 

@@ -108,19 +108,26 @@ constexpr bool is_rsa(signature_method m) noexcept
 template <class Digest, signature_method Method>
 class hmac_signer {
 public:
+    /// The signature method (RFC 5849 §3.4.2).
     static constexpr signature_method method() noexcept { return Method; }
 
+    /// Keys HMAC with enc(consumer secret) "&" enc(token secret) (RFC 5849 §3.4.2).
     explicit hmac_signer(std::string_view consumer_secret, std::string_view token_secret = {})
         : consumer_secret_(consumer_secret)
     {
         set_token_secret(token_secret);
     }
+    /// Copies the secrets and the key schedule.
     hmac_signer(const hmac_signer&) = default;
+    /// Moves the secrets out; the moved-from signer holds none (see above).
     hmac_signer(hmac_signer&&) noexcept = default;
+    /// Copies the secrets over (the old ones are wiped).
     hmac_signer& operator=(const hmac_signer&) = default;
+    /// Moves the secrets over (the old ones are wiped).
     hmac_signer& operator=(hmac_signer&&) noexcept = default;
     ~hmac_signer() = default; // the members wipe themselves
 
+    /// The name sent in oauth_signature_method, e.g. "HMAC-SHA1".
     static constexpr std::string_view name() noexcept { return to_string(Method); }
 
     /// Rekeys with a new token secret (e.g. after obtaining token credentials, RFC 5849 §2.3).
@@ -146,8 +153,11 @@ private:
     detail::hmac_key<Digest> key_;
 };
 
+/// HMAC-SHA1 (RFC 5849 §3.4.2).
 using hmac_sha1 = hmac_signer<detail::sha1_digest, signature_method::hmac_sha1>;
+/// HMAC-SHA256 (RFC 5849 §3.4.2 with SHA-256, as providers such as NetSuite use it).
 using hmac_sha256 = hmac_signer<detail::sha256_digest, signature_method::hmac_sha256>;
+/// HMAC-SHA512 (RFC 5849 §3.4.2 with SHA-512).
 using hmac_sha512 = hmac_signer<detail::sha512_digest, signature_method::hmac_sha512>;
 
 /// PLAINTEXT (RFC 5849 §3.4.4): the signature is enc(consumer secret) "&" enc(token secret).
@@ -157,19 +167,26 @@ using hmac_sha512 = hmac_signer<detail::sha512_digest, signature_method::hmac_sh
 /// hmac_signer; a moved-from PLAINTEXT signer fails with errc::key_required.
 class plaintext {
 public:
+    /// The signature method (RFC 5849 §3.4.4).
     static constexpr signature_method method() noexcept { return signature_method::plaintext; }
 
+    /// The signature is enc(consumer secret) "&" enc(token secret) (RFC 5849 §3.4.4).
     explicit plaintext(std::string_view consumer_secret, std::string_view token_secret = {})
         : consumer_secret_(consumer_secret)
     {
         detail::secret_pair_into(consumer_secret_.view(), token_secret, signature_);
     }
+    /// Copies the secrets.
     plaintext(const plaintext&) = default;
+    /// Moves the secrets out; the moved-from signer holds none.
     plaintext(plaintext&&) noexcept = default;
+    /// Copies the secrets over (the old ones are wiped).
     plaintext& operator=(const plaintext&) = default;
+    /// Moves the secrets over (the old ones are wiped).
     plaintext& operator=(plaintext&&) noexcept = default;
     ~plaintext() = default; // the members wipe themselves
 
+    /// "PLAINTEXT", as sent in oauth_signature_method.
     static constexpr std::string_view name() noexcept { return "PLAINTEXT"; }
 
     /// Changes the token secret. No effect on a moved-from signer.
@@ -179,6 +196,7 @@ public:
         detail::secret_pair_into(consumer_secret_.view(), token_secret, signature_);
     }
 
+    /// Appends the PLAINTEXT signature (the base string is not used, RFC 5849 §3.4.4).
     void sign(std::string_view /*base_string*/, std::string& out, std::error_code& ec) const
     {
         ec.clear();
@@ -189,6 +207,7 @@ public:
         out.append(signature_.view());
     }
 
+    /// True when `signature` is the secret pair, compared in constant time (RFC 5849 §3.4.4).
     bool verify(std::string_view /*base_string*/, std::string_view signature,
                 std::error_code& ec) const
     {
@@ -228,6 +247,7 @@ private:
 template <class Digest, signature_method Method>
 class rsa_signer {
 public:
+    /// The signature method (RFC 5849 §3.4.3).
     static constexpr signature_method method() noexcept { return Method; }
 
     /// Signs and verifies with `key`, which must conform to `policy`.
@@ -243,11 +263,15 @@ public:
         : public_(std::move(key)), within_policy_(conforms(public_.native_handle(), policy))
     {}
 
+    /// The name sent in oauth_signature_method, e.g. "RSA-SHA1".
     static constexpr std::string_view name() noexcept { return to_string(Method); }
 
+    /// No effect: RSA-SHA* signatures do not use the token secret (RFC 5849 §3.4.3).
     void set_token_secret(std::string_view /*token_secret*/) noexcept {}
 
+    /// The private key (empty for a verify-only signer).
     const private_key& key() const noexcept { return private_; }
+    /// The public key signatures are verified with.
     const public_key& verification_key() const noexcept { return public_; }
     /// False when the key given at construction is outside the policy given there.
     bool key_within_policy() const noexcept { return within_policy_; }
@@ -282,8 +306,11 @@ private:
     mutable detail::rsa_context_pool verify_contexts_;
 };
 
+/// RSA-SHA1 (RFC 5849 §3.4.3: RSASSA-PKCS1-v1_5 with SHA-1), what JIRA uses.
 using rsa_sha1 = rsa_signer<detail::sha1_digest, signature_method::rsa_sha1>;
+/// RSA-SHA256 (RFC 5849 §3.4.3 with SHA-256).
 using rsa_sha256 = rsa_signer<detail::sha256_digest, signature_method::rsa_sha256>;
+/// RSA-SHA512 (RFC 5849 §3.4.3 with SHA-512).
 using rsa_sha512 = rsa_signer<detail::sha512_digest, signature_method::rsa_sha512>;
 
 /// C++17 detection of the signer requirements (see the top of this header).
@@ -301,6 +328,7 @@ struct is_signer<
                        std::string_view{}, std::string_view{}, std::declval<std::error_code&>())})>>
     : std::true_type {};
 
+/// Whether T meets the signer requirements (name, set_token_secret, sign, verify).
 template <class T>
 inline constexpr bool is_signer_v = is_signer<T>::value;
 
@@ -324,9 +352,11 @@ concept signer = requires(T& s, const T& cs, std::string_view sv, std::string& o
 /// A signer chosen at run time (e.g. from a configuration file's method name).
 class any_signer {
 public:
+    /// Every signer any_signer can hold.
     using variant_type = std::variant<hmac_sha1, hmac_sha256, hmac_sha512, rsa_sha1, rsa_sha256,
                                       rsa_sha512, plaintext>;
 
+    /// Holds `s`, one of the built-in signers (implicit: any signer converts).
     template <class Signer,
               class = std::enable_if_t<std::is_constructible_v<variant_type, Signer&&>>>
     any_signer(Signer s) : v_(std::move(s)) // NOLINT(google-explicit-constructor)
@@ -365,6 +395,11 @@ public:
     ///     method, consumer.secret, token.secret, consumer.rsa_key, ec); // rsa_key: public_key
     /// bool ok = v && v->verify(base_string, signature, ec);
     /// @endcode
+    /// @param method the signature method (oauth_signature_method).
+    /// @param consumer_secret the consumer secret (HMAC-SHA*, PLAINTEXT).
+    /// @param token_secret the token secret (HMAC-SHA*, PLAINTEXT; empty when none).
+    /// @param key the RSA key (private_key to sign, public_key to verify).
+    /// @param policy what RSA keys are accepted.
     /// @param ec key_required (RSA method, empty key), key_not_rsa, key_policy_violation,
     ///        unsupported_signature_method.
     /// @par Specification RFC 5849 §3.4.2 - §3.4.4.
@@ -415,27 +450,34 @@ public:
         return make(*m, consumer_secret, key, ec);
     }
 
+    /// The signature method of the signer held (RFC 5849 §3.4).
     signature_method method() const noexcept
     {
         return std::visit([](const auto& s) { return std::decay_t<decltype(s)>::method(); }, v_);
     }
+    /// The method's name as sent in oauth_signature_method (RFC 5849 §3.4).
     std::string_view name() const noexcept { return to_string(method()); }
 
+    /// Rekeys with a new token secret (RFC 5849 §3.4.2; no effect for RSA-SHA*).
     void set_token_secret(std::string_view ts)
     {
         std::visit([ts](auto& s) { s.set_token_secret(ts); }, v_);
     }
+    /// Appends the signature of `base_string` to `out` (RFC 5849 §3.4).
     void sign(std::string_view base_string, std::string& out, std::error_code& ec) const
     {
         std::visit([&](const auto& s) { s.sign(base_string, out, ec); }, v_);
     }
+    /// True when `signature` is valid for `base_string` (RFC 5849 §3.4), compared in constant time.
     bool verify(std::string_view base_string, std::string_view signature, std::error_code& ec) const
     {
         return std::visit([&](const auto& s) { return s.verify(base_string, signature, ec); }, v_);
     }
 
+    /// The signer held, as a std::variant.
     const variant_type& variant() const noexcept { return v_; }
 
+private:
     template <class Key>
     static std::optional<any_signer>
     build(signature_method method, std::string_view consumer_secret, std::string_view token_secret,

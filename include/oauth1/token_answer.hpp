@@ -20,8 +20,11 @@ namespace oauth1 {
 
 /// Temporary credentials (2.1).
 struct temporary_credentials {
+    /// oauth_token: the temporary credentials identifier (RFC 5849 §2.1).
     std::string token;
+    /// oauth_token_secret: the temporary credentials shared secret.
     std::string secret;
+    /// oauth_callback_confirmed was "true" (required by RFC 5849 §2.1).
     bool callback_confirmed = false;
     /// Any further parameters of the answer (decoded), in order.
     std::vector<std::pair<std::string, std::string>> extra;
@@ -29,11 +32,14 @@ struct temporary_credentials {
 
 /// Token credentials (2.3), with the optional fields of the Session extension that JIRA sends.
 struct access_credentials {
+    /// oauth_token: the token identifier (RFC 5849 §2.3).
     std::string token;
+    /// oauth_token_secret: the token shared secret.
     std::string secret;
     std::optional<std::uint64_t> expires_in;               ///< oauth_expires_in (seconds)
     std::optional<std::uint64_t> authorization_expires_in; ///< oauth_authorization_expires_in
     std::string session_handle;                            ///< oauth_session_handle
+    /// Every other parameter of the answer, decoded, in the order received.
     std::vector<std::pair<std::string, std::string>> extra;
 };
 

@@ -34,7 +34,9 @@ namespace oauth1 {
 
 /// One HTTP header field.
 struct http_header {
+    /// Field name, as sent or received.
     std::string name;
+    /// Field value.
     std::string value;
 };
 
@@ -53,11 +55,13 @@ inline std::string_view find_header(const std::vector<http_header>& hs,
 
 /// A request for a transport: what to send, exactly.
 struct http_request {
+    /// The HTTP method (GET, POST, ...).
     std::string method;
     /// The absolute URL, sent byte for byte (the same bytes that were signed).
     std::string url;
     /// The Content-Type of the body; empty when there is none.
     std::string content_type{};
+    /// The body (a form for the flow's requests, RFC 5849 §2).
     std::string body{};
     /// Further header fields (Authorization among them once signed).
     std::vector<http_header> headers{};
@@ -89,8 +93,11 @@ struct http_request {
 
 /// What a transport received.
 struct http_response {
+    /// The HTTP status code (0 when no answer was read).
     int status = 0;
+    /// The answer's header fields, in the order received.
     std::vector<http_header> headers{};
+    /// The answer's body.
     std::string body{};
 
     /// The first header of that name (ASCII case-insensitive), or "" when absent.
@@ -103,11 +110,18 @@ struct http_response {
 };
 
 template <>
+/// request_traits for http_request, so that the flow's requests are signed like any other
+/// (request_traits.hpp).
 struct request_traits<http_request> {
+    /// The HTTP method.
     static std::string_view method(const http_request& r) noexcept { return r.method; }
+    /// The absolute URL.
     static std::string_view url(const http_request& r) noexcept { return r.url; }
+    /// The Content-Type, empty when there is no body.
     static std::string_view content_type(const http_request& r) noexcept { return r.content_type; }
+    /// The body.
     static std::string_view body(const http_request& r) noexcept { return r.body; }
+    /// Sets (replaces) a header, e.g. Authorization.
     static void set_header(http_request& r, std::string_view name, std::string_view value)
     {
         r.set_header(name, value);
@@ -123,6 +137,7 @@ struct is_transport<T, std::void_t<decltype(std::declval<T&>()(std::declval<cons
     : std::is_convertible<decltype(std::declval<T&>()(std::declval<const http_request&>(),
                                                       std::declval<std::error_code&>())),
                           http_response> {};
+/// Whether T meets the transport requirements (see the top of this header).
 template <class T>
 inline constexpr bool is_transport_v = is_transport<T>::value;
 

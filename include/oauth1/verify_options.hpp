@@ -23,9 +23,13 @@ enum class token_requirement {
 /// A received request. `url` is the absolute URL as the client addressed it (scheme and host
 /// from the server's configuration, path and query exactly as received).
 struct incoming_request {
+    /// The HTTP method as received.
     std::string_view method;
+    /// The absolute URL the client addressed (RFC 5849 §3.4.1.2).
     std::string_view url;
+    /// The Content-Type field (a form body is signed as parameters).
     std::string_view content_type{};
+    /// The body as received.
     std::string_view body{};
     /// The Authorization header value, empty when the request had none.
     std::string_view authorization{};
@@ -53,6 +57,7 @@ struct request_limits {
 struct verify_options {
     /// Accepted distance between oauth_timestamp and the provider's clock, in seconds (§3.3).
     std::uint64_t timestamp_window = 300;
+    /// Which token the request must carry (RFC 5849 §2, §3).
     token_requirement token = token_requirement::access;
     /// Keep the computed base string in the result (debugging; it holds no secrets).
     bool keep_base_string = false;

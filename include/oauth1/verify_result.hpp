@@ -32,21 +32,30 @@ struct verify_result {
     std::optional<problem_report> problem;
     /// Decoded protocol values (filled as far as verification got).
     std::string consumer_key;
+    /// oauth_token (empty when none was sent).
     std::string token;
+    /// oauth_callback (temporary-credential requests, RFC 5849 §2.1).
     std::string callback;
+    /// oauth_verifier (token-credential requests, RFC 5849 §2.3).
     std::string verifier;
+    /// oauth_nonce (RFC 5849 §3.3).
     std::string nonce;
     /// The oauth_signature as received (decoded; not a secret).
     std::string signature;
+    /// oauth_timestamp (RFC 5849 §3.3).
     std::uint64_t timestamp = 0;
+    /// The signature method used, when known.
     std::optional<signature_method> method;
+    /// The Authorization header's realm, when sent (RFC 5849 §3.5.1).
     std::optional<std::string> realm;
     /// Every signed parameter (request and protocol), §3.6-encoded and sorted.
     parameter_list parameters;
     /// The base string the provider computed (when verify_options::keep_base_string).
     std::string base_string;
 
+    /// True when the request verified and may be served.
     bool ok() const noexcept { return verified_ && !problem; }
+    /// ok().
     explicit operator bool() const noexcept { return ok(); }
 
     /// Drops (and wipes) the cached signer and the secrets it was made from.

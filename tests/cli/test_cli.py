@@ -15,6 +15,7 @@ import hashlib
 import hmac
 import os
 import random
+import re
 import subprocess
 import sys
 import tempfile
@@ -489,6 +490,57 @@ def test_oauthlib(count):
     check(name, agree == count, "%d of %d agree\n%s" % (agree, count, "\n".join(failures[:5])))
 
 
+def test_sign_base_string():
+    """--sign-base-string signs a finished base string as is (issue 14's debugging helper)."""
+    # The base string oauth1-sign itself builds for the RFC 5849 1.2 request, signed again.
+    rc, out, err = run(*RFC12, "--print", "base-string,signature")
+    base, sig = out.split("\n")[0:2] if rc == 0 else ("", "")
+    args = ["--consumer-key", "ignored", "--consumer-secret", "kd94hf93k423kf44",
+            "--token-secret", "pfkkdhi9sl3r4s00"]
+    expect_output("--sign-base-string gives the signature of the base string the request has",
+                  args + ["--sign-base-string", base], sig)
+    expect_output("--sign-base-string @- reads the base string from stdin",
+                  args + ["--sign-base-string", "@-"], sig, stdin=base.encode())
+    expect_output("--sign-base-string with RSA-SHA1 (the OAuth wiki key and base string)",
+                  ["--consumer-key", "k", "--private-key", os.path.join(KEYS, "wiki_key.pem"),
+                   "--sign-base-string", WIKI_BASE], WIKI_SIG)
+    rc, out2, err2 = run(*args, "--sign-base-string", base + "x")
+    check("--sign-base-string: a changed base string gives another signature",
+          rc == 0 and out2.strip() not in ("", sig), "exit %d stdout %r" % (rc, out2))
+    expect_error("--sign-base-string with --url", args + ["--sign-base-string", base, "--url",
+                 "http://x/"], 2, "--sign-base-string")
+
+
+def test_bench():
+    """--bench: the output's shape (never its speed)."""
+    number = r"[0-9][0-9,]*"
+    for extra, method, threads in ((["--bench=0.2"], "HMAC-SHA1", 1),
+                                   (["--bench", "0.2", "--bench-threads", "2"], "HMAC-SHA1", 2),
+                                   (["--bench=0.2", "--signature-method", "HMAC-SHA256"],
+                                    "HMAC-SHA256", 1)):
+        rc, out, err = run(*RFC12, *extra)
+        lines = out.split("\n")
+        ok = (rc == 0 and err == "" and len(lines) == 6 and lines[5] == ""
+              and re.fullmatch(r"request: +GET http://photos\.example\.net/photos\?file=vacation\.jpg"
+                               r"&size=original \(%s, %d threads?, 0\.2 s per measurement\)" % (method, threads),
+                               lines[0])
+              and re.fullmatch(r"oauth1: +%s signs/s +[0-9]+ ns/sign +0\.00 allocs/sign" % number, lines[1])
+              and re.fullmatch(r"OpenSSL limit: +%s signs/s +[0-9]+ ns/sign" % number, lines[2])
+              and lines[3].startswith("limit:") and "HMAC with the key kept" in lines[3]
+              and re.fullmatch(r"oauth1/limit: +[0-9]+\.[0-9][0-9]", lines[4]))
+        check("--bench %s: request, oauth1 (0 allocations), OpenSSL limit, ratio" % " ".join(extra), ok,
+              "exit %d\nstdout %r\nstderr %r" % (rc, out, err))
+    rc, out, err = run(*WIKI, "--private-key", os.path.join(KEYS, "wiki_key.pem"), "--bench=0.2")
+    check("--bench with RSA-SHA1: the limit is EVP_DigestSign with the same key",
+          rc == 0 and "EVP_DigestSign with the same key" in out and "(RSA-SHA1, 1 thread" in out,
+          "exit %d\nstdout %r\nstderr %r" % (rc, out, err))
+    expect_error("--bench=abc", RFC12 + ["--bench=abc"], 2, "--bench expects a number of seconds")
+    expect_error("--bench-threads without --bench", RFC12 + ["--bench-threads", "2"], 2,
+                 "--bench-threads needs --bench")
+    expect_error("--bench-threads 0", RFC12 + ["--bench", "--bench-threads", "0"], 2,
+                 "--bench-threads expects")
+
+
 def main():
     global TOOL, DATA, KEYS, USE_OAUTHLIB
     argv = sys.argv[1:]
@@ -519,6 +571,8 @@ def main():
     test_param()
     test_body_hash()
     test_errors()
+    test_sign_base_string()
+    test_bench()
     test_oauthlib(count)
 
     print("\n%d passed, %d failed, %d skipped" % (results["passed"], results["failed"], results["skipped"]))

@@ -20,6 +20,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <csignal>
@@ -401,6 +402,51 @@ TEST_CASE("redis_nonce_store: 8 threads racing on the same 1,000 nonces accept e
     const auto size = command(srv.port(), "DBSIZE");
     REQUIRE(size);
     CHECK(size->integer == nonces);
+}
+
+TEST_CASE("redis_nonce_store: threads use a pool of connections, at most max_connections")
+{
+    redis_server srv;
+    oauth1::redis_nonce_store_options o = options_for(srv);
+    o.max_connections = 4;
+    oauth1::redis_nonce_store store(o);
+    const std::uint64_t now = now_seconds();
+    constexpr int threads = 8;
+    std::atomic<int> errors{0};
+    std::atomic<int> started{0};
+    std::atomic<std::size_t> most_clients{0};
+    std::vector<std::thread> pool;
+    for (int t = 0; t < threads; ++t) {
+        pool.emplace_back([&, t] {
+            started.fetch_add(1);
+            while (started.load() < threads) std::this_thread::yield();
+            std::error_code ec;
+            for (int i = 0; i < 300; ++i) {
+                if (!store.insert("key", "token", now, std::to_string(t) + "-" + std::to_string(i),
+                                  now, ec) ||
+                    ec)
+                    errors.fetch_add(1);
+            }
+        });
+    }
+    // Redis's own count of connected clients while the threads run (this one included).
+    for (int i = 0; i < 50; ++i) {
+        const auto info = command(srv.port(), "CLIENT LIST");
+        if (info && info->str != nullptr) {
+            const std::string list(info->str, info->len);
+            const auto lines = static_cast<std::size_t>(std::count(list.begin(), list.end(), '\n'));
+            if (lines > most_clients.load()) most_clients.store(lines);
+        }
+        std::this_thread::sleep_for(2ms);
+    }
+    for (auto& th : pool) th.join();
+    CHECK(errors.load() == 0);
+    CHECK(store.pool_size() <= 4);
+    CHECK(store.pool_size() >= 2); // 8 threads at once did not queue behind one connection
+    CHECK(most_clients.load() <= 4 + 1);
+    const auto size = command(srv.port(), "DBSIZE");
+    REQUIRE(size);
+    CHECK(size->integer == threads * 300);
 }
 
 TEST_CASE("redis_nonce_store: fails closed while Redis is down and reconnects when it is back")

@@ -1168,6 +1168,162 @@ TEST_CASE("prepared RSA contexts do not bypass a thread's own library context")
     CHECK(sign(s256, rfc_base, ec) == sig256);
 }
 
+// HMAC-SHA* obeys the providers too (issue 16 §1b): the fast path (OpenSSL's low-level SHA
+// functions with a kept key schedule) is taken only where it is equivalent; in a thread's own
+// library context, or in FIPS mode, HMAC goes through EVP_Q_mac and the context's policy.
+TEST_CASE("HMAC-SHA* does not bypass a thread's own library context")
+{
+    // Made in the global context: the fast path.
+    const oauth1::hmac_sha1 h1("kd94hf93k423kf44", "pfkkdhi9sl3r4s00");
+    const oauth1::hmac_sha256 h256("kd94hf93k423kf44", "pfkkdhi9sl3r4s00");
+    // A key longer than SHA-256's block is hashed first (RFC 2104), in whichever context.
+    const std::string long_secret(100, 'k');
+    const oauth1::hmac_sha256 h256_long(long_secret, "pfkkdhi9sl3r4s00");
+    std::error_code ec;
+    const std::string sig1 = sign(h1, rfc_base, ec);
+    REQUIRE(!ec);
+    // The fast path gives what OpenSSL's one-shot HMAC (the provider path) gives.
+    const auto one_shot = [](const char* digest, std::string_view key) {
+        unsigned char mac[EVP_MAX_MD_SIZE];
+        std::size_t n = 0;
+        REQUIRE(EVP_Q_mac(nullptr, "HMAC", nullptr, digest, nullptr, key.data(), key.size(),
+                          reinterpret_cast<const unsigned char*>(rfc_base.data()), rfc_base.size(),
+                          mac, sizeof mac, &n) != nullptr);
+        unsigned char b64[4 * EVP_MAX_MD_SIZE / 3 + 4];
+        const int len = EVP_EncodeBlock(b64, mac, static_cast<int>(n));
+        return std::string(reinterpret_cast<const char*>(b64), static_cast<std::size_t>(len));
+    };
+    CHECK(sig1 == one_shot("SHA1", "kd94hf93k423kf44&pfkkdhi9sl3r4s00"));
+    const std::string sig256 = sign(h256, rfc_base, ec);
+    CHECK(sig256 == one_shot("SHA256", "kd94hf93k423kf44&pfkkdhi9sl3r4s00"));
+    const std::string sig256_long = sign(h256_long, rfc_base, ec);
+    REQUIRE(!ec);
+    CHECK(sig256_long == one_shot("SHA256", long_secret + "&pfkkdhi9sl3r4s00"));
+    {
+        const restricted_context policy;
+        REQUIRE_MESSAGE(policy.active(), "could not set up the SHA-1-refusing OpenSSL context");
+        // Keys scheduled before: the low-level schedule is not used in this thread's context.
+        std::string out = "unchanged";
+        h1.sign(rfc_base, out, ec);
+        CHECK(ec == oauth1::errc::crypto_policy_refused);
+        CHECK(out == "unchanged");
+        CHECK(ERR_peek_error() == 0);
+        CHECK_FALSE(verify(h1, rfc_base, sig1, ec));
+        CHECK(ec == oauth1::errc::crypto_policy_refused);
+        // SHA-256 is in the context: the same signature, through the provider path.
+        CHECK(sign(h256, rfc_base, ec) == sig256);
+        CHECK(!ec);
+        CHECK(verify(h256, rfc_base, sig256, ec));
+        // Keys scheduled in this context.
+        const oauth1::hmac_sha1 fresh1("kd94hf93k423kf44", "pfkkdhi9sl3r4s00");
+        CHECK(sign(fresh1, rfc_base, ec).empty());
+        CHECK(ec == oauth1::errc::crypto_policy_refused);
+        const oauth1::hmac_sha256 fresh256_long(long_secret, "pfkkdhi9sl3r4s00");
+        CHECK(sign(fresh256_long, rfc_base, ec) == sig256_long);
+        CHECK(!ec);
+        // The machinery's own view: no low-level path in this context.
+        const oauth1::detail::hmac_key<oauth1::detail::sha256_digest> k("key");
+        CHECK_FALSE(k.lowlevel());
+        unsigned char d[oauth1::detail::sha1_digest::size];
+        CHECK_FALSE(oauth1::detail::digest<oauth1::detail::sha1_digest>("abc", d));
+        ERR_clear_error();
+    }
+    // Back in the global context: the fast path, SHA-1 included.
+    const oauth1::detail::hmac_key<oauth1::detail::sha1_digest> k("key");
+    CHECK(k.lowlevel());
+    CHECK(sign(h1, rfc_base, ec) == sig1);
+    CHECK(!ec);
+    CHECK(sign(h256_long, rfc_base, ec) == sig256_long);
+}
+
+namespace {
+
+/// This thread's default library context is a new one with the default provider (and the FIPS
+/// provider where it is installed) and "fips=yes" default properties, while it lives.
+class fips_properties_context {
+public:
+    fips_properties_context()
+    {
+        ctx_ = OSSL_LIB_CTX_new();
+        if (ctx_ == nullptr) return;
+        base_ = OSSL_PROVIDER_load(ctx_, "default");
+        fips_ = OSSL_PROVIDER_try_load(ctx_, "fips", 1);
+        ERR_clear_error();
+        if (base_ == nullptr || EVP_default_properties_enable_fips(ctx_, 1) != 1) return;
+        previous_ = OSSL_LIB_CTX_set0_default(ctx_);
+        active_ = previous_ != nullptr;
+    }
+    fips_properties_context(const fips_properties_context&) = delete;
+    fips_properties_context& operator=(const fips_properties_context&) = delete;
+    ~fips_properties_context()
+    {
+        if (active_) OSSL_LIB_CTX_set0_default(previous_);
+        if (fips_ != nullptr) OSSL_PROVIDER_unload(fips_);
+        if (base_ != nullptr) OSSL_PROVIDER_unload(base_);
+        if (ctx_ != nullptr) OSSL_LIB_CTX_free(ctx_);
+        ERR_clear_error();
+    }
+    bool active() const noexcept { return active_; }
+    bool fips_provider() const noexcept { return fips_ != nullptr; }
+
+private:
+    OSSL_LIB_CTX* ctx_ = nullptr;
+    OSSL_PROVIDER* base_ = nullptr;
+    OSSL_PROVIDER* fips_ = nullptr;
+    OSSL_LIB_CTX* previous_ = nullptr;
+    bool active_ = false;
+};
+
+} // namespace
+
+TEST_CASE("HMAC-SHA* under fips=yes default properties uses the FIPS provider or fails clearly")
+{
+    const oauth1::hmac_sha256 before("kd94hf93k423kf44", "pfkkdhi9sl3r4s00");
+    std::error_code ec;
+    const std::string expected = sign(before, rfc_base, ec);
+    REQUIRE(!ec);
+    SUBCASE("a thread's own library context with fips=yes")
+    {
+        const fips_properties_context fips;
+        REQUIRE_MESSAGE(fips.active(), "could not set up the fips=yes OpenSSL context");
+        const oauth1::hmac_sha256 inside("kd94hf93k423kf44", "pfkkdhi9sl3r4s00");
+        for (const auto* s : {&before, &inside}) {
+            const std::string got = sign(*s, rfc_base, ec);
+            if (fips.fips_provider()) {
+                CHECK(got == expected); // computed by the FIPS provider
+                CHECK(!ec);
+            } else {
+                // Debian ships no FIPS provider: refused, never a silent non-FIPS signature.
+                CHECK(got.empty());
+                CHECK(ec == oauth1::errc::crypto_policy_refused);
+            }
+        }
+    }
+    SUBCASE("the global library context in FIPS mode")
+    {
+        REQUIRE(EVP_default_properties_enable_fips(nullptr, 1) == 1);
+        const bool fips_available = OSSL_PROVIDER_available(nullptr, "fips") == 1;
+        const oauth1::hmac_sha256 inside("kd94hf93k423kf44", "pfkkdhi9sl3r4s00");
+        const oauth1::detail::hmac_key<oauth1::detail::sha256_digest> k("key");
+        CHECK_FALSE(k.lowlevel());
+        const std::string got = sign(inside, rfc_base, ec);
+        unsigned char d[oauth1::detail::sha256_digest::size];
+        const bool digested = oauth1::detail::digest<oauth1::detail::sha256_digest>("abc", d);
+        ERR_clear_error();
+        REQUIRE(EVP_default_properties_enable_fips(nullptr, 0) == 1);
+        if (fips_available) {
+            CHECK(got == expected);
+            CHECK(digested);
+        } else {
+            CHECK(got.empty());
+            CHECK(ec == oauth1::errc::crypto_policy_refused);
+            CHECK_FALSE(digested); // oauth_body_hash would be refused as well
+        }
+        CHECK(sign(inside, rfc_base, ec) == expected); // FIPS mode off: a key scheduled in it
+        CHECK(!ec);                                   // still signs, through the providers
+    }
+}
+
 TEST_CASE("keys that a provider signs only through EVP_DigestSign still sign and verify")
 {
     const oauth1::rsa_sha1 s1(oauthlib_key());

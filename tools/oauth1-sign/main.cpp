@@ -10,6 +10,8 @@
 // contains a secret, a key or a passphrase.
 #include <oauth1/oauth1.hpp>
 
+#include "bench.hpp"
+
 #include <openssl/crypto.h>
 
 #include <cerrno>
@@ -19,6 +21,9 @@
 #include <cstdlib>
 #include <cstring>
 #include <exception>
+#include <functional>
+#include <memory>
+#include <new>
 #include <optional>
 #include <stdexcept>
 #include <string>
@@ -26,6 +31,50 @@
 #include <system_error>
 #include <utility>
 #include <vector>
+
+// --bench counts allocations: every global operator new of the calling thread.
+namespace {
+thread_local std::uint64_t allocation_count = 0;
+} // namespace
+
+std::uint64_t oauth1_sign::thread_allocations() noexcept
+{
+    return allocation_count;
+}
+
+void* operator new(std::size_t n)
+{
+    ++allocation_count;
+    if (void* p = std::malloc(n == 0 ? 1 : n)) return p;
+    throw std::bad_alloc();
+}
+
+void* operator new[](std::size_t n)
+{
+    ++allocation_count;
+    if (void* p = std::malloc(n == 0 ? 1 : n)) return p;
+    throw std::bad_alloc();
+}
+
+void operator delete(void* p) noexcept
+{
+    std::free(p);
+}
+
+void operator delete[](void* p) noexcept
+{
+    std::free(p);
+}
+
+void operator delete(void* p, std::size_t) noexcept
+{
+    std::free(p);
+}
+
+void operator delete[](void* p, std::size_t) noexcept
+{
+    std::free(p);
+}
 
 namespace {
 
@@ -94,6 +143,18 @@ output:
   --help                  this text
   --version               the oauth1 version
 
+debugging and measuring:
+  --sign-base-string S    sign S, a finished signature base string (e.g. the one a provider echoes
+                          in oauth_signature_base_string), as is, with the method and secrets given,
+                          and print the signature; @FILE reads it from FILE (@- from stdin). Checks
+                          the key independently of how the base string was built. --url not needed
+  --bench[=SECONDS]       sign the request over and over for SECONDS (default 3) as a program does
+                          (a fresh nonce and timestamp each time) and print signatures/s, ns and
+                          allocations per signature, and the OpenSSL limit for the same base string
+                          and method measured in the same run (HMAC with the key kept, RSA with
+                          EVP_DigestSign); a progress line on a terminal
+  --bench-threads N       sign in N threads at once, each with its own client (default 1)
+
 Options take their value as the next argument or after '=' (--realm=Photos); use the '=' form for a
 value that starts with "--". Exit status: 0 success, 1 signing error, 2 usage error.
 )usage";
@@ -130,6 +191,8 @@ constexpr option_spec option_specs[] = {
     {"--verifier", true, false},       {"--no-version", false, false},
     {"--body-hash", false, false},     {"--print", true, false},
     {"--help", false, false},          {"--version", false, false},
+    {"--sign-base-string", true, false}, {"--bench", false, false},
+    {"--bench-threads", true, false},
 };
 
 const option_spec* find_option(std::string_view name) noexcept
@@ -189,7 +252,23 @@ struct options {
     std::vector<output> prints;
     bool help = false;
     bool version = false;
+    std::optional<std::string> sign_base_string;
+    std::optional<double> bench_seconds;
+    unsigned bench_threads = 1;
 };
+
+/// A --bench duration: a number of seconds, more than 0 and at most 3600.
+std::optional<double> parse_seconds(std::string_view text)
+{
+    if (text.empty() || text.size() > 12) return std::nullopt;
+    for (const char c : text)
+        if ((c < '0' || c > '9') && c != '.') return std::nullopt;
+    char* end = nullptr;
+    const std::string copy(text);
+    const double v = std::strtod(copy.c_str(), &end);
+    if (end != copy.c_str() + copy.size() || !(v > 0) || v > 3600) return std::nullopt;
+    return v;
+}
 
 std::string quoted(std::string_view s)
 {
@@ -267,6 +346,19 @@ void parse_arguments(int argc, char** argv, options& o)
 
         std::string_view value;
         char* raw_value = nullptr;
+        if (name == "--bench") { // an optional value: --bench, --bench=2, --bench 2
+            if (o.bench_seconds) throw usage_error("--bench given more than once");
+            std::string_view text = "3";
+            if (eq != std::string_view::npos) {
+                text = arg.substr(eq + 1);
+            } else if (i + 1 < argc && parse_seconds(argv[i + 1])) {
+                text = argv[++i];
+            }
+            o.bench_seconds = parse_seconds(text);
+            if (!o.bench_seconds)
+                throw usage_error("--bench expects a number of seconds (more than 0, at most 3600)");
+            continue;
+        }
         if (!spec->takes_value) {
             if (eq != std::string_view::npos)
                 throw usage_error(std::string(name) + " takes no value");
@@ -331,6 +423,15 @@ void parse_arguments(int argc, char** argv, options& o)
             o.version = true;
         else if (name == "--print")
             add_prints(o.prints, value);
+        else if (name == "--sign-base-string")
+            set_once(o.sign_base_string, name, value);
+        else if (name == "--bench-threads") {
+            unsigned n = 0;
+            const auto r = std::from_chars(value.data(), value.data() + value.size(), n);
+            if (r.ec != std::errc() || r.ptr != value.data() + value.size() || n == 0 || n > 256)
+                throw usage_error("--bench-threads expects a number of threads from 1 to 256");
+            o.bench_threads = n;
+        }
         else if (name == "--param") {
             const std::size_t sep = value.find('=');
             // The value is not echoed: parameters can carry credentials.
@@ -481,7 +582,12 @@ int run(int argc, char** argv)
     }
 
     // ---- check the command line as a whole (usage errors, exit 2) ----
-    if (!o.url) throw usage_error("--url is required");
+    if (!o.url && !o.sign_base_string) throw usage_error("--url is required");
+    if (o.sign_base_string && (o.url || o.bench_seconds || !o.prints.empty()))
+        throw usage_error("--sign-base-string signs a finished base string: it takes no --url, "
+                          "--bench or --print");
+    if (o.bench_threads != 1 && !o.bench_seconds)
+        throw usage_error("--bench-threads needs --bench");
     if (!o.consumer_key) throw usage_error("--consumer-key is required");
     if (o.consumer_secret && o.private_key_file)
         throw usage_error("give either --consumer-secret or --private-key, not both");
@@ -491,7 +597,8 @@ int run(int argc, char** argv)
         if (given && !o.private_key_file) throw usage_error(std::string(name) + " needs --private-key");
     if (o.passphrase_file && o.passphrase_env)
         throw usage_error("give either --passphrase-file or --passphrase-env, not both");
-    if (o.token_secret && !o.token) throw usage_error("--token-secret needs --token");
+    if (o.token_secret && !o.token && !o.sign_base_string)
+        throw usage_error("--token-secret needs --token");
     if (o.nonce && o.nonce->empty()) throw usage_error("--nonce must not be empty");
     require_header_safe(o.consumer_key, "--consumer-key");
     require_header_safe(o.token, "--token");
@@ -522,7 +629,7 @@ int run(int argc, char** argv)
 
     // ---- the request exactly as it will be sent ----
     const std::string http_method = o.method.value_or("GET");
-    std::string url = *o.url;
+    std::string url = o.url.value_or(std::string());
     std::string body;
     if (o.body_arg) {
         body = (!o.body_arg->empty() && (*o.body_arg)[0] == '@')
@@ -574,6 +681,20 @@ int run(int argc, char** argv)
         method, o.consumer_secret ? o.consumer_secret->view() : std::string_view{}, key, ec);
     if (!signer) throw signing_error("--private-key: " + method_name + ": " + ec.message());
 
+    if (o.sign_base_string) { // the signature of a finished base string, as is
+        const std::string& arg = *o.sign_base_string;
+        const std::string base =
+            (!arg.empty() && arg[0] == '@') ? read_body_file(arg.substr(1)) : arg;
+        if (o.token_secret) signer->set_token_secret(o.token_secret->view());
+        std::string signature;
+        signer->sign(base, signature, ec);
+        if (ec) throw signing_error("--sign-base-string: " + method_name + ": " + ec.message());
+        write_line({}, signature);
+        if (std::fflush(stdout) != 0 || std::ferror(stdout) != 0)
+            throw signing_error(std::string("cannot write output: ") + std::strerror(errno));
+        return exit_ok;
+    }
+
     oauth1::client client(*o.consumer_key, std::move(*signer));
     if (o.token)
         client.set_token(*o.token, o.token_secret ? o.token_secret->view() : std::string_view{});
@@ -590,6 +711,49 @@ int run(int argc, char** argv)
     oauth1::signed_request signed_req;
     client.sign(oauth1::request{http_method, url, content_type, body}, opts, signed_req, ec);
     if (ec) throw signing_error("signing failed: " + std::string(option_of(ec)) + ec.message());
+
+    if (o.bench_seconds) {
+        // The production path: a fresh nonce and timestamp every time, whatever was fixed above.
+        oauth1::sign_options production = opts;
+        production.nonce = {};
+        production.timestamp = std::nullopt;
+        const oauth1::request req{http_method, url, content_type, body};
+        const std::string base(signed_req.base_string());
+        const std::string hmac_key =
+            oauth1::percent_encode(o.consumer_secret ? o.consumer_secret->view() : "") + "&" +
+            oauth1::percent_encode(o.token_secret ? o.token_secret->view() : "");
+        const double seconds = *o.bench_seconds;
+        const unsigned threads = o.bench_threads;
+        std::printf("request:        %s %s (%s, %u thread%s, %.1f s per measurement)\n",
+                    http_method.c_str(), url.c_str(), method_name.c_str(), threads,
+                    threads == 1 ? "" : "s", seconds);
+        const oauth1_sign::bench_run ours =
+            oauth1_sign::timed("oauth1", seconds, threads, [&client, &req, &production] {
+                auto c = std::make_shared<oauth1::client>(client); // each thread its own
+                auto out = std::make_shared<oauth1::signed_request>();
+                return std::function<bool()>([c, out, &req, &production] {
+                    std::error_code e;
+                    c->sign(req, production, *out, e);
+                    return !e;
+                });
+            });
+        oauth1_sign::print_run("oauth1:", ours, threads, true);
+        const auto limit = oauth1_sign::openssl_limit(method, base, hmac_key, key);
+        if (limit) {
+            const oauth1_sign::bench_run lim =
+                oauth1_sign::timed("the OpenSSL limit", seconds, threads, limit);
+            oauth1_sign::print_run("OpenSSL limit:", lim, threads, false);
+            std::printf("limit:          %s on the same base string\n",
+                        oauth1::is_rsa(method) ? "EVP_DigestSign with the same key"
+                                               : "HMAC with the key kept (EVP_MAC_CTX_dup)");
+            std::printf("oauth1/limit:   %.2f\n", ours.per_second() / lim.per_second());
+        } else {
+            std::printf("OpenSSL limit:  none (PLAINTEXT computes no signature)\n");
+        }
+        if (std::fflush(stdout) != 0 || std::ferror(stdout) != 0)
+            throw signing_error(std::string("cannot write output: ") + std::strerror(errno));
+        return exit_ok;
+    }
 
     // ---- output ----
     if (o.prints.empty()) o.prints.push_back(output::header);

@@ -102,7 +102,9 @@ std::string_view body_view(const ::boost::beast::http::request<Body, Fields>& re
 /// specialisation below). oauth1::beast::sign() makes one; `url` must be what Beast will send.
 template <class Body, class Fields>
 struct request_ref {
+    /// The request signed.
     ::boost::beast::http::request<Body, Fields>& request;
+    /// Its absolute URL.
     std::string url;
 };
 
@@ -203,17 +205,23 @@ auto async_send_signed(AsyncStream& stream, ::boost::beast::http::request<Body, 
 /// request_traits of a Beast request bound to its URL (oauth1::beast::request_ref).
 template <class Body, class Fields>
 struct request_traits<beast::request_ref<Body, Fields>> {
+    /// The request type.
     using ref = beast::request_ref<Body, Fields>;
+    /// The HTTP method.
     static std::string_view method(const ref& r) noexcept
     {
         return beast::detail::sv(r.request.method_string());
     }
+    /// The absolute URL Beast will address.
     static std::string_view url(const ref& r) noexcept { return r.url; }
+    /// The Content-Type field.
     static std::string_view content_type(const ref& r) noexcept
     {
         return beast::detail::sv(r.request[::boost::beast::http::field::content_type]);
     }
+    /// The body.
     static std::string_view body(const ref& r) noexcept { return beast::body_view(r.request); }
+    /// Sets (replaces) a field.
     static void set_header(ref& r, std::string_view name, std::string_view value)
     {
         r.request.set(beast::detail::bsv(name), beast::detail::bsv(value));

@@ -64,8 +64,10 @@ using transport_options = oauth1::transport_options;
 class transport {
 public:
     transport() = default;
+    /// An http transport with `opts`.
     explicit transport(transport_options opts) : opts_(std::move(opts)) {}
 
+    /// Sends `req` and reads the answer (the flow's transport concept, transport.hpp).
     http_response operator()(const http_request& req, std::error_code& ec)
     {
         return detail::send(
@@ -91,6 +93,7 @@ public:
     /// reason a request was refused; empty after a success. Never holds secrets (no headers, no
     /// path or query).
     const std::string& last_error() const noexcept { return last_error_; }
+    /// The options given at construction.
     const transport_options& options() const noexcept { return opts_; }
 
 private:
@@ -108,10 +111,12 @@ private:
 /// cannot be loaded fails the call with errc::transport_failed, naming the file.
 class tls_transport {
 public:
+    /// An https transport using `ctx` (trust store, client certificate) with `opts`.
     explicit tls_transport(::boost::asio::ssl::context& ctx, transport_options opts = {})
         : ctx_(&ctx), opts_(std::move(opts))
     {}
 
+    /// Sends `req` and reads the answer (the flow's transport concept, transport.hpp).
     http_response operator()(const http_request& req, std::error_code& ec)
     {
         ::boost::asio::ssl::context& ctx = *ctx_;
@@ -139,6 +144,7 @@ public:
     /// As transport::last_error(); TLS failures name OpenSSL's reason ("certificate verify
     /// failed").
     const std::string& last_error() const noexcept { return last_error_; }
+    /// The options given at construction.
     const transport_options& options() const noexcept { return opts_; }
 
 private:

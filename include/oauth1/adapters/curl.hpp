@@ -106,7 +106,9 @@ namespace curl {
 class header_list {
 public:
     header_list() noexcept = default;
+    /// Takes the list of `o`.
     header_list(header_list&& o) noexcept : list_(std::exchange(o.list_, nullptr)) {}
+    /// Frees the list held, takes the list of `o`.
     header_list& operator=(header_list&& o) noexcept
     {
         if (this != &o) {
@@ -146,6 +148,7 @@ public:
 
     /// The list for CURLOPT_HTTPHEADER (nullptr when empty); owned by this object.
     curl_slist* get() const noexcept { return list_; }
+    /// Whether no header was added.
     bool empty() const noexcept { return list_ == nullptr; }
 
 private:
@@ -160,7 +163,9 @@ public:
     easy_handle() noexcept : h_(detail::global_init() == CURLE_OK ? curl_easy_init() : nullptr) {}
     /// Takes ownership of `adopted` (which may be nullptr).
     explicit easy_handle(CURL* adopted) noexcept : h_(adopted) {}
+    /// Takes the handle of `o`.
     easy_handle(easy_handle&& o) noexcept : h_(std::exchange(o.h_, nullptr)) {}
+    /// Frees the handle held, takes the handle of `o`.
     easy_handle& operator=(easy_handle&& o) noexcept
     {
         if (this != &o) {
@@ -176,7 +181,9 @@ public:
         if (h_) curl_easy_cleanup(h_);
     }
 
+    /// The CURL handle (null when empty).
     CURL* get() const noexcept { return h_; }
+    /// Whether a handle is held.
     explicit operator bool() const noexcept { return h_ != nullptr; }
     /// Gives up ownership.
     CURL* release() noexcept { return std::exchange(h_, nullptr); }

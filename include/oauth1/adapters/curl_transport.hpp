@@ -58,6 +58,7 @@ using transport_options = oauth1::transport_options;
 class transport {
 public:
     transport() = default;
+    /// A transport with `opts`.
     explicit transport(transport_options opts) : opts_(std::move(opts)) {}
     /// Adopts `handle` (e.g. from curl_easy_duphandle). It is reset (curl_easy_reset) before
     /// each request and configured from `opts` only; to keep options of your own on a handle,
@@ -141,7 +142,9 @@ public:
     /// Why the last call failed (curl's description, or what the adapter refused); "" after
     /// success. Never holds header values.
     const std::string& last_error() const noexcept { return last_error_; }
+    /// The options.
     const transport_options& options() const noexcept { return opts_; }
+    /// The options, to change them between requests.
     transport_options& options() noexcept { return opts_; }
     /// The easy handle (e.g. for curl_easy_getinfo after a call).
     CURL* handle() const noexcept { return handle_.get(); }

@@ -43,8 +43,10 @@ inline void hmac_signer<Digest, Method>::sign(std::string_view base_string, std:
     }
     unsigned char mac[Digest::size];
     if (!key_.compute(base_string, mac)) {
+        // A library context or FIPS mode refusing the digest: the same error as RSA-SHA*.
+        ec = make_error_code(detail::last_error_is_policy_refusal() ? errc::crypto_policy_refused
+                                                                     : errc::crypto_failure);
         detail::clear_openssl_errors();
-        ec = make_error_code(errc::crypto_failure);
         return;
     }
     detail::base64_append(mac, sizeof mac, out);
@@ -63,8 +65,10 @@ inline bool hmac_signer<Digest, Method>::verify(std::string_view base_string,
     }
     unsigned char mac[Digest::size];
     if (!key_.compute(base_string, mac)) {
+        // A library context or FIPS mode refusing the digest: the same error as RSA-SHA*.
+        ec = make_error_code(detail::last_error_is_policy_refusal() ? errc::crypto_policy_refused
+                                                                     : errc::crypto_failure);
         detail::clear_openssl_errors();
-        ec = make_error_code(errc::crypto_failure);
         return false;
     }
     char expected[detail::base64_encoded_size(Digest::size)];
