@@ -154,7 +154,11 @@ inline std::string rsa_key_policy_violation(const private_key& key,
 ///     several blocks the first private key is used.
 ///  2. binary DER starting with a SEQUENCE: PKCS#8, encrypted PKCS#8 or PKCS#1.
 ///  3. headerless base64 (base64 characters and whitespace only) of such DER: the one-line
-///     `private_key=` value of JIRA's `config.properties`.
+///     `private_key=` value of JIRA's `config.properties`. Base64 wrapped over several lines
+///     (as `openssl base64` writes it) is accepted too.
+///  4. a PKCS#12 container (.p12/.pfx, binary DER): read as load_pkcs12() does with
+///     `passphrase` as its password; it must hold exactly one private key (else
+///     pkcs12_alias_required: call load_private_key_pkcs12() with an alias).
 ///
 /// `passphrase` decrypts an encrypted key and is ignored otherwise; empty means "none given"
 /// (OpenSSL is never allowed to prompt for one). Keys need not be RSA: check is_rsa(). An RSA key
@@ -164,7 +168,7 @@ inline std::string rsa_key_policy_violation(const private_key& key,
 /// @param policy what RSA keys are accepted (size, exponent).
 /// @param ec set to exactly one of key_format_unrecognized, key_pem_invalid, key_der_invalid,
 ///        key_base64_invalid, key_passphrase_required, key_passphrase_wrong, key_not_private,
-///        key_policy_violation.
+///        key_policy_violation (or, for a PKCS#12 container, one of load_pkcs12()'s codes).
 /// @return the key, or an empty key on failure. Never throws; the OpenSSL error queue is empty
 ///         on return. (Only running out of memory terminates, as in any noexcept function.)
 /// @par Specification RFC 5849 §3.4.3 (RSA-SHA1 needs the consumer's RSA private key).
@@ -182,7 +186,11 @@ inline private_key load_private_key(std::string_view data, std::error_code& ec) 
 /// @throws oauth1::error with the error code above and a message naming the format tried and
 ///         OpenSSL's reasons, e.g. "loading private key (PEM encrypted PKCS#1): bad decrypt", or
 ///         what is outside the policy, e.g. "loading private key: RSA modulus of 512 bits is
-///         below the policy minimum of 1024". Never key bytes or the passphrase.
+///         below the policy minimum of 1024". Where the mistake is a common one, the message
+///         says what it is and what to do (detail/key_diagnosis.hpp): the key in quotes, a PEM
+///         whose line breaks were lost or written as `\n`, a public key or a certificate
+///         instead of the private key, an encrypted key without a passphrase (and how to decrypt
+///         it once). Never key bytes or the passphrase.
 inline private_key load_private_key(std::string_view data, std::string_view passphrase = {},
                                     const rsa_key_policy& policy = {});
 
@@ -199,6 +207,111 @@ inline private_key load_private_key_file(const std::string& path, std::string_vi
 /// As above, throwing oauth1::error (the message names the file, never its content).
 inline private_key load_private_key_file(const std::string& path, std::string_view passphrase = {},
                                          const rsa_key_policy& policy = {});
+
+// ---- PKCS#12 (.p12 / .pfx) -------------------------------------------------------------------
+
+/// What load_pkcs12() reads from a PKCS#12 container (RFC 7292): one private key, the
+/// certificate made for it when the container holds one, and the key's alias.
+struct pkcs12_entry {
+    /// The private key (for signing, RFC 5849 §3.4.3).
+    private_key key;
+    /// DER of the X.509 certificate whose public key matches `key`; empty when the container
+    /// holds none. (Parsed, not validated: no chain, dates or purpose.)
+    std::vector<unsigned char> certificate_der;
+    /// The certificate's subject public key, for verification (e.g. by a test provider); empty
+    /// when there is no certificate.
+    public_key certificate_key;
+    /// The key's friendlyName attribute (the "alias" of a Java keystore, `openssl pkcs12 -name`),
+    /// or the certificate's when the key has none; "" when neither has one.
+    std::string alias;
+
+    /// True when the container held a certificate for the key.
+    bool has_certificate() const noexcept { return !certificate_der.empty(); }
+};
+
+/// Loads a private key and its certificate from a PKCS#12 container (.p12, .pfx; RFC 7292), as
+/// payment and enterprise APIs hand out consumer keys. `password` is the container's (integrity
+/// and privacy) password; empty means none (tried as both an empty and an absent password).
+///
+/// Several private keys: `alias` (a friendlyName, compared exactly) picks one; without it the
+/// load fails with pkcs12_alias_required, and a name no key has gives pkcs12_alias_not_found.
+/// The message of either lists the aliases found (they are names, not secrets).
+///
+/// Legacy containers (RC2-40 certificate bags, 3DES keys, as `openssl pkcs12 -legacy` and older
+/// Java and Windows tools write them) need ciphers that OpenSSL 3 keeps in its legacy provider.
+/// When the first attempt finds such a cipher missing, the container is read once more in a
+/// private library context with the legacy provider loaded, for this call only: the default
+/// context and its providers are left as they are (and nothing is retried when the default
+/// properties ask for FIPS). If the legacy provider cannot be loaded (not installed, or
+/// OPENSSL_MODULES points elsewhere) the load fails with pkcs12_legacy_unavailable,
+/// whose message gives the one-time conversion:
+/// `openssl pkcs12 -legacy -in old.p12 -nodes | openssl pkcs12 -export -out new.p12`.
+///
+/// A wrong password is key_passphrase_wrong and a missing one key_passphrase_required (the
+/// container's MAC tells them from damage), as for encrypted PEM keys; data that is not PKCS#12,
+/// or a container without a private key, is pkcs12_invalid. The key must conform to `policy`.
+/// The decrypted key bytes are wiped; messages never contain the password or key material.
+/// @param bytes the container (DER, as a .p12/.pfx file holds it).
+/// @param password the container's password (empty: none).
+/// @param alias the friendlyName of the key to load (empty: the container's only key).
+/// @param policy what RSA keys are accepted (size, exponent).
+/// @param ec set to one of pkcs12_invalid, pkcs12_legacy_unavailable, pkcs12_alias_required,
+///        pkcs12_alias_not_found, key_passphrase_required, key_passphrase_wrong, key_der_invalid,
+///        key_policy_violation. Never throws (only running out of memory terminates).
+/// @par Specification RFC 5849 §3.4.3 (the RSA private key), RFC 7292 (PKCS#12).
+inline pkcs12_entry load_pkcs12(std::string_view bytes, std::string_view password,
+                                std::string_view alias, const rsa_key_policy& policy,
+                                std::error_code& ec) noexcept;
+
+/// As above, with the default rsa_key_policy.
+inline pkcs12_entry load_pkcs12(std::string_view bytes, std::string_view password,
+                                std::string_view alias, std::error_code& ec) noexcept;
+
+/// As above, without an alias.
+inline pkcs12_entry load_pkcs12(std::string_view bytes, std::string_view password,
+                                std::error_code& ec) noexcept;
+
+/// As above, throwing oauth1::error with the code above and a message that names the problem,
+/// e.g. "loading PKCS#12 (PKCS#12): the password does not match the container's integrity
+/// check (MAC): a wrong password (or a damaged container)". (The MAC covers the whole content,
+/// so a damaged container cannot be told from a wrong password: both are key_passphrase_wrong.)
+inline pkcs12_entry load_pkcs12(std::string_view bytes, std::string_view password,
+                                std::string_view alias = {}, const rsa_key_policy& policy = {});
+
+/// load_pkcs12() of a file (file_unreadable when it cannot be read; the bytes are wiped).
+inline pkcs12_entry load_pkcs12_file(const std::string& path, std::string_view password,
+                                     std::string_view alias, const rsa_key_policy& policy,
+                                     std::error_code& ec) noexcept;
+
+/// As above, with the default rsa_key_policy.
+inline pkcs12_entry load_pkcs12_file(const std::string& path, std::string_view password,
+                                     std::string_view alias, std::error_code& ec) noexcept;
+
+/// As above, throwing oauth1::error (the message names the file, never its content).
+inline pkcs12_entry load_pkcs12_file(const std::string& path, std::string_view password,
+                                     std::string_view alias = {},
+                                     const rsa_key_policy& policy = {});
+
+/// Only the private key of load_pkcs12().
+inline private_key load_private_key_pkcs12(std::string_view bytes, std::string_view password,
+                                           std::string_view alias, std::error_code& ec) noexcept;
+
+/// As above, throwing oauth1::error.
+inline private_key load_private_key_pkcs12(std::string_view bytes, std::string_view password,
+                                           std::string_view alias = {},
+                                           const rsa_key_policy& policy = {});
+
+/// Only the private key of load_pkcs12_file().
+inline private_key load_private_key_pkcs12_file(const std::string& path,
+                                                std::string_view password,
+                                                std::string_view alias,
+                                                std::error_code& ec) noexcept;
+
+/// As above, throwing oauth1::error.
+inline private_key load_private_key_pkcs12_file(const std::string& path,
+                                                std::string_view password,
+                                                std::string_view alias = {},
+                                                const rsa_key_policy& policy = {});
 
 // ---- public key loading -----------------------------------------------------------------------
 

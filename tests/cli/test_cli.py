@@ -178,14 +178,53 @@ def test_section_4():
         os.unlink(f.name)
 
 
+def legacy_provider_available():
+    """Whether OpenSSL's legacy provider loads here (the legacy .p12 then signs; else it fails with
+    the conversion advice)."""
+    try:
+        p = subprocess.run(["openssl", "list", "-providers", "-provider", "legacy"],
+                           capture_output=True, timeout=30)
+    except OSError:
+        return None
+    return p.returncode == 0
+
+
 def test_wiki_rsa():
+    os.environ["OAUTH1_TEST_KEY_PASSPHRASE"] = "oauth1-test"
+    pass_file = tempfile.NamedTemporaryFile("w", delete=False)
+    pass_file.write("oauth1-test\n")
+    pass_file.close()
+    by_file = ["--passphrase-file", pass_file.name]
+    by_env = ["--passphrase-env", "OAUTH1_TEST_KEY_PASSPHRASE"]
     for key, extra in (("wiki_key.pem", []), ("wiki_key_jira.txt", []), ("wiki_key_pkcs1.pem", []),
                        ("wiki_key_pkcs8.der", []), ("wiki_key_pkcs1.der", []),
-                       ("wiki_key_enc.pem", ["--passphrase", "oauth1-test"]),
-                       ("wiki_key_enc_pkcs1.pem", ["--passphrase", "oauth1-test"])):
+                       ("wiki_key_enc.pem", by_env), ("wiki_key_enc_pkcs1.pem", by_file),
+                       ("wiki_modern.p12", by_file), ("wiki_alias.p12", by_env),
+                       ("wiki_nocert.p12", by_env),
+                       ("wiki_alias.p12", by_env + ["--pkcs12-alias", "oauth1 wiki key"])):
         expect_output("OAuth wiki RSA-SHA1 with " + key + " (default method with --private-key)",
                       WIKI + ["--private-key", os.path.join(KEYS, key)] + extra
                       + ["--print", "base-string,signature"], [WIKI_BASE, WIKI_SIG])
+    # Legacy RC2-40/3DES container: signs when OpenSSL's legacy provider is there, otherwise a
+    # clear error with the conversion command.
+    legacy_args = WIKI + ["--private-key", os.path.join(KEYS, "wiki_legacy.p12")] + by_env + [
+        "--print", "signature"]
+    if legacy_provider_available():
+        expect_output("OAuth wiki RSA-SHA1 with wiki_legacy.p12 (RC2-40, legacy provider)",
+                      legacy_args, WIKI_SIG)
+    else:
+        skip("OAuth wiki RSA-SHA1 with wiki_legacy.p12", "OpenSSL's legacy provider is not available")
+    empty = tempfile.mkdtemp()
+    try:
+        p = subprocess.run([TOOL, *legacy_args], capture_output=True, timeout=60,
+                           env=dict(os.environ, OPENSSL_MODULES=empty))
+        err = p.stderr.decode("utf-8", "replace")
+        check("legacy .p12 without the legacy provider: the conversion command",
+              p.returncode == 1 and "openssl pkcs12 -legacy -in old.p12 -nodes" in err
+              and "oauth1-test" not in err, "exit %d\nstderr %r" % (p.returncode, err))
+    finally:
+        os.rmdir(empty)
+    os.unlink(pass_file.name)
     expect_output("OAuth wiki RSA-SHA1, explicit --signature-method RSA-SHA1",
                   WIKI + ["--private-key", os.path.join(KEYS, "wiki_key_jira.txt"), "--signature-method",
                           "RSA-SHA1", "--print", "signature"], WIKI_SIG)
@@ -309,8 +348,10 @@ def test_errors():
     hmac_ok = ["--url", "http://example.com/x", "--consumer-key", "ck", "--consumer-secret", SECRET,
                "--token", "tk", "--token-secret", TSECRET]
     key = os.path.join(KEYS, "wiki_key_enc.pem")
+    os.environ["OAUTH1_TEST_WRONG_PASSPHRASE"] = PASSPHRASE
     rsa_ok = ["--url", "http://example.com/x", "--consumer-key", "ck", "--private-key", key,
-              "--passphrase", PASSPHRASE]
+              "--passphrase-env", "OAUTH1_TEST_WRONG_PASSPHRASE"]
+    p12 = os.path.join(KEYS, "wiki_alias.p12")
     expect_error("unknown option", hmac_ok + ["--frobnicate"], 2, "'--frobnicate'")
     expect_error("unknown option with a value is not echoed", hmac_ok + ["--consumer-secrte=" + SECRET], 2,
                  "'--consumer-secrte'")
@@ -344,8 +385,25 @@ def test_errors():
     expect_error("HMAC method with only --private-key", rsa_ok + ["--signature-method", "HMAC-SHA1"], 2,
                  "--consumer-secret")
     expect_error("both --consumer-secret and --private-key", hmac_ok + ["--private-key", key], 2, "not both")
-    expect_error("--passphrase without --private-key", hmac_ok + ["--passphrase", PASSPHRASE], 2,
-                 "--passphrase")
+    expect_error("--passphrase-env without --private-key", hmac_ok + rsa_ok[6:], 2,
+                 "--passphrase-env needs --private-key")
+    expect_error("--passphrase on the command line is refused (and not echoed)",
+                 rsa_ok[:6] + ["--passphrase", PASSPHRASE], 2, "--passphrase-file")
+    expect_error("both --passphrase-file and --passphrase-env", rsa_ok + ["--passphrase-file", "/dev/null"],
+                 2, "not both")
+    expect_error("--passphrase-env naming an unset variable", rsa_ok[:6] + ["--passphrase-env", "OAUTH1_NO_SUCH_VAR"],
+                 1, "'OAUTH1_NO_SUCH_VAR' is not set")
+    expect_error("--passphrase-file that does not exist",
+                 rsa_ok[:6] + ["--passphrase-file", os.path.join(KEYS, "no-such-pass")], 1, "--passphrase-file")
+    expect_error("encrypted key without passphrase: how to give it and decrypt it", rsa_ok[:6], 1,
+                 "openssl pkcs8 -in enc.pem -out key.pem")
+    expect_error("encrypted key without passphrase: the options", rsa_ok[:6], 1, "--passphrase-env NAME")
+    expect_error("wrong .p12 password", rsa_ok[:5] + [p12] + rsa_ok[6:], 1, "MAC")
+    expect_error("unknown --pkcs12-alias lists the aliases",
+                 rsa_ok[:5] + [p12, "--passphrase-env", "OAUTH1_TEST_KEY_PASSPHRASE", "--pkcs12-alias", "nope"],
+                 1, "'oauth1 wiki key'")
+    expect_error("a certificate as --private-key says so", rsa_ok[:5] + [os.path.join(KEYS, "wiki_cert.pem")],
+                 1, "this is an X.509 certificate")
     expect_error("CR/LF in --token", ["--url", "http://e.com/", "--consumer-key", "ck", "--consumer-secret",
                                       SECRET, "--token", "tok\r\nX-Evil: 1", "--token-secret", TSECRET],
                  2, "--token")

@@ -496,6 +496,153 @@ TEST_SUITE("jira_oauth config")
     }
 }
 
+TEST_SUITE("jira_oauth keys")
+{
+    /// Sets (or, with null, unsets) OAUTH1_KEY_PASSPHRASE for the scope.
+    struct passphrase_env {
+        explicit passphrase_env(const char* value)
+        {
+            if (value != nullptr)
+                ::setenv("OAUTH1_KEY_PASSPHRASE", value, 1);
+            else
+                ::unsetenv("OAUTH1_KEY_PASSPHRASE");
+        }
+        ~passphrase_env() { ::unsetenv("OAUTH1_KEY_PASSPHRASE"); }
+        passphrase_env(const passphrase_env&) = delete;
+        passphrase_env& operator=(const passphrase_env&) = delete;
+    };
+
+    std::string test_key(const std::string& name)
+    {
+        return std::string(OAUTH1_TEST_DATA_DIR) + "/keys/" + name;
+    }
+
+    /// The config_error message of load_settings_key, or "" when it loads.
+    std::string key_error(const jira_oauth::settings& s, const std::string& path)
+    {
+        try {
+            const bool loaded = static_cast<bool>(jira_oauth::load_settings_key(s, path));
+            CHECK(loaded);
+        } catch (const jira_oauth::config_error& e) {
+            return e.what();
+        }
+        return "";
+    }
+
+    TEST_CASE("read_settings: private_key_file, pkcs12_alias, the passphrase (environment wins)")
+    {
+        const properties p = properties::parse(
+            "private_key_file=keys/client.p12\npkcs12_alias=signing\n"
+            "private_key_passphrase=from-file \n");
+        {
+            const passphrase_env env(nullptr);
+            const jira_oauth::settings s = jira_oauth::read_settings(p);
+            CHECK(s.private_key_file == "keys/client.p12");
+            CHECK(s.pkcs12_alias == "signing");
+            CHECK(s.passphrase == "from-file "); // kept as written
+            CHECK(s.passphrase_from == "private_key_passphrase=");
+        }
+        {
+            const passphrase_env env("from-env");
+            const jira_oauth::settings s = jira_oauth::read_settings(p);
+            CHECK(s.passphrase == "from-env");
+            CHECK(s.passphrase_from == "the environment variable OAUTH1_KEY_PASSPHRASE");
+        }
+    }
+
+    TEST_CASE("check_settings: private_key_file is enough; both is an error")
+    {
+        jira_oauth::settings s;
+        s.jira_home = "https://jira.example.com";
+        s.private_key_file = "key.pem";
+        CHECK_NOTHROW(jira_oauth::check_settings(s, jira_oauth::command::request_token, true, "cfg"));
+        s.private_key = "MIIE";
+        CHECK_THROWS_WITH_AS(
+            jira_oauth::check_settings(s, jira_oauth::command::request_token, true, "cfg"),
+            doctest::Contains("both private_key and private_key_file"), jira_oauth::config_error);
+    }
+
+    TEST_CASE("an encrypted key file: passphrase from the config, from the environment, or missing")
+    {
+        const temp_dir dir;
+        const std::string cfg = dir.file("config.properties");
+        fs::copy_file(test_key("wiki_key_enc.pem"), dir.file("enc.pem"));
+        const passphrase_env none(nullptr);
+        jira_oauth::settings s = jira_oauth::read_settings(
+            properties::parse("private_key_file=enc.pem\nprivate_key_passphrase=oauth1-test\n"));
+        CHECK(key_error(s, cfg).empty()); // relative to the config's directory
+
+        s = jira_oauth::read_settings(properties::parse("private_key_file=enc.pem\n"));
+        std::string msg = key_error(s, cfg);
+        CHECK(msg.find("OAUTH1_KEY_PASSPHRASE") != std::string::npos);
+        CHECK(msg.find("private_key_passphrase=") != std::string::npos);
+        CHECK(msg.find("openssl pkcs8 -in enc.pem -out key.pem") != std::string::npos);
+        CHECK(msg.find("private_key_file (") != std::string::npos);
+
+        {
+            const passphrase_env env("oauth1-test");
+            s = jira_oauth::read_settings(properties::parse("private_key_file=enc.pem\n"));
+            CHECK(key_error(s, cfg).empty());
+        }
+        {
+            const passphrase_env env("Not-The-Passphrase");
+            s = jira_oauth::read_settings(properties::parse(
+                "private_key_file=enc.pem\nprivate_key_passphrase=oauth1-test\n"));
+            msg = key_error(s, cfg); // the environment wins, and is wrong
+            CHECK(msg.find("OAUTH1_KEY_PASSPHRASE") != std::string::npos);
+            CHECK(msg.find("Not-The-Passphrase") == std::string::npos);
+        }
+    }
+
+    TEST_CASE("a .p12 key file, with and without pkcs12_alias")
+    {
+        const temp_dir dir;
+        const std::string cfg = dir.file("config.properties");
+        const passphrase_env env("oauth1-test");
+        jira_oauth::settings s = jira_oauth::read_settings(
+            properties::parse("private_key_file=" + test_key("wiki_alias.p12") + "\n"));
+        CHECK(key_error(s, cfg).empty()); // an absolute path
+        {
+            const passphrase_env unset(nullptr);
+            const std::string msg = key_error(jira_oauth::read_settings(properties::parse(
+                                                  "private_key_file=" + test_key("wiki_alias.p12"))),
+                                              cfg);
+            CHECK(msg.find("OAUTH1_KEY_PASSPHRASE") != std::string::npos);
+            CHECK(msg.find("private_key_passphrase=") != std::string::npos);
+            CHECK(msg.find("openssl pkcs12 -in key.p12 -nocerts -nodes -out key.pem") !=
+                  std::string::npos);
+        }
+        ::setenv("OAUTH1_KEY_PASSPHRASE", "oauth1-test", 1);
+        s.pkcs12_alias = "oauth1 wiki key";
+        CHECK(key_error(s, cfg).empty());
+        s.pkcs12_alias = "other";
+        CHECK(key_error(s, cfg).find("'oauth1 wiki key'") != std::string::npos);
+    }
+
+    TEST_CASE("private_key= mistakes are named: quotes, a PEM on one line, a public key")
+    {
+        const passphrase_env none(nullptr);
+        const std::string line = [] {
+            std::ifstream in(test_key("wiki_key_jira.txt"));
+            std::string l;
+            std::getline(in, l);
+            return l;
+        }();
+        jira_oauth::settings s;
+        s.private_key = line;
+        CHECK(key_error(s, "cfg").empty());
+        s.private_key = "\"" + line + "\"";
+        std::string msg = key_error(s, "cfg");
+        CHECK(msg.find("cfg: private_key cannot be loaded") == 0);
+        CHECK(msg.find("the key is in quotes: remove them") != std::string::npos);
+        CHECK(msg.find(line.substr(0, 20)) == std::string::npos);
+        s.private_key = "-----BEGIN PRIVATE KEY-----" + line + "-----END PRIVATE KEY-----";
+        CHECK(key_error(s, "cfg").find("lost its line breaks") != std::string::npos);
+        s.private_key = slurp(test_key("wiki_pub.pem"));
+        CHECK(key_error(s, "cfg").find("this is a public key") != std::string::npos);
+    }
+}
+
 TEST_SUITE("jira_oauth command line")
 {
     using jira_oauth::command;

@@ -1,12 +1,21 @@
 // tools/jira-oauth/config.hpp - the settings jira-oauth keeps in config.properties, with the keys
 // of the Java client of Atlassian's "OAuth for REST APIs" tutorial (jira_home, consumer_key,
-// private_key, request_token, access_token, secret) and a few optional ones.
+// private_key, request_token, access_token, secret) and a few optional ones, and the loading of
+// the consumer's private key from them (private_key= or private_key_file=, with a passphrase for
+// an encrypted key or a .p12 from OAUTH1_KEY_PASSPHRASE or private_key_passphrase=).
 #ifndef JIRA_OAUTH_CONFIG_HPP
 #define JIRA_OAUTH_CONFIG_HPP
 
 #include "../common/properties.hpp"
 #include "options.hpp"
 
+#include <oauth1/error.hpp>
+#include <oauth1/keys.hpp>
+
+#include <openssl/crypto.h>
+
+#include <cstdlib>
+#include <filesystem>
 #include <optional>
 #include <stdexcept>
 #include <string>
@@ -38,7 +47,18 @@ inline constexpr const char* access_token_secret = "access_token_secret";
 inline constexpr const char* signature_method = "signature_method";
 inline constexpr const char* consumer_secret = "consumer_secret";
 inline constexpr const char* callback = "callback";
+/// A key file instead of private_key=: PEM, DER, base64 PKCS#8 or PKCS#12 (.p12/.pfx); a
+/// relative path is relative to config.properties' directory.
+inline constexpr const char* private_key_file = "private_key_file";
+/// The passphrase of an encrypted key or the password of a .p12 (OAUTH1_KEY_PASSPHRASE wins).
+inline constexpr const char* private_key_passphrase = "private_key_passphrase";
+/// Which key of a .p12 holding several (its alias, or friendly name).
+inline constexpr const char* pkcs12_alias = "pkcs12_alias";
 } // namespace key
+
+/// The environment variable with the key's passphrase; it wins over private_key_passphrase=.
+/// (Never a command-line argument: other users see those in ps.)
+inline constexpr const char* passphrase_env = "OAUTH1_KEY_PASSPHRASE";
 
 /// Values that mark a setting still to be filled in (in the file made by write_placeholder_config).
 inline constexpr std::string_view placeholder_prefix = "REPLACE_WITH_";
@@ -71,6 +91,11 @@ consumer_key=OauthKey
 # jira_publickey.pem: paste that public key into the application link's Incoming Authentication.
 private_key=REPLACE_WITH_THE_LINE_OF_jira_privatekey.pcks8
 #
+# Or, instead of private_key: private_key_file=PATH (a .pem, .der or .p12/.pfx; relative to this
+# file's directory), pkcs12_alias=NAME for a .p12 with several keys, and for an encrypted key or a
+# .p12 its passphrase in the environment variable OAUTH1_KEY_PASSPHRASE (preferred) or as
+# private_key_passphrase=... here.
+#
 # Optional: signature_method=RSA-SHA1 (default: what JIRA uses), RSA-SHA256, or HMAC-SHA1 with
 # consumer_secret=... for servers that offer it; callback=oob (default: JIRA shows a code).
 #
@@ -96,6 +121,10 @@ struct settings {
     std::string jira_home;
     std::string consumer_key = "OauthKey";
     std::string private_key; ///< the base64 PKCS#8 line (or a PEM, which works too)
+    std::string private_key_file; ///< a key file instead (PEM, DER, base64, .p12)
+    std::string passphrase;       ///< of an encrypted key or a .p12 ("" none); never printed
+    std::string passphrase_from;  ///< where it came from, for messages ("" when none)
+    std::string pkcs12_alias;
     std::string consumer_secret;
     bool has_consumer_secret = false;
     std::string signature_method = "RSA-SHA1";
@@ -104,6 +133,16 @@ struct settings {
     std::string request_token_secret;
     std::string access_token;
     std::string access_token_secret;
+
+    settings() = default;
+    settings(const settings&) = default;
+    settings(settings&&) = default;
+    settings& operator=(const settings&) = default;
+    settings& operator=(settings&&) = default;
+    ~settings()
+    {
+        if (!passphrase.empty()) OPENSSL_cleanse(passphrase.data(), passphrase.size());
+    }
 };
 
 namespace detail {
@@ -131,6 +170,17 @@ inline settings read_settings(const properties& p,
     if (auto v = get(key::jira_home); !is_unset(v)) s.jira_home = *v;
     if (auto v = get(key::consumer_key); !is_unset(v)) s.consumer_key = *v;
     if (auto v = get(key::private_key); !is_unset(v)) s.private_key = *v;
+    if (auto v = get(key::private_key_file); !is_unset(v)) s.private_key_file = *v;
+    if (auto v = get(key::pkcs12_alias); !is_unset(v)) s.pkcs12_alias = *v;
+    // The passphrase as it is (a passphrase may end in a blank); the environment wins.
+    if (const char* env = std::getenv(passphrase_env); env != nullptr && *env != '\0') {
+        s.passphrase = env;
+        s.passphrase_from = std::string("the environment variable ") + passphrase_env;
+    } else if (auto v = p.get(key::private_key_passphrase); v && !v->empty()) {
+        s.passphrase = *v;
+        OPENSSL_cleanse(v->data(), v->size());
+        s.passphrase_from = std::string(key::private_key_passphrase) + "=";
+    }
     if (auto v = get(key::consumer_secret); v) {
         s.consumer_secret = *v;
         s.has_consumer_secret = true;
@@ -160,10 +210,13 @@ inline void check_settings(const settings& s, command cmd, bool rsa, const std::
         !detail::starts_with(s.jira_home, "https://"))
         throw config_error(path + ": jira_home must start with http:// or https:// (e.g. "
                                   "jira_home=https://jira.example.com)");
-    if (rsa && s.private_key.empty())
+    if (rsa && s.private_key.empty() && s.private_key_file.empty())
         throw config_error(path + ": private_key is not set: run 'jira-oauth keygen "
                                   "--write-config' (or paste the one-line base64 PKCS#8 key "
-                                  "there) and register the public key with JIRA");
+                                  "there, or name a key file with private_key_file=) and register "
+                                  "the public key with JIRA");
+    if (rsa && !s.private_key.empty() && !s.private_key_file.empty())
+        throw config_error(path + ": both private_key and private_key_file are set: keep one");
     if (!rsa && !s.has_consumer_secret)
         throw config_error(path + ": consumer_secret is not set: " + s.signature_method +
                            " signs with the consumer's shared secret");
@@ -172,6 +225,51 @@ inline void check_settings(const settings& s, command cmd, bool rsa, const std::
     if (cmd == command::request && s.access_token.empty())
         throw config_error(path + ": no access_token: run 'jira-oauth requestToken', allow "
                                   "access, then 'jira-oauth accessToken VERIFIER'");
+}
+
+/// The consumer's private key, from private_key= or private_key_file= (relative to the directory
+/// of `path`, config.properties), with the passphrase of OAUTH1_KEY_PASSPHRASE or
+/// private_key_passphrase= and pkcs12_alias=. Throws config_error naming the setting and the
+/// mistake (oauth1's diagnosis), never the key or the passphrase; for an encrypted key without a
+/// passphrase it names both ways to give one and how to decrypt the key instead.
+inline oauth1::private_key load_settings_key(const settings& s, const std::string& path)
+{
+    std::string source = "private_key";
+    try {
+        if (!s.private_key_file.empty()) {
+            std::filesystem::path file(s.private_key_file);
+            if (file.is_relative()) file = std::filesystem::path(path).parent_path() / file;
+            source = "private_key_file (" + file.string() + ")";
+            return s.pkcs12_alias.empty()
+                       ? oauth1::load_private_key_file(file.string(), s.passphrase)
+                       : oauth1::load_private_key_pkcs12_file(file.string(), s.passphrase,
+                                                              s.pkcs12_alias);
+        }
+        return s.pkcs12_alias.empty()
+                   ? oauth1::load_private_key(s.private_key, s.passphrase)
+                   : oauth1::load_private_key_pkcs12(s.private_key, s.passphrase, s.pkcs12_alias);
+    } catch (const oauth1::error& e) {
+        std::string what = path + ": " + source + " cannot be loaded: " + e.what();
+        if (e.code() == oauth1::errc::key_passphrase_required) {
+            what += ". Give the passphrase in the environment variable " +
+                    std::string(passphrase_env) + " (preferred; it wins) or as " +
+                    key::private_key_passphrase + "=... in " + path +
+                    " (never on the command line)";
+            // oauth1's message says how to decrypt a PEM key; a .p12 is unpacked instead.
+            if (what.find("openssl ") == std::string::npos)
+                what += ", or unpack the key once: openssl pkcs12 -in key.p12 -nocerts -nodes "
+                        "-out key.pem (then private_key_file=key.pem, mode 0600)";
+        }
+        else if (e.code() == oauth1::errc::key_passphrase_wrong)
+            what += " (the passphrase came from " + s.passphrase_from + ")";
+        else if (e.code() == oauth1::errc::pkcs12_alias_required)
+            what += ": set " + std::string(key::pkcs12_alias) + "=NAME in " + path;
+        else if (source == "private_key" && e.code() != oauth1::errc::key_policy_violation &&
+                 s.private_key.find("-----BEGIN") == std::string::npos)
+            what += " (expected one line of base64 PKCS#8, as in jira_privatekey.pcks8, or "
+                    "private_key_file=PATH)";
+        throw config_error(what);
+    }
 }
 
 } // namespace jira_oauth

@@ -198,13 +198,7 @@ oauth1::client make_client(const settings& s, const std::string& path)
                            "HMAC-SHA256, HMAC-SHA512 or PLAINTEXT");
     std::error_code ec;
     oauth1::private_key key;
-    if (oauth1::is_rsa(*method)) {
-        key = oauth1::load_private_key(s.private_key, ec);
-        if (ec)
-            throw config_error(path + ": private_key cannot be loaded: " + ec.message() +
-                               " (expected one line of base64 PKCS#8, as in "
-                               "jira_privatekey.pcks8)");
-    }
+    if (oauth1::is_rsa(*method)) key = load_settings_key(s, path);
     std::optional<oauth1::any_signer> signer =
         oauth1::any_signer::make(*method, s.consumer_secret, key, ec);
     if (!signer)

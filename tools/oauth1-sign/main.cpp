@@ -85,7 +85,7 @@ constexpr int exit_usage = 2;
 constexpr std::string_view form_content_type = "application/x-www-form-urlencoded";
 
 constexpr std::string_view usage_text = R"usage(usage: oauth1-sign --url URL --consumer-key KEY
-                   (--consumer-secret SECRET | --private-key FILE [--passphrase P]) [options]
+                   (--consumer-secret SECRET | --private-key FILE) [options]
 
 Signs one OAuth 1.0a (RFC 5849) request and prints the Authorization header value (by default),
 so that scripts can write: curl -H "Authorization: $(oauth1-sign ...)" URL
@@ -106,7 +106,12 @@ credentials:
   --consumer-secret S     consumer secret (HMAC-SHA*, PLAINTEXT)
   --private-key FILE      RSA private key (RSA-SHA*): PEM PKCS#8/PKCS#1 (optionally encrypted),
                           DER, or JIRA's one-line base64 PKCS#8
-  --passphrase P          passphrase of an encrypted --private-key
+  --passphrase-file FILE  passphrase of an encrypted --private-key or a .p12's password: the
+                          first line of FILE ("-": standard input)
+  --passphrase-env NAME   the same, from the environment variable NAME (never give the
+                          passphrase itself on the command line: other users see it in ps)
+  --pkcs12-alias NAME     with a .p12/.pfx holding several keys: the alias (friendly name) of
+                          the one to sign with
   --token T               token (temporary or access token)
   --token-secret TS       token secret (HMAC-SHA*, PLAINTEXT; ignored by RSA-SHA*)
 
@@ -177,7 +182,9 @@ constexpr option_spec option_specs[] = {
     {"--body", true, false},           {"--content-type", true, false},
     {"--param", true, false},          {"--consumer-key", true, false},
     {"--consumer-secret", true, true}, {"--private-key", true, false},
-    {"--passphrase", true, true},      {"--token", true, false},
+    {"--passphrase", true, true},      {"--passphrase-file", true, false},
+    {"--passphrase-env", true, false}, {"--pkcs12-alias", true, false},
+    {"--token", true, false},
     {"--token-secret", true, true},    {"--signature-method", true, false},
     {"--nonce", true, false},          {"--timestamp", true, false},
     {"--realm", true, false},          {"--callback", true, false},
@@ -229,7 +236,9 @@ struct options {
     std::optional<std::string> consumer_key;
     std::optional<secret_string> consumer_secret;
     std::optional<std::string> private_key_file;
-    std::optional<secret_string> passphrase;
+    std::optional<std::string> passphrase_file;
+    std::optional<std::string> passphrase_env;
+    std::optional<std::string> pkcs12_alias;
     std::optional<std::string> token;
     std::optional<secret_string> token_secret;
     std::optional<std::string> signature_method;
@@ -379,7 +388,15 @@ void parse_arguments(int argc, char** argv, options& o)
         else if (name == "--private-key")
             set_once(o.private_key_file, name, value);
         else if (name == "--passphrase")
-            set_once(o.passphrase, name, value);
+            throw usage_error("--passphrase: a passphrase on the command line is visible to other "
+                              "users (ps, shell history): use --passphrase-file FILE or "
+                              "--passphrase-env NAME");
+        else if (name == "--passphrase-file")
+            set_once(o.passphrase_file, name, value);
+        else if (name == "--passphrase-env")
+            set_once(o.passphrase_env, name, value);
+        else if (name == "--pkcs12-alias")
+            set_once(o.pkcs12_alias, name, value);
         else if (name == "--token")
             set_once(o.token, name, value);
         else if (name == "--token-secret")
@@ -427,12 +444,13 @@ void parse_arguments(int argc, char** argv, options& o)
 }
 
 /// Reads a whole file ("-" is standard input) in binary mode.
-std::string read_body_file(const std::string& path)
+std::string read_body_file(const std::string& path, const char* option = "--body")
 {
     const bool is_stdin = path == "-";
     std::FILE* f = is_stdin ? stdin : std::fopen(path.c_str(), "rb");
     if (f == nullptr) {
-        throw signing_error("--body: cannot read " + quoted(path) + ": " + std::strerror(errno));
+        throw signing_error(std::string(option) + ": cannot read " + quoted(path) + ": " +
+                            std::strerror(errno));
     }
     std::string data;
     char buf[65536];
@@ -442,8 +460,30 @@ std::string read_body_file(const std::string& path)
     const int err = errno;
     if (!is_stdin) std::fclose(f);
     if (failed)
-        throw signing_error("--body: cannot read " + quoted(path) + ": " + std::strerror(err));
+        throw signing_error(std::string(option) + ": cannot read " + quoted(path) + ": " +
+                            std::strerror(err));
     return data;
+}
+
+/// Sets `out` to the passphrase of --passphrase-file (its first line, without the line break)
+/// or --passphrase-env; leaves it empty when neither was given. Never echoed in an error.
+void read_passphrase(const options& o, secret_string& out)
+{
+    if (o.passphrase_env) {
+        const char* v = std::getenv(o.passphrase_env->c_str());
+        if (v == nullptr)
+            throw signing_error("--passphrase-env: the environment variable " +
+                                quoted(*o.passphrase_env) + " is not set");
+        out.assign(v);
+    } else if (o.passphrase_file) {
+        std::string data = read_body_file(*o.passphrase_file, "--passphrase-file");
+        const std::size_t eol = data.find_first_of("\r\n");
+        out.assign(std::string_view(data).substr(0, eol));
+        if (!data.empty()) OPENSSL_cleanse(data.data(), data.size());
+        if (out.view().empty())
+            throw signing_error("--passphrase-file: " + quoted(*o.passphrase_file) +
+                                " is empty (its first line is the passphrase)");
+    }
 }
 
 /// Appends "enc(name)=enc(value)" (RFC 5849 3.6) to a query or form body, '&'-separated.
@@ -551,7 +591,12 @@ int run(int argc, char** argv)
     if (!o.consumer_key) throw usage_error("--consumer-key is required");
     if (o.consumer_secret && o.private_key_file)
         throw usage_error("give either --consumer-secret or --private-key, not both");
-    if (o.passphrase && !o.private_key_file) throw usage_error("--passphrase needs --private-key");
+    for (const auto& [given, name] : {std::pair{o.passphrase_file.has_value(), "--passphrase-file"},
+                                      std::pair{o.passphrase_env.has_value(), "--passphrase-env"},
+                                      std::pair{o.pkcs12_alias.has_value(), "--pkcs12-alias"}})
+        if (given && !o.private_key_file) throw usage_error(std::string(name) + " needs --private-key");
+    if (o.passphrase_file && o.passphrase_env)
+        throw usage_error("give either --passphrase-file or --passphrase-env, not both");
     if (o.token_secret && !o.token && !o.sign_base_string)
         throw usage_error("--token-secret needs --token");
     if (o.nonce && o.nonce->empty()) throw usage_error("--nonce must not be empty");
@@ -615,11 +660,20 @@ int run(int argc, char** argv)
     // ---- key and signer (signing errors, exit 1) ----
     oauth1::private_key key;
     if (o.private_key_file) {
+        secret_string passphrase;
+        read_passphrase(o, passphrase);
         try {
-            key = oauth1::load_private_key_file(
-                *o.private_key_file, o.passphrase ? o.passphrase->view() : std::string_view{});
+            // A .p12/.pfx is recognised by load_private_key_file too; an alias needs the
+            // PKCS#12 loader.
+            key = o.pkcs12_alias ? oauth1::load_private_key_pkcs12_file(
+                                       *o.private_key_file, passphrase.view(), *o.pkcs12_alias)
+                                 : oauth1::load_private_key_file(*o.private_key_file,
+                                                                 passphrase.view());
         } catch (const oauth1::error& e) {
-            throw signing_error(std::string("--private-key: ") + e.what());
+            std::string what = std::string("--private-key: ") + e.what();
+            if (e.code() == oauth1::errc::key_passphrase_required)
+                what += " (give it with --passphrase-file FILE or --passphrase-env NAME)";
+            throw signing_error(what);
         }
     }
     std::error_code ec;

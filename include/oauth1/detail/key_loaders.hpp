@@ -7,6 +7,7 @@
 #include <oauth1/detail/key_formats.hpp>
 #include <oauth1/detail/key_holder.hpp>
 #include <oauth1/detail/openssl.hpp>
+#include <oauth1/detail/pkcs12.hpp>
 #include <oauth1/error.hpp>
 
 #include <openssl/crypto.h>
@@ -112,11 +113,19 @@ inline evp_pkey_ptr load_private(std::string_view data, std::string_view passphr
         return evp_pkey_ptr{};
     }
 
-    // 2. Binary DER: a SEQUENCE (PKCS#8, encrypted PKCS#8 or PKCS#1).
+    // 2. A PKCS#12 container (its password is the passphrase): its one private key. (Version 3
+    //    at the start is never a key; what does not parse as PKCS#12 is reported as DER.)
+    if (looks_like_pkcs12(data) && parses_as_pkcs12(data)) {
+        pkcs12_parts parts;
+        if (!load_pkcs12_parts(data, passphrase, {}, parts, ec, fail)) return evp_pkey_ptr{};
+        return std::move(parts.key);
+    }
+
+    // 3. Binary DER: a SEQUENCE (PKCS#8, encrypted PKCS#8 or PKCS#1).
     if (static_cast<unsigned char>(data.front()) == 0x30)
         return load_private_der(data, passphrase, ec, fail, "DER", errc::key_der_invalid);
 
-    // 3. Headerless base64 of the DER, e.g. JIRA's config.properties private_key= value.
+    // 4. Headerless base64 of the DER, e.g. JIRA's config.properties private_key= value.
     if (looks_like_base64(data)) {
         wiped_bytes der;
         if (!decode_base64(data, der)) {

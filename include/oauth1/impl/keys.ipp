@@ -7,10 +7,12 @@
 #include <oauth1/keys.hpp>
 
 #include <oauth1/detail/base64.hpp>
+#include <oauth1/detail/key_diagnosis.hpp>
 #include <oauth1/detail/key_formats.hpp>
 #include <oauth1/detail/key_holder.hpp>
 #include <oauth1/detail/key_loaders.hpp>
 #include <oauth1/detail/openssl.hpp>
+#include <oauth1/detail/pkcs12.hpp>
 #include <oauth1/detail/rsa_key_facts.hpp>
 #include <oauth1/error.hpp>
 
@@ -189,7 +191,9 @@ inline private_key load_private_key(std::string_view data, std::string_view pass
     std::string why;
     private_key key{detail::enforce_rsa_key_policy(
         detail::keys_impl::load_private(data, passphrase, ec, {&why}), policy, ec, &why)};
-    if (ec) detail::throw_error(ec, "loading private key" + why);
+    if (ec)
+        detail::throw_error(ec, detail::key_error_message("loading private key", why, data, ec,
+                                                          !passphrase.empty()));
     return key;
 }
 
@@ -222,8 +226,129 @@ inline private_key load_private_key_file(const std::string& path, std::string_vi
     private_key key{detail::enforce_rsa_key_policy(
         detail::keys_impl::load_private(bytes.view(), passphrase, ec, {&why}), policy, ec, &why)};
     if (ec)
-        detail::throw_error(ec, detail::keys_impl::file_context("loading private key", path) + why);
+        detail::throw_error(
+            ec, detail::key_error_message(
+                    detail::keys_impl::file_context("loading private key", path).c_str(), why,
+                    bytes.view(), ec, !passphrase.empty()));
     return key;
+}
+
+// ---- PKCS#12 ----------------------------------------------------------------------------------
+
+namespace detail {
+
+/// The entry of `parts`, the key checked against `policy` (its certificate shares the key).
+inline pkcs12_entry make_pkcs12_entry(keys_impl::pkcs12_parts&& parts, const rsa_key_policy& policy,
+                                      std::error_code& ec, std::string* why)
+{
+    pkcs12_entry e;
+    e.key = private_key{enforce_rsa_key_policy(std::move(parts.key), policy, ec, why)};
+    if (ec) return pkcs12_entry{};
+    e.certificate_der = std::move(parts.certificate_der);
+    e.certificate_key = public_key{std::move(parts.certificate_key)};
+    e.alias = std::move(parts.alias);
+    return e;
+}
+
+} // namespace detail
+
+inline pkcs12_entry load_pkcs12(std::string_view bytes, std::string_view password,
+                                std::string_view alias, const rsa_key_policy& policy,
+                                std::error_code& ec) noexcept
+{
+    const detail::keys_impl::error_queue_scope scope;
+    detail::keys_impl::pkcs12_parts parts;
+    if (!detail::keys_impl::load_pkcs12_parts(bytes, password, alias, parts, ec, {}))
+        return pkcs12_entry{};
+    return detail::make_pkcs12_entry(std::move(parts), policy, ec, nullptr);
+}
+
+inline pkcs12_entry load_pkcs12(std::string_view bytes, std::string_view password,
+                                std::string_view alias, std::error_code& ec) noexcept
+{
+    return load_pkcs12(bytes, password, alias, rsa_key_policy{}, ec);
+}
+
+inline pkcs12_entry load_pkcs12(std::string_view bytes, std::string_view password,
+                                std::error_code& ec) noexcept
+{
+    return load_pkcs12(bytes, password, std::string_view{}, rsa_key_policy{}, ec);
+}
+
+inline pkcs12_entry load_pkcs12(std::string_view bytes, std::string_view password,
+                                std::string_view alias, const rsa_key_policy& policy)
+{
+    const detail::keys_impl::error_queue_scope scope;
+    std::error_code ec;
+    std::string why;
+    detail::keys_impl::pkcs12_parts parts;
+    pkcs12_entry e;
+    if (detail::keys_impl::load_pkcs12_parts(bytes, password, alias, parts, ec, {&why}))
+        e = detail::make_pkcs12_entry(std::move(parts), policy, ec, &why);
+    if (ec) detail::throw_error(ec, "loading PKCS#12" + why);
+    return e;
+}
+
+inline pkcs12_entry load_pkcs12_file(const std::string& path, std::string_view password,
+                                     std::string_view alias, const rsa_key_policy& policy,
+                                     std::error_code& ec) noexcept
+{
+    const detail::keys_impl::error_queue_scope scope;
+    detail::keys_impl::wiped_bytes bytes;
+    ec.clear();
+    if (!detail::keys_impl::read_file(path, bytes, ec, nullptr)) return pkcs12_entry{};
+    return load_pkcs12(bytes.view(), password, alias, policy, ec);
+}
+
+inline pkcs12_entry load_pkcs12_file(const std::string& path, std::string_view password,
+                                     std::string_view alias, std::error_code& ec) noexcept
+{
+    return load_pkcs12_file(path, password, alias, rsa_key_policy{}, ec);
+}
+
+inline pkcs12_entry load_pkcs12_file(const std::string& path, std::string_view password,
+                                     std::string_view alias, const rsa_key_policy& policy)
+{
+    const detail::keys_impl::error_queue_scope scope;
+    detail::keys_impl::wiped_bytes bytes;
+    std::error_code ec;
+    std::string why;
+    if (!detail::keys_impl::read_file(path, bytes, ec, &why))
+        detail::throw_error(ec, detail::keys_impl::file_context("loading PKCS#12", path) + why);
+    detail::keys_impl::pkcs12_parts parts;
+    pkcs12_entry e;
+    if (detail::keys_impl::load_pkcs12_parts(bytes.view(), password, alias, parts, ec, {&why}))
+        e = detail::make_pkcs12_entry(std::move(parts), policy, ec, &why);
+    if (ec) detail::throw_error(ec, detail::keys_impl::file_context("loading PKCS#12", path) + why);
+    return e;
+}
+
+inline private_key load_private_key_pkcs12(std::string_view bytes, std::string_view password,
+                                           std::string_view alias, std::error_code& ec) noexcept
+{
+    return load_pkcs12(bytes, password, alias, rsa_key_policy{}, ec).key;
+}
+
+inline private_key load_private_key_pkcs12(std::string_view bytes, std::string_view password,
+                                           std::string_view alias, const rsa_key_policy& policy)
+{
+    return load_pkcs12(bytes, password, alias, policy).key;
+}
+
+inline private_key load_private_key_pkcs12_file(const std::string& path,
+                                                std::string_view password,
+                                                std::string_view alias,
+                                                std::error_code& ec) noexcept
+{
+    return load_pkcs12_file(path, password, alias, rsa_key_policy{}, ec).key;
+}
+
+inline private_key load_private_key_pkcs12_file(const std::string& path,
+                                                std::string_view password,
+                                                std::string_view alias,
+                                                const rsa_key_policy& policy)
+{
+    return load_pkcs12_file(path, password, alias, policy).key;
 }
 
 // ---- public key loading -----------------------------------------------------------------------
