@@ -6,7 +6,10 @@
 #ifndef OAUTH1_DETAIL_QT_REQUEST_HPP
 #define OAUTH1_DETAIL_QT_REQUEST_HPP
 
+// oauth1's headers come before Qt's: Qt defines `slots`, `signals` and `emit` as macros
+// (unless QT_NO_KEYWORDS), and oauth1/detail/rsa_context.hpp has a member named `slots`.
 #include <oauth1/authorization.hpp> // has_header_breaking_char
+#include <oauth1/client.hpp>
 #include <oauth1/error.hpp>
 #include <oauth1/parameters.hpp>    // is_form_urlencoded
 
