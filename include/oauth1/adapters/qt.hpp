@@ -41,9 +41,10 @@
 //   authority is refused ("the Host header: ...").
 // - Userinfo (user:pw@): never sent by Qt but used to answer a 401. Refused.
 // - Fragment: neither signed (3.4.1.2) nor sent.
-// - Content-Type: a body without one is sent by Qt with "application/x-www-form-urlencoded"
-//   (and a warning), which a server verifies as form parameters. Refused ("the Content-Type:
-//   ..."); set QNetworkRequest::ContentTypeHeader. A form Content-Type signs the body's
+// - Content-Type: QNetworkAccessManager::post() and put() send a body without one with
+//   "Content-Type: application/x-www-form-urlencoded" (and a warning), which a server verifies
+//   as form parameters (sendCustomRequest sends none). sign() cannot know which call follows:
+//   refused ("the Content-Type: ..."); set QNetworkRequest::ContentTypeHeader. A form Content-Type signs the body's
 //   parameters (3.4.1.3.1); other bodies get oauth_body_hash with sign_options::body_hash.
 // - Content-Length: Qt writes the body's size; a raw Content-Length of another value is refused.
 // - Redirects: Qt 6 follows them by default (NoLessSafeRedirectPolicy), re-sending the
@@ -52,8 +53,8 @@
 // - HTTP/2: Qt 6 negotiates it for https by ALPN (Http2AllowedAttribute defaults to true): the
 //   target goes into :path and Host into :authority unchanged, so the signature holds; the
 //   transport pins HTTP/1.1 all the same (its tests read the request line).
-// - Headers Qt adds: Host, Connection: Keep-Alive, Accept-Encoding: gzip, deflate (and it
-//   decompresses the answer), Accept-Language, User-Agent: Mozilla/5.0, Content-Length, and
+// - Headers Qt adds: Host, Connection: Keep-Alive, Accept-Encoding: zstd, br, gzip, deflate
+//   (and it decompresses the answer), Accept-Language, User-Agent: Mozilla/5.0, Content-Length, and
 //   Cookie from the manager's cookie jar. None is signed (RFC 5849 signs the method, the URL and
 //   form parameters), so they leave the signature valid. Header values with CR, LF or NUL are
 //   refused.

@@ -123,9 +123,9 @@ inline bool signable_url(const QNetworkRequest& req, std::size_t body_size, std:
         req.rawHeader("Content-Length").trimmed() != QByteArray::number(static_cast<qulonglong>(body_size)))
         return refuse("the Content-Length header: it is not the body's size", ec, why);
     if (body_size > 0 && !req.hasRawHeader("Content-Type"))
-        return refuse("the Content-Type: a body without one is sent by Qt as "
-                      "application/x-www-form-urlencoded (and would be signed as form "
-                      "parameters by the server); set QNetworkRequest::ContentTypeHeader",
+        return refuse("the Content-Type: QNetworkAccessManager::post() and put() send a body "
+                      "without one as application/x-www-form-urlencoded (which a server verifies "
+                      "as form parameters); set QNetworkRequest::ContentTypeHeader",
                       ec, why);
     url = scheme.toStdString();
     url += "://";
