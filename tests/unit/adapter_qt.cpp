@@ -180,7 +180,8 @@ private:
     int port_ = 0;
 };
 
-/// /fixed/N answers N bytes; /ua echoes the User-Agent.
+/// /fixed/N answers N bytes; /ua echoes the User-Agent; /redirect is a 302 to /fixed/1; POST
+/// /content-type echoes the Content-Type.
 class body_server {
 public:
     body_server()
@@ -190,6 +191,12 @@ public:
         });
         server_.Get("/ua", [](const httplib::Request& req, httplib::Response& res) {
             res.set_content(req.get_header_value("User-Agent"), "text/plain");
+        });
+        server_.Get("/redirect", [](const httplib::Request&, httplib::Response& res) {
+            res.set_redirect("/fixed/1");
+        });
+        server_.Post("/content-type", [](const httplib::Request& req, httplib::Response& res) {
+            res.set_content(req.get_header_value("Content-Type"), "text/plain");
         });
         running_.emplace(server_);
     }
@@ -486,6 +493,34 @@ TEST_CASE("transport options: timeout, connect failure, response limit, user age
     CHECK(r.body == "oauth1-test/1.0");
     r = oauth1::qt::transport(ua)({"GET", bodies.url("/ua"), "", "", {{"User-Agent", "mine"}}}, ec);
     CHECK(r.body == "mine");
+}
+
+TEST_CASE("what Qt does on its own: follows redirects, labels post() bodies as forms")
+{
+    app();
+    body_server server;
+    QNetworkAccessManager nam;
+    const oauth1::client c = make_client(oauth1::signature_method::hmac_sha1);
+    // Qt 6 follows a redirect by default; a signed request is not followed (sign() sets
+    // ManualRedirectPolicy), and neither does the transport.
+    const QUrl redirect(QString::fromStdString(server.url("/redirect")));
+    CHECK(send_and_wait(nam, QNetworkRequest(redirect), "GET", {}).status == 200);
+    QNetworkRequest req(redirect);
+    oauth1::qt::sign(req, "GET", {}, c);
+    CHECK(send_and_wait(nam, req, "GET", {}).status == 302);
+    std::error_code ec;
+    CHECK(oauth1::qt::transport()({"GET", server.url("/redirect")}, ec).status == 302);
+    CHECK(!ec);
+    // post() sends a body without Content-Type as a form (so sign() refuses such a request);
+    // sendCustomRequest sends none.
+    QNetworkRequest post(QUrl(QString::fromStdString(server.url("/content-type"))));
+    QNetworkReply* reply = nam.post(post, QByteArray("a=1"));
+    QEventLoop loop;
+    QObject::connect(reply, &QNetworkReply::finished, &loop, &QEventLoop::quit);
+    loop.exec();
+    CHECK(reply->readAll() == "application/x-www-form-urlencoded");
+    reply->deleteLater();
+    CHECK(send_and_wait(nam, post, "POST", "a=1").body.empty());
 }
 
 TEST_CASE("async_flow::send: completes on finished, never inside the call; errors as the flow's")
