@@ -3,12 +3,15 @@
 // user's Allow, as a browser would), verifier, access token, then a signed REST GET of JJ-2 and a
 // POST creating an issue (JSON with oauth_body_hash). Once with the blocking oauth1::qt::transport
 // and oauth1.hpp's flow, once with oauth1::qt::async_flow driven by the event loop (each step
-// started from the previous step's callback). Registered by tools/jira-provider/CMakeLists.txt.
+// started from the previous step's callback), and the async flow with a skew_clock against a
+// provider an hour ahead. Registered by tools/jira-provider/CMakeLists.txt.
 #include "jira_provider_fixture.hpp"
 
 #include <oauth1/adapters/qt_flow.hpp>
 #include <oauth1/adapters/qt_transport.hpp>
 #include <oauth1/flow.hpp>
+#include <oauth1/keys.hpp>
+#include <oauth1/skew_clock.hpp>
 
 #include <doctest/doctest.h>
 
@@ -165,4 +168,45 @@ TEST_CASE("Qt async_flow: the JIRA dance driven by the event loop, then REST GET
     CHECK(failed.step == "token credentials (access token)");
     CHECK(failed.problem);
     CHECK(d.token().empty()); // as the blocking flow: no token after a failed step 3
+}
+
+TEST_CASE("Qt async_flow with a skew_clock: a provider an hour ahead, one retry, then the dance")
+{
+    app();
+    jira_provider::options ahead;
+    ahead.clock_offset = 3600;
+    oauth1_test::jira_fixture jira(ahead);
+    oauth1::skew_clock clock;
+    oauth1::basic_client<oauth1::any_signer, oauth1::skew_clock> c(
+        oauth1_test::jira_rsa_consumer_key,
+        oauth1::any_signer(oauth1::rsa_sha1(oauth1::load_private_key_file(
+            std::string(oauth1_test::jira_keys_dir) + "/wiki_key.pem"))),
+        clock);
+    oauth1::qt::basic_async_flow<oauth1::any_signer, oauth1::skew_clock> flow(c, jira.endpoints());
+    QEventLoop loop;
+    std::error_code got;
+    oauth1::step_failure failure;
+    oauth1::temporary_credentials temp;
+    flow.request_token([&](std::error_code ec, const oauth1::step_failure& f,
+                           oauth1::temporary_credentials t) {
+        got = ec;
+        failure = f;
+        temp = std::move(t);
+        loop.quit();
+    });
+    loop.exec();
+    REQUIRE_MESSAGE(!got, failure.describe());
+    REQUIRE(failure.clock_offset);
+    CHECK(*failure.clock_offset >= 3598);
+    CHECK(*failure.clock_offset <= 3602);
+    const std::string code = jira.approve(temp.token);
+    flow.access_token(temp, code, [&](std::error_code ec, const oauth1::step_failure& f,
+                                      oauth1::access_credentials) {
+        got = ec;
+        failure = f;
+        loop.quit();
+    });
+    loop.exec();
+    CHECK_MESSAGE(!got, failure.describe());
+    CHECK(!failure.clock_offset); // learned once: no second refusal
 }

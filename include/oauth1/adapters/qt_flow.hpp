@@ -23,12 +23,13 @@
 // by flow.hpp: no token for step 1, the temporary credentials for step 3 and, on success, the
 // token credentials; it must outlive the flow. Requests go out as oauth1::qt::transport sends
 // them (same transport_options, same refusals: qt_transport.hpp). Destroying the flow aborts its
-// pending replies; their callbacks are not called. A skew_clock learns nothing here: this flow
-// does not retry a refused timestamp (the blocking flow does).
+// pending replies; their callbacks are not called. With a skew_clock, a refused timestamp is
+// learned from and the request signed and sent once more, as by the blocking flow.
 #ifndef OAUTH1_ADAPTERS_QT_FLOW_HPP
 #define OAUTH1_ADAPTERS_QT_FLOW_HPP
 
 #include <oauth1/client.hpp>
+#include <oauth1/detail/flow_exchange.hpp>
 #include <oauth1/detail/qt_exchange.hpp>
 #include <oauth1/detail/token_answer.hpp>
 #include <oauth1/detail/url_diagnosis.hpp>
@@ -37,6 +38,7 @@
 #include <oauth1/flow_error.hpp>
 #include <oauth1/problem.hpp>
 #include <oauth1/request_traits.hpp>
+#include <oauth1/skew_clock.hpp>
 #include <oauth1/token_answer.hpp>
 #include <oauth1/transport.hpp>
 #include <oauth1/transport_options.hpp>
@@ -47,6 +49,7 @@
 #include <QPointer>
 #include <QTimer>
 
+#include <cstdint>
 #include <functional>
 #include <memory>
 #include <optional>
@@ -54,6 +57,7 @@
 #include <string_view>
 #include <system_error>
 #include <utility>
+#include <vector>
 
 namespace oauth1 {
 namespace qt {
@@ -207,11 +211,46 @@ private:
         });
     }
 
+    using answer_fn = std::function<void(http_response, step_failure, std::error_code)>;
+
+    /// sign_options with its own copies of the strings, for a second attempt after the
+    /// caller's have gone.
+    struct owned_sign_options {
+        std::optional<std::string> realm;
+        std::string callback;
+        std::string verifier;
+        bool body_hash = false;
+        std::string nonce;
+        std::optional<std::uint64_t> timestamp;
+        std::vector<std::pair<std::string, std::string>> extra;
+
+        explicit owned_sign_options(const sign_options& o)
+            : callback(o.callback), verifier(o.verifier), body_hash(o.body_hash), nonce(o.nonce),
+              timestamp(o.timestamp)
+        {
+            if (o.realm) realm.emplace(*o.realm);
+            for (const auto& [n, v] : o.extra) extra.emplace_back(n, v);
+        }
+        sign_options view() const
+        {
+            sign_options o;
+            if (realm) o.realm = *realm;
+            o.callback = callback;
+            o.verifier = verifier;
+            o.body_hash = body_hash;
+            o.nonce = nonce;
+            o.timestamp = timestamp;
+            for (const auto& [n, v] : extra) o.extra.emplace_back(n, v);
+            return o;
+        }
+    };
+
     /// Signs `req` now, sends it, and calls `on_answer(response, failure, ec)` on finished, with
-    /// the answer classified as oauth1::send_signed does.
-    template <class OnAnswer>
+    /// the answer classified as oauth1::send_signed does. With a clock that learns the
+    /// provider's time (skew_clock), a refused timestamp teaches it the offset and the request is
+    /// signed anew and sent once more (as flow.hpp's steps do).
     void signed_step(http_request req, const sign_options& so, std::string step,
-                     OnAnswer on_answer)
+                     answer_fn on_answer, bool may_retry = true)
     {
         step_failure f;
         f.step = std::move(step);
@@ -229,11 +268,15 @@ private:
             return;
         }
         f.base_string.assign(s.base_string());
+        std::shared_ptr<const owned_sign_options> retry;
+        if constexpr (oauth1::detail::learns_time<Clock>::value) {
+            if (may_retry && !so.timestamp) retry = std::make_shared<owned_sign_options>(so);
+        }
         std::string what;
         ++pending_;
         QNetworkReply* reply = detail::start_exchange(
             nam_, req, options_, guard_.get(),
-            [this, on_answer, f](detail::exchange_result&& r) mutable {
+            [this, on_answer, f, retry, req](detail::exchange_result&& r) mutable {
                 --pending_;
                 std::error_code rec = r.ec;
                 if (rec) {
@@ -246,6 +289,24 @@ private:
                         oauth1::detail::describe_answer(r.response, f.base_string,
                                                         std::move(problem), f);
                         rec = f.error;
+                    }
+                }
+                if constexpr (oauth1::detail::learns_time<Clock>::value) {
+                    if (retry && rec == errc::oauth_problem && f.problem &&
+                        f.problem->code == problem::timestamp_refused) {
+                        if (const auto offset = client_.clock().learn(
+                                &*f.problem, r.response.header("Date"))) {
+                            // The Authorization header of the refused attempt is replaced.
+                            signed_step(
+                                std::move(req), retry->view(), f.step,
+                                [on_answer, offset = *offset](http_response res, step_failure f2,
+                                                              std::error_code ec2) {
+                                    f2.clock_offset = offset;
+                                    on_answer(std::move(res), std::move(f2), ec2);
+                                },
+                                false);
+                            return;
+                        }
                     }
                 }
                 on_answer(std::move(r.response), std::move(f), rec);
