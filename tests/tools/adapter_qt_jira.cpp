@@ -2,7 +2,7 @@
 // against tools/jira-provider in process (real HTTP on 127.0.0.1): request token, authorize (the
 // user's Allow, as a browser would), verifier, access token, then a signed REST GET of JJ-2 and a
 // POST creating an issue (JSON with oauth_body_hash). Once with the blocking oauth1::qt::transport
-// and oauth1.hpp's flow, once with oauth1::qt::async_flow driven by the event loop (each step
+// and flow.hpp's steps, once with oauth1::qt::async_flow driven by the event loop (each step
 // started from the previous step's callback), and the async flow with a skew_clock against a
 // provider an hour ahead. Registered by tools/jira-provider/CMakeLists.txt.
 #include "jira_provider_fixture.hpp"
