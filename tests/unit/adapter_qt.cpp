@@ -28,6 +28,7 @@
 #include <QNetworkAccessManager>
 #include <QNetworkReply>
 #include <QNetworkRequest>
+#include <QSslSocket>
 #include <QTimer>
 #include <QUrl>
 
@@ -445,7 +446,7 @@ TEST_CASE("transport: refuses what Qt would send otherwise, and options it canno
     CHECK(server.seen().empty()); // nothing was sent
 }
 
-TEST_CASE("transport options: timeout, connect failure, response limit, user agent")
+TEST_CASE("transport options: timeout, connect_timeout, connect failure, response limit, user agent")
 {
     app();
     {
@@ -461,6 +462,28 @@ TEST_CASE("transport options: timeout, connect failure, response limit, user age
         CHECK_MESSAGE(contains(what, "timed out"), what);
         CHECK(took >= 450ms);
         CHECK(took < 4s);
+    }
+    if (QSslSocket::supportsSsl()) {
+        // connect_timeout bounds a TLS handshake that never completes (TCP connects, the server
+        // says nothing).
+        silent_server silent;
+        oauth1::transport_options o;
+        o.connect_timeout = 300ms;
+        o.timeout = 10s;
+        std::string url = silent.url();
+        url.replace(0, 4, "https");
+        const auto start = std::chrono::steady_clock::now();
+        std::error_code ec;
+        std::string what;
+        (void)oauth1::qt::transport(o)({"GET", url}, ec, what);
+        const auto took = std::chrono::steady_clock::now() - start;
+        CHECK(ec == oauth1::errc::transport_failed);
+        CHECK_MESSAGE(contains(what, "connect_timeout"), what);
+        CHECK(took >= 250ms);
+        CHECK(took < 5s);
+    } else {
+        MESSAGE("Qt has no TLS backend (QSslSocket::supportsSsl()): the connect_timeout check "
+                "over a stalled TLS handshake is skipped");
     }
     {
         std::error_code ec;
