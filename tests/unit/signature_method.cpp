@@ -692,7 +692,7 @@ TEST_CASE("one RSA signer shared by several threads signs and verifies correctly
     }
 
     // More threads than the signer keeps contexts for: some calls prepare their own.
-    constexpr int threads = 3 * static_cast<int>(oauth1::detail::rsa_context_pool::slots);
+    constexpr int threads = 3 * static_cast<int>(oauth1::detail::rsa_context_pool::slot_count);
     constexpr int rounds = 12;
     std::atomic<int> good{0};
     std::atomic<int> bad{0};

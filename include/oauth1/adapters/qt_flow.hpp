@@ -72,6 +72,7 @@ using step_callback = std::function<void(std::error_code, const step_failure&, T
 template <class Signer = any_signer, class Clock = system_clock, class Nonce = random_nonce>
 class basic_async_flow {
 public:
+    /// The client type the flow signs with.
     using client_type = basic_client<Signer, Clock, Nonce>;
 
     /// A flow for `client` (kept by reference) and the provider's `endpoints`.
@@ -97,7 +98,9 @@ public:
     /// Whether a step has been started and not completed.
     bool busy() const noexcept { return pending_ > 0; }
 
+    /// The provider's endpoints (RFC 5849 §2).
     const service_endpoints& endpoints() const noexcept { return endpoints_; }
+    /// The QNetworkAccessManager the flow sends with.
     QNetworkAccessManager& manager() noexcept { return nam_; }
 
     /// Step 1 (2.1): a POST to the request-token endpoint signed with the consumer credentials

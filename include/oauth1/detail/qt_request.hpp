@@ -6,8 +6,8 @@
 #ifndef OAUTH1_DETAIL_QT_REQUEST_HPP
 #define OAUTH1_DETAIL_QT_REQUEST_HPP
 
-// oauth1's headers come before Qt's: Qt defines `slots`, `signals` and `emit` as macros
-// (unless QT_NO_KEYWORDS), and oauth1/detail/rsa_context.hpp has a member named `slots`.
+// oauth1's headers use none of the names Qt defines as macros (`slots`, `signals`, `emit`,
+// unless QT_NO_KEYWORDS), so they may be included before or after Qt's.
 #include <oauth1/authorization.hpp> // has_header_breaking_char
 #include <oauth1/client.hpp>
 #include <oauth1/error.hpp>

@@ -94,7 +94,7 @@ class rsa_context_pool {
     };
 
 public:
-    static constexpr std::size_t slots = 4;
+    static constexpr std::size_t slot_count = 4;
 
     rsa_context_pool() noexcept = default;
     rsa_context_pool(const rsa_context_pool& /*other*/) noexcept {}
@@ -159,11 +159,11 @@ private:
     }
     void take(rsa_context_pool& other) noexcept
     {
-        for (std::size_t i = 0; i < slots; ++i)
+        for (std::size_t i = 0; i < slot_count; ++i)
             slots_[i].context = std::move(other.slots_[i].context);
     }
 
-    std::array<slot, slots> slots_;
+    std::array<slot, slot_count> slots_;
 };
 
 } // namespace oauth1::detail
