@@ -143,6 +143,13 @@ output:
   --help                  this text
   --version               the oauth1 version
 
+service profiles (oauth1/profiles.hpp):
+  --profile NAME          sign as the service NAME expects (jira, netsuite, magento, woocommerce,
+                          twitter, mastercard, etrade): its default method, nonce rule, realm,
+                          body hash, base string and parameter placement (a query-placed profile
+                          prints the URL to send); --profile list prints them
+  --account-id ID         the NetSuite account id (its realm: upper case, '_' for '-')
+
 debugging and measuring:
   --sign-base-string S    sign S, a finished signature base string (e.g. the one a provider echoes
                           in oauth_signature_base_string), as is, with the method and secrets given,
@@ -192,7 +199,8 @@ constexpr option_spec option_specs[] = {
     {"--body-hash", false, false},     {"--print", true, false},
     {"--help", false, false},          {"--version", false, false},
     {"--sign-base-string", true, false}, {"--bench", false, false},
-    {"--bench-threads", true, false},
+    {"--bench-threads", true, false}, {"--profile", true, false},
+    {"--account-id", true, false},
 };
 
 const option_spec* find_option(std::string_view name) noexcept
@@ -253,6 +261,8 @@ struct options {
     bool help = false;
     bool version = false;
     std::optional<std::string> sign_base_string;
+    std::optional<std::string> profile;
+    std::optional<std::string> account_id;
     std::optional<double> bench_seconds;
     unsigned bench_threads = 1;
 };
@@ -425,6 +435,10 @@ void parse_arguments(int argc, char** argv, options& o)
             add_prints(o.prints, value);
         else if (name == "--sign-base-string")
             set_once(o.sign_base_string, name, value);
+        else if (name == "--profile")
+            set_once(o.profile, name, value);
+        else if (name == "--account-id")
+            set_once(o.account_id, name, value);
         else if (name == "--bench-threads") {
             unsigned n = 0;
             const auto r = std::from_chars(value.data(), value.data() + value.size(), n);
@@ -582,6 +596,24 @@ int run(int argc, char** argv)
     }
 
     // ---- check the command line as a whole (usage errors, exit 2) ----
+    if (o.profile && *o.profile == "list") { // the service profiles (profiles.hpp)
+        for (const std::string_view n : oauth1::profile_names()) {
+            const auto p = oauth1::find_profile(n, "ACCOUNT");
+            std::printf("%-12.*s %s\n", static_cast<int>(n.size()), n.data(),
+                        p ? p->description.c_str() : "");
+        }
+        return std::fflush(stdout) == 0 ? exit_ok : exit_signing;
+    }
+    std::optional<oauth1::profile> profile;
+    if (o.profile) {
+        profile = oauth1::find_profile(*o.profile, o.account_id.value_or(std::string()));
+        if (!profile)
+            throw usage_error("--profile: unknown profile " + quoted(*o.profile) +
+                              " (--profile list shows them)");
+        if (o.bench_seconds || o.sign_base_string)
+            throw usage_error("--profile signs a request: not with --bench or --sign-base-string");
+    }
+    if (o.account_id && !o.profile) throw usage_error("--account-id needs --profile netsuite");
     if (!o.url && !o.sign_base_string) throw usage_error("--url is required");
     if (o.sign_base_string && (o.url || o.bench_seconds || !o.prints.empty()))
         throw usage_error("--sign-base-string signs a finished base string: it takes no --url, "
@@ -608,8 +640,9 @@ int run(int argc, char** argv)
     require_header_safe(o.nonce, "--nonce");
     require_header_safe(o.content_type, "--content-type");
 
-    oauth1::signature_method method = o.private_key_file ? oauth1::signature_method::rsa_sha1
-                                                         : oauth1::signature_method::hmac_sha1;
+    oauth1::signature_method method = profile ? profile->method
+                                      : o.private_key_file ? oauth1::signature_method::rsa_sha1
+                                                           : oauth1::signature_method::hmac_sha1;
     if (o.signature_method) {
         const auto parsed = oauth1::parse_signature_method(*o.signature_method);
         if (!parsed) {
@@ -709,8 +742,36 @@ int run(int argc, char** argv)
     opts.body_hash = o.body_hash;
 
     oauth1::signed_request signed_req;
-    client.sign(oauth1::request{http_method, url, content_type, body}, opts, signed_req, ec);
-    if (ec) throw signing_error("signing failed: " + std::string(option_of(ec)) + ec.message());
+    if (profile) { // the service's way: its client (nonce rule, version) and sign_for
+        oauth1::service_credentials cred;
+        cred.consumer_key = *o.consumer_key;
+        if (o.consumer_secret) cred.consumer_secret.assign(o.consumer_secret->view());
+        cred.key = key;
+        if (o.token) cred.token = *o.token;
+        if (o.token_secret) cred.token_secret.assign(o.token_secret->view());
+        std::optional<oauth1::profile_client> pc = oauth1::make_client(*profile, cred, ec, method);
+        if (cred.consumer_secret.size()) OPENSSL_cleanse(cred.consumer_secret.data(), cred.consumer_secret.size());
+        if (cred.token_secret.size()) OPENSSL_cleanse(cred.token_secret.data(), cred.token_secret.size());
+        if (!pc)
+            throw signing_error("--profile " + profile->name + ": " + ec.message() +
+                                (ec == oauth1::errc::invalid_argument
+                                     ? " (NetSuite needs --account-id; consumer-only services take "
+                                       "no --token)"
+                                     : ""));
+        oauth1::sign_for(*profile, *pc, oauth1::request{http_method, url, content_type, body}, opts,
+                         signed_req, ec);
+        if (ec)
+            throw signing_error("--profile " + profile->name + ": " + std::string(option_of(ec)) +
+                                ec.message());
+        if (o.prints.empty()) // where the service reads the protocol parameters
+            o.prints.push_back(profile->placement == oauth1::parameter_placement::query ? output::query
+                               : profile->placement == oauth1::parameter_placement::form_body
+                                   ? output::form
+                                   : output::header);
+    } else {
+        client.sign(oauth1::request{http_method, url, content_type, body}, opts, signed_req, ec);
+        if (ec) throw signing_error("signing failed: " + std::string(option_of(ec)) + ec.message());
+    }
 
     if (o.bench_seconds) {
         // The production path: a fresh nonce and timestamp every time, whatever was fixed above.
