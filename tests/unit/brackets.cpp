@@ -6,7 +6,11 @@
 // outside an IP literal, path, userinfo, fragment) a bracket is still refused.
 #include <oauth1/base_string.hpp>
 
+#include <oauth1/adapters/beast_transport.hpp>
+#include <oauth1/adapters/curl_transport.hpp>
+#include <oauth1/adapters/httplib_transport.hpp>
 #include <oauth1/client.hpp>
+#include <oauth1/flow.hpp>
 #include <oauth1/provider.hpp>
 #include <oauth1/signature_method.hpp>
 
@@ -153,6 +157,29 @@ TEST_CASE("a real server on 127.0.0.1 verifies a request sent with raw brackets"
     REQUIRE(res2);
     CHECK(res2->status == 200);
     CHECK(server.last().verified);
+}
+
+TEST_CASE("curl, Beast and cpp-httplib transports send the brackets as signed, and it verifies")
+{
+    oauth1_test::verifying_server server;
+    const oauth1::client c = magento_client();
+    const std::string target = "/rest/V1/products?" + raw_query;
+    const auto check = [&](auto& transport, const char* name) {
+        CAPTURE(name);
+        server.clear();
+        const oauth1::http_response res =
+            oauth1::send_signed(transport, c, {"GET", server.origin() + target + "#frag"});
+        CHECK(res.status == 200);
+        const oauth1_test::seen_request seen = server.last();
+        CHECK(seen.target == target); // '[' and ']' raw on the request line, fragment cut
+        CHECK(seen.verified);
+    };
+    oauth1::curl::transport curl_http;
+    check(curl_http, "curl");
+    oauth1::beast::transport beast_http;
+    check(beast_http, "beast");
+    oauth1::httplib::transport httplib_http;
+    check(httplib_http, "httplib");
 }
 
 TEST_CASE("python3-oauthlib, given the %5B/%5D URL, signs as oauth1 does the raw-bracket URL")

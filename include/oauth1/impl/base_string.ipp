@@ -116,6 +116,25 @@ OAUTH1_DECL bool split_request_url(std::string_view url, url_parts& out,
     return true;
 }
 
+OAUTH1_DECL ::boost::urls::url_view parse_sendable_url(std::string_view url, std::string_view& query,
+                                                      bool& has_query,
+                                                      std::error_code& ec) noexcept
+{
+    ::boost::urls::url_view u = parse_request_url(url, ec);
+    if (!ec) {
+        has_query = u.has_query();
+        const auto q = u.encoded_query();
+        query = has_query ? std::string_view(q.data(), q.size()) : std::string_view{};
+        return u;
+    }
+    url_parts parts;
+    if (ec != errc::invalid_url || !split_bracketed_query(url, parts)) return {};
+    u = parse_request_url(url.substr(0, url.find('?')), ec);
+    has_query = true;
+    query = parts.query;
+    return u;
+}
+
 } // namespace detail
 
 OAUTH1_DECL void base_string_uri_append(const ::boost::urls::url_view& u, std::string& out)
