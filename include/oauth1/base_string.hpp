@@ -71,9 +71,9 @@ namespace detail {
 /// signing does (query_char_mask). When the query holds one, the view is of the URL without its
 /// query and fragment; either way `query` is the query as written (without '?') and
 /// `has_query` whether there is one. The target to send is then the view's path + '?' + query.
-OAUTH1_DECL ::boost::urls::url_view parse_sendable_url(std::string_view url, std::string_view& query,
-                                                      bool& has_query,
-                                                      std::error_code& ec) noexcept;
+OAUTH1_DECL ::boost::urls::url_view parse_sendable_url(std::string_view url,
+                                                       std::string_view& query, bool& has_query,
+                                                       std::error_code& ec) noexcept;
 } // namespace detail
 
 /// Appends the base string URI (RFC 5849 §3.4.1.2) of a parsed absolute URL, not yet encoded.

@@ -170,13 +170,14 @@ struct daily_expiry {
     bool us_daylight_saving = false;
 
     /// The first such time after `now`.
-    std::chrono::system_clock::time_point next_after(std::chrono::system_clock::time_point now) const
+    std::chrono::system_clock::time_point
+    next_after(std::chrono::system_clock::time_point now) const
     {
         using std::chrono::seconds;
         const std::int64_t t = std::chrono::duration_cast<seconds>(now.time_since_epoch()).count();
-        const std::int64_t at = detail::next_local_time(
-            t, std::int64_t{hour} * 3600 + std::int64_t{minute} * 60,
-            std::int64_t{utc_offset_minutes} * 60, us_daylight_saving);
+        const std::int64_t at =
+            detail::next_local_time(t, std::int64_t{hour} * 3600 + std::int64_t{minute} * 60,
+                                    std::int64_t{utc_offset_minutes} * 60, us_daylight_saving);
         return std::chrono::system_clock::time_point(
             std::chrono::duration_cast<std::chrono::system_clock::duration>(seconds(at)));
     }

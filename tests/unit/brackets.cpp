@@ -98,8 +98,8 @@ TEST_CASE("brackets in the query are signed as %5B and %5D, like the encoded URL
     // Odd but valid shapes: empty brackets, a bracket in a value, a lone ']'.
     const oauth1::parameter_list none2;
     CHECK(oauth1::signature_base_string("GET", "http://h.example/?a[]=1&a[]=2&b=[x]&c]", none2) ==
-          oauth1::signature_base_string("GET", "http://h.example/?a%5B%5D=1&a%5B%5D=2&b=%5Bx%5D&c%5D",
-                                        none2));
+          oauth1::signature_base_string(
+              "GET", "http://h.example/?a%5B%5D=1&a%5B%5D=2&b=%5Bx%5D&c%5D", none2));
 }
 
 TEST_CASE("brackets anywhere but the query are still refused")

@@ -39,8 +39,8 @@ public:
     renewal_server()
     {
         tokens_["at-1"] = {"secret-1", "sh-1"};
-        server_.Get("/oauth/renew_access_token", [this](const httplib::Request& q,
-                                                        httplib::Response& r) { etrade(q, r); });
+        server_.Get("/oauth/renew_access_token",
+                    [this](const httplib::Request& q, httplib::Response& r) { etrade(q, r); });
         server_.Post("/oauth/access_token",
                      [this](const httplib::Request& q, httplib::Response& r) { session(q, r); });
         server_.Get("/v1/accounts/list", [this](const httplib::Request& q, httplib::Response& r) {
@@ -68,7 +68,8 @@ private:
     };
 
     /// Verifies `q` (access token required); on refusal fills `r` and returns false.
-    bool verify(const httplib::Request& q, httplib::Response& r, oauth1::verify_result* out = nullptr)
+    bool verify(const httplib::Request& q, httplib::Response& r,
+                oauth1::verify_result* out = nullptr)
     {
         auto consumers = [this](std::string_view k) -> const oauth1::consumer_credentials* {
             return k == consumer_key ? &consumer_ : nullptr;
@@ -122,8 +123,8 @@ private:
         const std::string secret = "secret+" + std::to_string(renewals_ + 1);
         tokens_.erase(it); // the old token stops working
         tokens_[token] = {secret, handle};
-        r.set_content("oauth_token=" + token + "&oauth_token_secret=" +
-                          oauth1::percent_encode(secret) +
+        r.set_content("oauth_token=" + token +
+                          "&oauth_token_secret=" + oauth1::percent_encode(secret) +
                           "&oauth_expires_in=3600&oauth_authorization_expires_in=86400",
                       "application/x-www-form-urlencoded");
     }
@@ -143,9 +144,9 @@ private:
 std::chrono::system_clock::time_point utc(int y, unsigned m, unsigned d, int hh, int mm)
 {
     const std::int64_t days = oauth1::detail::days_from_civil(y, m, d);
-    return std::chrono::system_clock::time_point(std::chrono::duration_cast<
-                                                 std::chrono::system_clock::duration>(
-        std::chrono::seconds(days * 86400 + hh * 3600 + mm * 60)));
+    return std::chrono::system_clock::time_point(
+        std::chrono::duration_cast<std::chrono::system_clock::duration>(
+            std::chrono::seconds(days * 86400 + hh * 3600 + mm * 60)));
 }
 
 oauth1::access_credentials first_token()
@@ -171,8 +172,8 @@ TEST_CASE("E*TRADE-style renewal: GET, a message, the same token, expiry at midn
     o.method = "GET";
     o.expiry_time = oauth1::us_eastern_midnight;
     o.now = utc(2026, 7, 14, 15, 30); // 11:30 EDT
-    const oauth1::access_credentials renewed =
-        oauth1::renew_access_token(http, c, server.origin() + "/oauth/renew_access_token", current, o);
+    const oauth1::access_credentials renewed = oauth1::renew_access_token(
+        http, c, server.origin() + "/oauth/renew_access_token", current, o);
     CHECK(server.renewals() == 1);
     CHECK(renewed.token == "at-1");
     CHECK(renewed.secret == "secret-1");
@@ -190,8 +191,8 @@ TEST_CASE("E*TRADE-style renewal: GET, a message, the same token, expiry at midn
     bad.token = "unknown";
     oauth1::step_failure f;
     std::error_code ec;
-    (void)oauth1::renew_access_token(http, c, server.origin() + "/oauth/renew_access_token", bad,
-                                     o, f, ec);
+    (void)oauth1::renew_access_token(http, c, server.origin() + "/oauth/renew_access_token", bad, o,
+                                     f, ec);
     CHECK(ec == oauth1::errc::oauth_problem);
     CHECK(f.step == "access token renewal");
     REQUIRE(f.problem);
@@ -231,7 +232,8 @@ TEST_CASE("OAuth Session renewal: oauth_session_handle sent, new credentials, ex
 
     // And again from the new credentials; the earlier of expires_in and a daily expiry.
     o.expiry_time = oauth1::daily_expiry{12, 30, 0, false}; // 12:30 UTC
-    const oauth1::access_credentials third = oauth1::renew_access_token(http, c, endpoint, second, o);
+    const oauth1::access_credentials third =
+        oauth1::renew_access_token(http, c, endpoint, second, o);
     CHECK(third.token == "at-3");
     REQUIRE(third.expires_at);
     CHECK(*third.expires_at == utc(2026, 1, 10, 12, 30));
@@ -253,10 +255,10 @@ TEST_CASE("daily_expiry: midnight US Eastern across the daylight-saving changes"
     // Summer (EDT, UTC-4).
     CHECK(et.next_after(utc(2026, 7, 14, 15, 30)) == utc(2026, 7, 15, 4, 0));
     // 2026: DST begins Sunday 8 March, ends Sunday 1 November.
-    CHECK(et.next_after(utc(2026, 3, 7, 12, 0)) == utc(2026, 3, 8, 5, 0));  // still EST
-    CHECK(et.next_after(utc(2026, 3, 8, 12, 0)) == utc(2026, 3, 9, 4, 0));  // EDT
+    CHECK(et.next_after(utc(2026, 3, 7, 12, 0)) == utc(2026, 3, 8, 5, 0));    // still EST
+    CHECK(et.next_after(utc(2026, 3, 8, 12, 0)) == utc(2026, 3, 9, 4, 0));    // EDT
     CHECK(et.next_after(utc(2026, 10, 31, 12, 0)) == utc(2026, 11, 1, 4, 0)); // EDT
-    CHECK(et.next_after(utc(2026, 11, 1, 12, 0)) == utc(2026, 11, 2, 5, 0)); // EST
+    CHECK(et.next_after(utc(2026, 11, 1, 12, 0)) == utc(2026, 11, 2, 5, 0));  // EST
     // A leap day and a year end.
     CHECK(et.next_after(utc(2028, 2, 29, 12, 0)) == utc(2028, 3, 1, 5, 0));
     CHECK(et.next_after(utc(2026, 12, 31, 12, 0)) == utc(2027, 1, 1, 5, 0));

@@ -71,7 +71,8 @@ inline void prepare(const http_request& req, prepared_request& out, std::error_c
     }
     std::string_view query;
     bool has_query = false;
-    const ::boost::urls::url_view u = oauth1::detail::parse_sendable_url(req.url, query, has_query, ec);
+    const ::boost::urls::url_view u =
+        oauth1::detail::parse_sendable_url(req.url, query, has_query, ec);
     if (ec) {
         if (message) message->assign(ec.message());
         return;

@@ -116,9 +116,9 @@ OAUTH1_DECL bool split_request_url(std::string_view url, url_parts& out,
     return true;
 }
 
-OAUTH1_DECL ::boost::urls::url_view parse_sendable_url(std::string_view url, std::string_view& query,
-                                                      bool& has_query,
-                                                      std::error_code& ec) noexcept
+OAUTH1_DECL ::boost::urls::url_view parse_sendable_url(std::string_view url,
+                                                       std::string_view& query, bool& has_query,
+                                                       std::error_code& ec) noexcept
 {
     ::boost::urls::url_view u = parse_request_url(url, ec);
     if (!ec) {
