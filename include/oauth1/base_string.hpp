@@ -47,24 +47,41 @@ namespace detail {
 OAUTH1_DECL bool query_has_malformed_escape(std::string_view url) noexcept;
 
 /// Splits an absolute request URL into the parts the signature needs: the fast scan for the
-/// common shape, else Boost.URL (parse_request_url, same errors).
+/// common shape, else Boost.URL (parse_request_url, same errors), else - only when Boost.URL
+/// refused it - split_bracketed_query.
 OAUTH1_DECL bool split_request_url(std::string_view url, url_parts& out,
                                    std::error_code& ec) noexcept;
+
+/// A URL that is valid but for '[' or ']' in its query (see query_char_mask): its parts, the
+/// part before the query parsed by Boost.URL as usual. False for any other URL.
+OAUTH1_DECL bool split_bracketed_query(std::string_view url, url_parts& out) noexcept;
 
 } // namespace detail
 
 /// Parses an absolute request URL into Boost.URL's view, with oauth1's error codes:
 /// errc::invalid_url unless it is an absolute http(s) URI with a host and a port of at most 65535;
 /// errc::invalid_percent_encoding when only its query has a '%' not followed by two hex digits.
-/// The view refers to `url`'s characters.
+/// The view refers to `url`'s characters. Strict RFC 3986: unlike signing (base_string_uri,
+/// signature_base_string, oauth1::sign, the provider), it refuses '[' and ']' in the query.
 OAUTH1_DECL ::boost::urls::url_view parse_request_url(std::string_view url,
                                                       std::error_code& ec) noexcept;
+
+namespace detail {
+/// For the transports (adapters): parse_request_url, also accepting '[' and ']' in the query as
+/// signing does (query_char_mask). When the query holds one, the view is of the URL without its
+/// query and fragment; either way `query` is the query as written (without '?') and
+/// `has_query` whether there is one. The target to send is then the view's path + '?' + query.
+OAUTH1_DECL ::boost::urls::url_view parse_sendable_url(std::string_view url,
+                                                       std::string_view& query, bool& has_query,
+                                                       std::error_code& ec) noexcept;
+} // namespace detail
 
 /// Appends the base string URI (RFC 5849 §3.4.1.2) of a parsed absolute URL, not yet encoded.
 OAUTH1_DECL void base_string_uri_append(const ::boost::urls::url_view& u, std::string& out);
 
 /// The base string URI (RFC 5849 §3.4.1.2) of an absolute http(s) URL; errc::invalid_url if the URL
-/// cannot be parsed, is not http(s), has no host or has a port above 65535.
+/// cannot be parsed, is not http(s), has no host or has a port above 65535. '[' and ']' are
+/// accepted in the query (PHP-style names, see detail::query_char_mask), nowhere else.
 /// @par Example
 /// `base_string_uri("HTTP://Example.com:80?n=v")` is `http://example.com/`.
 OAUTH1_DECL std::string base_string_uri(std::string_view url, std::error_code& ec);

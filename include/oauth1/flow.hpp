@@ -11,6 +11,8 @@
 //   auto access = oauth1::request_token_credentials(http, c, ep.access_token, temp, verifier);
 //   // c now signs with the access token:
 //   auto issue = oauth1::send_signed(http, c, {"GET", jira + "/rest/api/2/issue/JJ-2"});
+//   // providers whose tokens expire (E*TRADE, the OAuth Session extension):
+//   access = oauth1::renew_access_token(http, c, renew_endpoint, access);
 //
 // A failed step throws oauth1::flow_error (or, with the error_code overloads, fills a
 // step_failure): the step, the HTTP status, the provider's problem report (oauth_problem,
@@ -24,6 +26,7 @@
 
 #include <oauth1/client.hpp>
 #include <oauth1/detail/flow_exchange.hpp>
+#include <oauth1/detail/token_expiry.hpp>
 #include <oauth1/encoding.hpp>
 #include <oauth1/error.hpp>
 #include <oauth1/flow_error.hpp>
@@ -34,6 +37,7 @@
 
 #include <algorithm>
 #include <charconv>
+#include <chrono>
 #include <cstddef>
 #include <cstdint>
 #include <optional>
@@ -153,6 +157,58 @@ inline callback_parameters parse_callback(std::string_view url_or_query)
     return p;
 }
 
+/// A fixed time of day at which access tokens expire, in a zone given by its standard UTC
+/// offset and, optionally, the US daylight-saving rule (E*TRADE: midnight US Eastern,
+/// us_eastern_midnight). No time-zone database is needed.
+struct daily_expiry {
+    int hour = 0;   ///< 0-23, local time
+    int minute = 0; ///< 0-59
+    /// The zone's standard-time offset from UTC in minutes (US Eastern: -300).
+    int utc_offset_minutes = 0;
+    /// Add one hour from 02:00 on the second Sunday of March to 02:00 on the first Sunday of
+    /// November (the US rule since 2007).
+    bool us_daylight_saving = false;
+
+    /// The first such time after `now`.
+    std::chrono::system_clock::time_point
+    next_after(std::chrono::system_clock::time_point now) const
+    {
+        using std::chrono::seconds;
+        const std::int64_t t = std::chrono::duration_cast<seconds>(now.time_since_epoch()).count();
+        const std::int64_t at =
+            detail::next_local_time(t, std::int64_t{hour} * 3600 + std::int64_t{minute} * 60,
+                                    std::int64_t{utc_offset_minutes} * 60, us_daylight_saving);
+        return std::chrono::system_clock::time_point(
+            std::chrono::duration_cast<std::chrono::system_clock::duration>(seconds(at)));
+    }
+};
+
+/// E*TRADE's access tokens expire at midnight US Eastern time (and after two hours without a
+/// request, which renew_access_token also resets).
+inline constexpr daily_expiry us_eastern_midnight{0, 0, -300, true};
+
+/// When token credentials received at `now` expire: `now` + oauth_expires_in (OAuth Session
+/// 1.0 draft) and, with `daily`, the next daily expiry - the earlier of the two - or nothing when
+/// neither is known.
+inline std::optional<std::chrono::system_clock::time_point>
+token_expiry(const access_credentials& ac, std::chrono::system_clock::time_point now,
+             const std::optional<daily_expiry>& daily = std::nullopt)
+{
+    std::optional<std::chrono::system_clock::time_point> at;
+    if (ac.expires_in) {
+        // Bounded so that a huge value cannot overflow the clock's representation.
+        const auto secs = static_cast<std::int64_t>(
+            std::min<std::uint64_t>(*ac.expires_in, std::uint64_t{100} * 365 * 86400));
+        at = now + std::chrono::duration_cast<std::chrono::system_clock::duration>(
+                       std::chrono::seconds(secs));
+    }
+    if (daily) {
+        const auto d = daily->next_after(now);
+        if (!at || d < *at) at = d;
+    }
+    return at;
+}
+
 /// Options of the token requests.
 struct flow_options {
     /// oauth_callback of the temporary-credential request: "oob" (out of band: the user copies
@@ -165,6 +221,9 @@ struct flow_options {
     /// Extra form parameters of the request-token and access-token requests (x-www-form-urlencoded,
     /// encoded as sent).
     std::string_view form_body{};
+    /// A fixed daily expiry of access tokens (us_eastern_midnight for E*TRADE), used with
+    /// oauth_expires_in to set access_credentials::expires_at (token_expiry).
+    std::optional<daily_expiry> expiry_time{};
 };
 
 /// Step 1 (2.1): a POST to `endpoint` signed with the consumer credentials alone (the client's
@@ -259,6 +318,7 @@ access_credentials request_token_credentials(Transport& t, basic_client<Signer, 
         failure.body_excerpt = detail::redacted_excerpt(res.body);
         return {};
     }
+    ac.expires_at = token_expiry(ac, std::chrono::system_clock::now(), o.expiry_time);
     c.set_token(ac.token, ac.secret);
     return ac;
 }
@@ -273,6 +333,91 @@ access_credentials request_token_credentials(Transport& t, basic_client<Signer, 
     step_failure f;
     std::error_code ec;
     access_credentials ac = request_token_credentials(t, c, endpoint, temp, verifier, o, f, ec);
+    if (ec) throw flow_error(std::move(f));
+    return ac;
+}
+
+/// Options of renew_access_token.
+struct renewal_options {
+    /// The HTTP method: POST for the OAuth Session extension (a request to the Token Request
+    /// URI), GET for E*TRADE (/oauth/renew_access_token).
+    std::string_view method = "POST";
+    /// realm for the Authorization header.
+    std::optional<std::string_view> realm{};
+    /// Further oauth_* parameters.
+    std::vector<std::pair<std::string_view, std::string_view>> extra{};
+    /// A fixed daily expiry (us_eastern_midnight for E*TRADE), see token_expiry.
+    std::optional<daily_expiry> expiry_time{};
+    /// The time the renewal counts from; the system clock when not given (tests set it).
+    std::optional<std::chrono::system_clock::time_point> now{};
+};
+
+/// Renews access token credentials before or after they expire (OAuth Session 1.0 draft §4,
+/// E*TRADE's renew_access_token): a request to `endpoint` signed with the consumer credentials
+/// and `current` (its token and secret), with oauth_session_handle when `current` has one. Two
+/// kinds of answer are accepted:
+/// - new token credentials (oauth_token, oauth_token_secret and the optional oauth_expires_in,
+///   oauth_authorization_expires_in, oauth_session_handle), parsed as parse_token_credentials
+///   does; a session handle the answer leaves out is kept from `current`;
+/// - any other 2xx answer without oauth_token (E*TRADE answers "Access Token has been renewed"):
+///   the same credentials stay valid.
+/// The result's expires_at is computed from the renewal time (token_expiry) and the client then
+/// signs with the result. Errors as for request_token_credentials; errc::missing_parameter when
+/// `current` has no token; on failure the client keeps signing with `current`.
+template <class Transport, class Signer, class Clock, class Nonce>
+access_credentials renew_access_token(Transport& t, basic_client<Signer, Clock, Nonce>& c,
+                                      std::string_view endpoint, const access_credentials& current,
+                                      const renewal_options& o, step_failure& failure,
+                                      std::error_code& ec)
+{
+    failure.clear();
+    failure.step = "access token renewal";
+    ec.clear();
+    if (current.token.empty()) {
+        ec = make_error_code(errc::missing_parameter);
+        failure.error = ec;
+        failure.detail = "the access credentials to renew have no token";
+        return {};
+    }
+    const auto now = o.now ? *o.now : std::chrono::system_clock::now();
+    c.set_token(current.token, current.secret);
+    http_request req;
+    req.method.assign(o.method.empty() ? std::string_view("POST") : o.method);
+    req.url.assign(endpoint);
+    sign_options so;
+    so.realm = o.realm;
+    so.extra = o.extra;
+    if (!current.session_handle.empty())
+        so.extra.emplace_back("oauth_session_handle", current.session_handle);
+    const http_response res = detail::signed_exchange(t, c, req, so, failure, ec);
+    if (ec) return {};
+    access_credentials out;
+    if (detail::answer_carries_token(res.body)) {
+        out = parse_token_credentials(res.body, ec, &failure.detail);
+        if (ec) {
+            failure.error = ec;
+            failure.status = res.status;
+            failure.body_excerpt = detail::redacted_excerpt(res.body);
+            return {};
+        }
+        if (out.session_handle.empty()) out.session_handle = current.session_handle;
+    } else {
+        out = current; // renewed in place
+    }
+    out.expires_at = token_expiry(out, now, o.expiry_time);
+    c.set_token(out.token, out.secret);
+    return out;
+}
+
+/// As above with default options; throws oauth1::flow_error.
+template <class Transport, class Signer, class Clock, class Nonce>
+access_credentials renew_access_token(Transport& t, basic_client<Signer, Clock, Nonce>& c,
+                                      std::string_view endpoint, const access_credentials& current,
+                                      const renewal_options& o = {})
+{
+    step_failure f;
+    std::error_code ec;
+    access_credentials ac = renew_access_token(t, c, endpoint, current, o, f, ec);
     if (ec) throw flow_error(std::move(f));
     return ac;
 }

@@ -8,6 +8,7 @@
 #include <oauth1/detail/token_answer.hpp>
 #include <oauth1/error.hpp>
 
+#include <chrono>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -30,7 +31,9 @@ struct temporary_credentials {
     std::vector<std::pair<std::string, std::string>> extra;
 };
 
-/// Token credentials (2.3), with the optional fields of the Session extension that JIRA sends.
+/// Token credentials (2.3), with the optional fields of the OAuth Session 1.0 draft extension
+/// (oauth_expires_in, oauth_authorization_expires_in, oauth_session_handle) that JIRA, Yahoo and
+/// others send.
 struct access_credentials {
     /// oauth_token: the token identifier (RFC 5849 §2.3).
     std::string token;
@@ -39,6 +42,10 @@ struct access_credentials {
     std::optional<std::uint64_t> expires_in;               ///< oauth_expires_in (seconds)
     std::optional<std::uint64_t> authorization_expires_in; ///< oauth_authorization_expires_in
     std::string session_handle;                            ///< oauth_session_handle
+    /// When the token stops working, when known: set by the flow (request_token_credentials,
+    /// renew_access_token) from oauth_expires_in or a fixed daily expiry (token_expiry in
+    /// flow.hpp); never by parse_token_credentials, which has no clock.
+    std::optional<std::chrono::system_clock::time_point> expires_at;
     /// Every other parameter of the answer, decoded, in the order received.
     std::vector<std::pair<std::string, std::string>> extra;
 };

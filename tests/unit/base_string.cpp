@@ -388,8 +388,19 @@ TEST_CASE("fast URL split agrees with Boost.URL on every URL it accepts")
                             if (!oauth1::detail::fast_split_url(url, fast)) continue;
                             ++accepted;
                             std::error_code ec;
-                            const auto u = oauth1::parse_request_url(url, ec);
                             INFO(url);
+                            if (std::string_view(q).find('[') != std::string_view::npos) {
+                                // Boost.URL refuses '[' in a query: the fallback split agrees.
+                                oauth1::detail::url_parts slow;
+                                REQUIRE(oauth1::detail::split_bracketed_query(url, slow));
+                                CHECK(fast.scheme == slow.scheme);
+                                CHECK(fast.host == slow.host);
+                                CHECK(fast.port == slow.port);
+                                CHECK(fast.path == slow.path);
+                                CHECK(fast.query == slow.query);
+                                continue;
+                            }
+                            const auto u = oauth1::parse_request_url(url, ec);
                             REQUIRE_FALSE(ec);
                             const auto sv = [](boost::core::string_view v) {
                                 return std::string_view(v.data(), v.size());

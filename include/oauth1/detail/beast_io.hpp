@@ -83,7 +83,9 @@ inline void build_request(const http_request& in, bool tls, std::string_view use
         ec = make_error_code(errc::invalid_method);
         return;
     }
-    const auto u = parse_request_url(in.url, ec);
+    std::string_view query;
+    bool has_query = false;
+    const auto u = oauth1::detail::parse_sendable_url(in.url, query, has_query, ec);
     if (ec) return;
     const std::string_view scheme(u.scheme().data(), u.scheme().size());
     if (oauth1::detail::ascii_iequals(scheme, "https") != tls) {
@@ -99,10 +101,14 @@ inline void build_request(const http_request& in, bool tls, std::string_view use
     }
     const auto host_port = u.encoded_host_and_port();
     const std::string_view authority(host_port.data(), host_port.size());
-    const auto t = u.encoded_target(); // path and query as written, no fragment
+    const auto path = u.encoded_path(); // as written; the query below, no fragment
     std::string target;
-    if (t.empty() || t.front() != '/') target.push_back('/'); // empty path: "/" (3.4.1.2)
-    target.append(t.data(), t.size());
+    if (path.empty() || path.front() != '/') target.push_back('/'); // empty path: "/" (3.4.1.2)
+    target.append(path.data(), path.size());
+    if (has_query) { // '[' and ']' included, as written (sent as signed)
+        target.push_back('?');
+        target.append(query);
+    }
     if (oauth1::detail::has_header_breaking_char(in.content_type)) {
         ec = make_error_code(errc::header_injection);
         return;

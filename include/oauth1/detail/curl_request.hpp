@@ -69,7 +69,10 @@ inline void prepare(const http_request& req, prepared_request& out, std::error_c
         fail(errc::invalid_method, "the method is not an HTTP token", ec, message);
         return;
     }
-    const ::boost::urls::url_view u = parse_request_url(req.url, ec);
+    std::string_view query;
+    bool has_query = false;
+    const ::boost::urls::url_view u =
+        oauth1::detail::parse_sendable_url(req.url, query, has_query, ec);
     if (ec) {
         if (message) message->assign(ec.message());
         return;
@@ -84,12 +87,11 @@ inline void prepare(const http_request& req, prepared_request& out, std::error_c
     const std::string_view url(req.url);
     out.url.assign(url.substr(0, url.find('#')));
     const auto path = u.encoded_path();
-    const auto query = u.encoded_query();
     out.target.assign(path.data(), path.size());
     if (out.target.empty()) out.target.push_back('/');
-    if (u.has_query()) {
+    if (has_query) { // '[' and ']' included, as written (sent as signed)
         out.target.push_back('?');
-        out.target.append(query.data(), query.size());
+        out.target.append(query);
     }
 
     // The host and port that curl will connect to and write into the Host field.

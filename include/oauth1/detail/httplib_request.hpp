@@ -129,7 +129,9 @@ struct url_parts {
 
 inline bool split_url(std::string_view url, url_parts& p, std::error_code& ec)
 {
-    const auto u = parse_request_url(url, ec);
+    std::string_view query;
+    bool has_query = false;
+    const auto u = oauth1::detail::parse_sendable_url(url, query, has_query, ec);
     if (ec) return false;
     if (u.has_userinfo()) {
         ec = make_error_code(errc::request_not_sendable);
@@ -142,9 +144,13 @@ inline bool split_url(std::string_view url, url_parts& p, std::error_code& ec)
     p.host = u.host_address();
     p.port = u.has_port() && !u.port().empty() ? static_cast<int>(u.port_number())
                                                : (p.scheme == "https" ? 443 : 80);
-    const auto t = u.encoded_target();
-    p.target.assign(t.data(), t.size());
+    const auto path = u.encoded_path();
+    p.target.assign(path.data(), path.size());
     if (p.target.empty() || p.target.front() != '/') p.target.insert(0, 1, '/');
+    if (has_query) { // '[' and ']' included, as written (sent as signed)
+        p.target.push_back('?');
+        p.target.append(query);
+    }
     if (!is_wire_target(p.target)) {
         ec = make_error_code(errc::request_not_sendable);
         return false;

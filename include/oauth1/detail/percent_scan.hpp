@@ -59,23 +59,41 @@ inline char* encode_byte(unsigned char b, char* out) noexcept
 }
 
 /// Character classes of RFC 3986: 1 = reg-name subset (ALPHA DIGIT '-' '.'), 2 = pchar
-/// without pct-encoded, plus '/', 4 = query/fragment characters (pchar, '/', '?').
+/// without pct-encoded, plus '/', 4 = fragment characters (pchar, '/', '?'), 8 = the query
+/// characters oauth1 accepts: class 4 plus '[' and ']' (query_char_mask).
 struct uri_char_table {
     unsigned char v[256];
     constexpr uri_char_table() : v{}
     {
-        for (int c = 'A'; c <= 'Z'; ++c) v[c] = 7;
-        for (int c = 'a'; c <= 'z'; ++c) v[c] = 7;
-        for (int c = '0'; c <= '9'; ++c) v[c] = 7;
-        v[static_cast<unsigned char>('-')] = 7;
-        v[static_cast<unsigned char>('.')] = 7;
+        for (int c = 'A'; c <= 'Z'; ++c) v[c] = 15;
+        for (int c = 'a'; c <= 'z'; ++c) v[c] = 15;
+        for (int c = '0'; c <= '9'; ++c) v[c] = 15;
+        v[static_cast<unsigned char>('-')] = 15;
+        v[static_cast<unsigned char>('.')] = 15;
         for (const char c :
              {'_', '~', '!', '$', '&', '\'', '(', ')', '*', '+', ',', ';', '=', ':', '@', '/'})
-            v[static_cast<unsigned char>(c)] = 6;
-        v[static_cast<unsigned char>('?')] = 4;
+            v[static_cast<unsigned char>(c)] = 14;
+        v[static_cast<unsigned char>('?')] = 12;
+        v[static_cast<unsigned char>('[')] = 8;
+        v[static_cast<unsigned char>(']')] = 8;
     }
 };
 inline constexpr uri_char_table uri_chars{};
+
+/// The class of uri_chars a query may hold. RFC 3986 §3.4 leaves '[' and ']' out of a query, but
+/// PHP-style bracketed names (Magento 2's `searchCriteria[pageSize]=10`) are sent with them raw
+/// by browsers, curl, Qt and Magento's own clients, and a server decodes them like %5B and %5D:
+/// oauth1 accepts them there (never in the host, path, userinfo or fragment) and signs the name
+/// as that server does, `searchCriteria%5BpageSize%5D` (RFC 5849 §3.4.1.3.2 encodes them).
+inline constexpr unsigned query_char_mask = 8U;
+
+/// True when [first, last) holds '[' or ']': a query that Boost.URL refuses but oauth1 accepts.
+inline bool has_square_bracket(const char* first, const char* last) noexcept
+{
+    for (; first != last; ++first)
+        if (*first == '[' || *first == ']') return true;
+    return false;
+}
 
 #if defined(OAUTH1_DETAIL_SSE2)
 /// Index of the lowest set bit of `mask` (not 0): the first matching byte of a 16-byte movemask.
@@ -247,7 +265,8 @@ inline bool recode_part(const char*& pos, const char* end, unsigned stops, bool 
             run = p;
             continue;
         }
-        if (bad_query_char != nullptr && (uri_chars.v[b] & 4U) == 0) *bad_query_char = true;
+        if (bad_query_char != nullptr && (uri_chars.v[b] & query_char_mask) == 0)
+            *bad_query_char = true;
         flush();
         *o++ = '%';
         if (b == '+' && plus_as_space) {

@@ -128,6 +128,19 @@ answer_error parse_token_answer(std::string_view body, std::string& token, std::
     return {};
 }
 
+/// Whether a form-encoded answer has an oauth_token pair (a renewal answered with new
+/// credentials rather than a message such as E*TRADE's "Access Token has been renewed").
+/// Read from the raw text, so that a malformed answer with a token is still parsed (and refused)
+/// as token credentials.
+inline bool answer_carries_token(std::string_view body)
+{
+    constexpr std::string_view name = "oauth_token=";
+    for (std::size_t at = body.find(name); at != std::string_view::npos;
+         at = body.find(name, at + 1))
+        if (at == 0 || body[at - 1] == '&') return true;
+    return false;
+}
+
 /// Sets `ec` (and `message`) from `e`; true when there was an error.
 inline bool report_answer_error(answer_error&& e, std::error_code& ec, std::string* message)
 {

@@ -8,6 +8,7 @@
 #include <oauth1/detail/url_split.hpp>
 #include <oauth1/error.hpp>
 
+#include <algorithm>
 #include <cstddef>
 #include <string>
 #include <string_view>
@@ -91,6 +92,9 @@ inline std::string describe_url_problem(std::string_view url)
             return "the port \"" + std::string(hostport.substr(c + 1, 8)) +
                    "\" is not a number from 0 to 65535";
     }
+    // '[' and ']' are accepted in the query (query_char_mask): between the first '?' and '#'.
+    const std::size_t fragment_at = std::min(url.find('#', path_at), url.size());
+    const std::size_t query_at = std::min(url.find('?', path_at), fragment_at);
     for (std::size_t i = authority_at; i < url.size(); ++i) {
         const char c = url[i];
         const auto u = static_cast<unsigned char>(c);
@@ -103,7 +107,8 @@ inline std::string describe_url_problem(std::string_view url)
             i += 2;
             continue;
         }
-        if ((c == '[' || c == ']') && i < path_at) continue; // IPv6 literal
+        // An IPv6 literal, or a PHP-style name in the query.
+        if ((c == '[' || c == ']') && (i < path_at || (i > query_at && i < fragment_at))) continue;
         if (is_uri_char(c)) continue;
         std::string what;
         if (u < 0x20 || u == 0x7F)

@@ -107,7 +107,8 @@ inline std::size_t scan_uri_chars(std::string_view s, std::size_t i, unsigned ma
 
 /// The common shape of a request URL, recognised without a general parser: "http://" or
 /// "https://" (any case), a host of letters, digits, '-' and '.', an optional port of 1 to 5
-/// digits up to 65535, then an RFC 3986 path-abempty, query and fragment. Returns false for
+/// digits up to 65535, then an RFC 3986 path-abempty, query ('[' and ']' allowed there, see
+/// query_char_mask) and fragment. Returns false for
 /// anything else (the caller then uses Boost.URL, which gives the same parts or the error):
 /// only valid URIs are accepted, so both paths agree on everything accepted here.
 /// With `check_query` false the query's characters are not checked here: the caller checks them
@@ -152,7 +153,7 @@ inline bool fast_split_url(std::string_view u, url_parts& out, bool check_query 
     if (i < n && u[i] == '?') {
         const std::size_t q = ++i;
         if (check_query) {
-            i = scan_uri_chars(u, i, 4U);
+            i = scan_uri_chars(u, i, query_char_mask);
         } else {
             const std::size_t hash = u.find('#', i);
             i = hash == std::string_view::npos ? n : hash;

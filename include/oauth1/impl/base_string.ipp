@@ -59,13 +59,51 @@ OAUTH1_DECL ::boost::urls::url_view parse_request_url(std::string_view url,
 
 namespace detail {
 
+OAUTH1_DECL bool split_bracketed_query(std::string_view url, url_parts& out) noexcept
+{
+    const std::size_t hash = url.find('#');
+    const std::string_view before_fragment = url.substr(0, hash);
+    const std::size_t q = before_fragment.find('?');
+    if (q == std::string_view::npos) return false;
+    const std::string_view query = before_fragment.substr(q + 1);
+    if (!has_square_bracket(query.data(), query.data() + query.size()) ||
+        scan_uri_chars(query, 0, query_char_mask) != query.size())
+        return false;
+    if (hash != std::string_view::npos) {
+        const std::string_view fragment = url.substr(hash + 1);
+        if (scan_uri_chars(fragment, 0, 4U) != fragment.size()) return false;
+    }
+    // Everything before the query is held to RFC 3986 as usual (no bracket outside an IP
+    // literal).
+    std::error_code ec;
+    const ::boost::urls::url_view u = parse_request_url(url.substr(0, q), ec);
+    if (ec || u.has_query() || u.has_fragment()) return false;
+    const auto sv = [](::boost::core::string_view v) {
+        return std::string_view(v.data(), v.size());
+    };
+    out.scheme = sv(u.scheme());
+    out.host = sv(u.encoded_host());
+    out.port = u.has_port() ? sv(u.port()) : std::string_view{};
+    out.path = sv(u.encoded_path());
+    out.has_query = true;
+    out.query = query;
+    return true;
+}
+
 OAUTH1_DECL bool split_request_url(std::string_view url, url_parts& out,
                                    std::error_code& ec) noexcept
 {
     ec.clear();
     if (fast_split_url(url, out)) return true;
     const ::boost::urls::url_view u = parse_request_url(url, ec);
-    if (ec) return false;
+    if (ec) {
+        // Only after Boost.URL refused the URL: no cost for any URL it accepts.
+        if (ec == errc::invalid_url && split_bracketed_query(url, out)) {
+            ec.clear();
+            return true;
+        }
+        return false;
+    }
     const auto sv = [](::boost::core::string_view v) {
         return std::string_view(v.data(), v.size());
     };
@@ -76,6 +114,25 @@ OAUTH1_DECL bool split_request_url(std::string_view url, url_parts& out,
     out.has_query = u.has_query();
     out.query = out.has_query ? sv(u.encoded_query()) : std::string_view{};
     return true;
+}
+
+OAUTH1_DECL ::boost::urls::url_view parse_sendable_url(std::string_view url,
+                                                       std::string_view& query, bool& has_query,
+                                                       std::error_code& ec) noexcept
+{
+    ::boost::urls::url_view u = parse_request_url(url, ec);
+    if (!ec) {
+        has_query = u.has_query();
+        const auto q = u.encoded_query();
+        query = has_query ? std::string_view(q.data(), q.size()) : std::string_view{};
+        return u;
+    }
+    url_parts parts;
+    if (ec != errc::invalid_url || !split_bracketed_query(url, parts)) return {};
+    u = parse_request_url(url.substr(0, url.find('?')), ec);
+    has_query = true;
+    query = parts.query;
+    return u;
 }
 
 } // namespace detail
@@ -95,10 +152,10 @@ OAUTH1_DECL void base_string_uri_append(const ::boost::urls::url_view& u, std::s
 
 OAUTH1_DECL std::string base_string_uri(std::string_view url, std::error_code& ec)
 {
-    const auto u = parse_request_url(url, ec);
-    if (ec) return {};
+    detail::url_parts u;
+    if (!detail::split_request_url(url, u, ec)) return {};
     std::string out;
-    base_string_uri_append(u, out);
+    detail::base_string_uri_append(u, out);
     return out;
 }
 
@@ -112,13 +169,12 @@ OAUTH1_DECL std::string signature_base_string(std::string_view method, std::stri
         ec = make_error_code(errc::invalid_method);
         return {};
     }
-    const auto u = parse_request_url(url, ec);
-    if (ec) return {};
+    detail::url_parts u;
+    if (!detail::split_request_url(url, u, ec)) return {};
     parameter_list all;
     all.append(protocol_params);
-    if (u.has_query()) {
-        const auto q = u.encoded_query();
-        all.add_form(std::string_view(q.data(), q.size()), ec);
+    if (u.has_query) {
+        all.add_form(u.query, ec);
         if (ec) return {};
     }
     if (is_form_urlencoded(content_type)) {
@@ -127,7 +183,7 @@ OAUTH1_DECL std::string signature_base_string(std::string_view method, std::stri
     }
     all.sort();
     std::string uri;
-    base_string_uri_append(u, uri);
+    detail::base_string_uri_append(u, uri);
     std::string out;
     signature_base_string_append(method, uri, all, out);
     return out;
