@@ -69,7 +69,7 @@ enum class token_source {
 };
 
 /// When token credentials stop working.
-enum class token_expiry {
+enum class expiry_rule {
     none,               ///< until revoked
     fixed_lifetime,     ///< token_lifetime::lifetime after they were issued
     midnight_us_eastern ///< at the next midnight, America/New_York (E*TRADE)
@@ -89,7 +89,7 @@ struct nonce_rule {
 struct token_lifetime {
     /// The expiry rule: none, a fixed duration, or a fixed daily time (E*TRADE: midnight US
     /// Eastern).
-    token_expiry expiry = token_expiry::none;
+    expiry_rule expiry = expiry_rule::none;
     std::chrono::seconds lifetime{0};     ///< fixed_lifetime
     std::chrono::seconds idle_timeout{0}; ///< inactivity after which they must be renewed; 0: none
     /// What the service documents about its tokens, for people.
@@ -235,7 +235,7 @@ inline profile jira()
     p.description = "JIRA/Confluence Data Center application link: RSA-SHA1, oob, 5-year tokens";
     p.method = signature_method::rsa_sha1;
     p.accepted_methods = {signature_method::rsa_sha1};
-    p.token_life = {token_expiry::fixed_lifetime,
+    p.token_life = {expiry_rule::fixed_lifetime,
                     std::chrono::hours(24 * 365 * 5),
                     {},
                     "access tokens last 5 years by default (an administrator can shorten it)"};
@@ -258,7 +258,7 @@ inline profile netsuite(std::string_view account_id)
     p.realm_from = realm_rule::account_id;
     if (!account_id.empty()) p.realm = netsuite_realm(account_id);
     p.nonce = {20, 6, 64, detail::alnum, detail::alnum};
-    p.token_life = {token_expiry::none,
+    p.token_life = {expiry_rule::none,
                     {},
                     {},
                     "TBA tokens last until revoked; NetSuite refuses a nonce it has seen and a "
@@ -288,7 +288,7 @@ inline profile magento()
     p.method = signature_method::hmac_sha256;
     p.accepted_methods = {signature_method::hmac_sha256};
     p.tokens = token_source::service_ui;
-    p.token_life = {token_expiry::none,
+    p.token_life = {expiry_rule::none,
                     {},
                     {},
                     "integration access tokens last until the integration is reauthorized"};
@@ -311,7 +311,7 @@ inline profile woocommerce(signature_method method = signature_method::hmac_sha2
     p.include_version = false;
     p.tokens = token_source::consumer_only;
     p.nonce = {32, 1, 0, detail::alnum};
-    p.token_life = {token_expiry::none,
+    p.token_life = {expiry_rule::none,
                     {},
                     {},
                     "consumer keys last until revoked; over https use HTTP Basic instead"};
@@ -328,7 +328,7 @@ inline profile twitter()
     p.method = signature_method::hmac_sha1;
     p.accepted_methods = {signature_method::hmac_sha1};
     p.nonce = {32, 1, 0, detail::alnum};
-    p.token_life = {token_expiry::none, {}, {}, "access tokens last until revoked"};
+    p.token_life = {expiry_rule::none, {}, {}, "access tokens last until revoked"};
     p.endpoints.base = "https://api.twitter.com";
     p.endpoints.request_token = "/oauth/request_token";
     p.endpoints.authorize = "/oauth/authorize";
@@ -353,7 +353,7 @@ inline profile mastercard()
     // Mastercard's signers send 16 (Java, Python) or 8 (Node) alphanumerics, their tests 19:
     // fixed nonces are held to 8-32 alphanumerics, a conservative envelope (no published limit).
     p.nonce = {16, 8, 32, detail::alnum, detail::alnum};
-    p.token_life = {token_expiry::none, {}, {}, "no tokens: the consumer key and its RSA key"};
+    p.token_life = {expiry_rule::none, {}, {}, "no tokens: the consumer key and its RSA key"};
     return p;
 }
 
@@ -366,7 +366,7 @@ inline profile etrade()
     p.description = "E*TRADE: HMAC-SHA1, oob; tokens expire at midnight US Eastern";
     p.method = signature_method::hmac_sha1;
     p.accepted_methods = {signature_method::hmac_sha1};
-    p.token_life = {token_expiry::midnight_us_eastern,
+    p.token_life = {expiry_rule::midnight_us_eastern,
                     {},
                     std::chrono::hours(2),
                     "expire at midnight US Eastern; inactive for 2 hours: renew_access_token"};
@@ -438,10 +438,10 @@ inline service_endpoints endpoints_of(const profile& p, std::string_view base_ur
 inline std::optional<std::uint64_t> token_expires_at(const profile& p, std::uint64_t issued_at)
 {
     switch (p.token_life.expiry) {
-    case token_expiry::none: return std::nullopt;
-    case token_expiry::fixed_lifetime:
+    case expiry_rule::none: return std::nullopt;
+    case expiry_rule::fixed_lifetime:
         return issued_at + static_cast<std::uint64_t>(p.token_life.lifetime.count());
-    case token_expiry::midnight_us_eastern: return detail::next_midnight_us_eastern(issued_at);
+    case expiry_rule::midnight_us_eastern: return detail::next_midnight_us_eastern(issued_at);
     }
     return std::nullopt;
 }

@@ -9,8 +9,10 @@
 #                          request JJ-2 -> POST (create) -> PUT (--data @file --body-hash) -> GET
 #   oauthlib TRANSPORT     the same dance against tests/interop/oauthlib_server.py (python3-oauthlib);
 #                          exit 77 (SKIPPED) when /usr/bin/python3 cannot import oauthlib
-#   wrong_verifier, expired_request_token, reused_verifier, revoked_token, wrong_key, clock_skew
+#   wrong_verifier, expired_request_token, reused_verifier, revoked_token, wrong_key
 #                          failure paths against jira-provider: exit status 1 and the message
+#   clock_skew             jira-provider's clock an hour ahead: the skew clock corrects it (one
+#                          retry, "your clock is 3,600 s behind") and the dance completes
 #   no_config, usage       exit status 2 and the messages (no server)
 #   script                 scripts/dance on this build ($OAUTH1_BUILD_DIR)
 #   dance_redirect         `jira-oauth dance` against jira-provider --auto-approve (redirects to the
@@ -476,14 +478,20 @@ scenario_wrong_key() {
 }
 
 scenario_clock_skew() {
+    # jira-provider's clock an hour ahead: jira-oauth's skew_clock learns the offset from the
+    # refusal, retries once and says so; the whole dance then works.
     provider_setup
     start_provider --clock-offset 3600
     configure_home "$base"
-    jo requestToken
-    expect_status 1
-    expect_err "oauth_problem=timestamp_refused"
-    expect_err "clock"
+    request_token
+    expect_err "your clock is 3,600 s behind the provider's"
     expect_no_secrets "$private_line"
+    approve
+    access_token
+    jo request "$base/rest/api/latest/issue/JJ-2"
+    expect_status 0
+    expect_out '"key":"JJ-2"'
+    expect_err "your clock is 3,600 s behind the provider's"
 }
 
 scenario_no_config() {

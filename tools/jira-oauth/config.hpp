@@ -45,6 +45,9 @@ inline constexpr const char* secret = "secret";
 inline constexpr const char* request_token_secret = "request_token_secret";
 inline constexpr const char* access_token_secret = "access_token_secret";
 inline constexpr const char* signature_method = "signature_method";
+/// A service profile (oauth1/profiles.hpp: jira, netsuite, twitter, etrade, ...): its signature
+/// method (unless signature_method= is given), endpoints under jira_home, callback and realm.
+inline constexpr const char* profile = "profile";
 inline constexpr const char* consumer_secret = "consumer_secret";
 inline constexpr const char* callback = "callback";
 /// A key file instead of private_key=: PEM, DER, base64 PKCS#8 or PKCS#12 (.p12/.pfx); a
@@ -128,6 +131,8 @@ struct settings {
     std::string consumer_secret;
     bool has_consumer_secret = false;
     std::string signature_method = "RSA-SHA1";
+    bool signature_method_given = false; ///< signature_method= or --signature-method
+    std::string profile;                 ///< a service profile's name ("" JIRA's defaults)
     std::string callback = "oob";
     std::string request_token;
     std::string request_token_secret;
@@ -185,8 +190,15 @@ inline settings read_settings(const properties& p,
         s.consumer_secret = *v;
         s.has_consumer_secret = true;
     }
-    if (auto v = get(key::signature_method); !is_unset(v)) s.signature_method = *v;
-    if (method_override) s.signature_method = *method_override;
+    if (auto v = get(key::signature_method); !is_unset(v)) {
+        s.signature_method = *v;
+        s.signature_method_given = true;
+    }
+    if (method_override) {
+        s.signature_method = *method_override;
+        s.signature_method_given = true;
+    }
+    if (auto v = get(key::profile); !is_unset(v)) s.profile = *v;
     if (auto v = get(key::callback); !is_unset(v)) s.callback = *v;
     if (auto v = get(key::request_token); v) s.request_token = *v;
     if (auto v = get(key::access_token); v) s.access_token = *v;

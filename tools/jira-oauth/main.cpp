@@ -20,6 +20,8 @@
 #include <oauth1/adapters/curl_transport.hpp>
 #include <oauth1/flow.hpp>
 #include <oauth1/keys.hpp>
+#include <oauth1/profiles.hpp>
+#include <oauth1/skew_clock.hpp>
 #include <oauth1/loopback_callback.hpp>
 #include <oauth1/signature_method.hpp>
 #include <oauth1/transport.hpp>
@@ -186,10 +188,30 @@ void save_config(const std::string& path, const properties& config)
                                    path);
 }
 
-/// The consumer, from the settings: consumer key + signer (RSA-SHA1 with the private key, as
-/// JIRA wants, unless signature_method says otherwise).
-oauth1::client make_client(const settings& s, const std::string& path)
+/// The client: its clock learns the provider's time from a refused timestamp and the flow then
+/// retries once (oauth1/skew_clock.hpp); the offset is reported after the command.
+using jira_client = oauth1::basic_client<oauth1::any_signer, oauth1::skew_clock>;
+
+/// The service profile named by profile= (oauth1/profiles.hpp), JIRA's when none.
+oauth1::profile settings_profile(const settings& s, const std::string& path)
 {
+    if (s.profile.empty()) return oauth1::profiles::jira();
+    std::optional<oauth1::profile> p = oauth1::find_profile(s.profile);
+    if (!p) {
+        std::string names;
+        for (const std::string_view n : oauth1::profile_names())
+            names += (names.empty() ? "" : ", ") + std::string(n);
+        throw config_error(path + ": unknown profile '" + s.profile + "' (known: " + names + ")");
+    }
+    return *p;
+}
+
+/// The consumer, from the settings: consumer key + signer (RSA-SHA1 with the private key, as
+/// JIRA wants, unless signature_method or the profile says otherwise), with `clock`.
+jira_client make_client(settings s, const std::string& path, const oauth1::skew_clock& clock)
+{
+    if (!s.signature_method_given && !s.profile.empty())
+        s.signature_method = std::string(oauth1::to_string(settings_profile(s, path).method));
     const std::optional<oauth1::signature_method> method =
         oauth1::parse_signature_method(s.signature_method);
     if (!method)
@@ -203,7 +225,7 @@ oauth1::client make_client(const settings& s, const std::string& path)
         oauth1::any_signer::make(*method, s.consumer_secret, key, ec);
     if (!signer)
         throw config_error(path + ": cannot sign with " + s.signature_method + ": " + ec.message());
-    return oauth1::client(s.consumer_key, std::move(*signer));
+    return jira_client(s.consumer_key, std::move(*signer), clock);
 }
 
 /// Ends the command with a failed step's explanation (failure_message(), printed by main()
@@ -221,29 +243,60 @@ struct session {
     any_transport http;
     properties config;
     settings s;
-    oauth1::client client;
+    oauth1::skew_clock clock; // shared with the client's copy
+    jira_client client;
+    oauth1::profile profile;
     oauth1::service_endpoints endpoints;
 
     explicit session(const options& o)
         : opts(o), http(make_transport(o.transport.value_or("curl"))),
           config(open_config(o.config_path)), s(read_settings(config, o.signature_method)),
-          client(checked_client(s, o)), endpoints(oauth1::jira_endpoints(s.jira_home))
+          client(checked_client(s, o, clock)), profile(settings_profile(s, o.config_path)),
+          endpoints(service_endpoints_of(profile, s, o.config_path))
     {}
+    session(const session&) = delete;
+    session& operator=(const session&) = delete;
+    /// A corrected clock is worth knowing (the next run corrects it again).
+    ~session()
+    {
+        if (clock.offset() != 0)
+            std::cerr << "jira-oauth: note: " << oauth1::describe_clock_offset(clock.offset())
+                      << "; the timestamps of this run were corrected (set the system clock: "
+                         "timedatectl, ntp)\n";
+    }
 
     void save() { save_config(opts.config_path, config); }
 
 private:
-    static oauth1::client checked_client(const settings& s, const options& o)
+    static jira_client checked_client(const settings& s, const options& o,
+                                      const oauth1::skew_clock& clock)
     {
-        const auto m = oauth1::parse_signature_method(s.signature_method);
+        std::string method = s.signature_method;
+        if (!s.signature_method_given && !s.profile.empty())
+            method = std::string(oauth1::to_string(settings_profile(s, o.config_path).method));
+        const auto m = oauth1::parse_signature_method(method);
         check_settings(s, o.cmd, !m || oauth1::is_rsa(*m), o.config_path);
-        return make_client(s, o.config_path);
+        return make_client(s, o.config_path, clock);
+    }
+    static oauth1::service_endpoints service_endpoints_of(const oauth1::profile& p,
+                                                          const settings& s,
+                                                          const std::string& path)
+    {
+        if (s.profile.empty()) return oauth1::jira_endpoints(s.jira_home);
+        std::error_code ec;
+        oauth1::service_endpoints e = oauth1::endpoints_of(p, s.jira_home, ec);
+        if (ec)
+            throw config_error(path + ": profile " + p.name +
+                               " has no OAuth dance endpoints under jira_home (" + ec.message() +
+                               ")");
+        return e;
     }
 };
 
 int request_token(session& ss)
 {
-    oauth1::flow_options fo;
+    oauth1::flow_options fo =
+        ss.s.profile.empty() ? oauth1::flow_options{} : oauth1::flow_options_for(ss.profile);
     fo.callback = ss.s.callback;
     oauth1::step_failure failure;
     std::error_code ec;

@@ -6,6 +6,7 @@
 #ifndef OAUTH1_DETAIL_PROFILE_SIGNING_HPP
 #define OAUTH1_DETAIL_PROFILE_SIGNING_HPP
 
+#include <oauth1/detail/token_expiry.hpp>
 #include <oauth1/base_string.hpp>
 #include <oauth1/client.hpp>
 #include <oauth1/detail/signing_core.hpp>
@@ -57,26 +58,7 @@ inline void random_from_alphabet(std::size_t length, std::string_view alphabet, 
     }
 }
 
-// The year of a day (days since 1970-01-01; days_from_civil is in skew_clock.hpp).
-constexpr std::int64_t year_of_days(std::int64_t z) noexcept
-{
-    z += 719468;
-    const std::int64_t era = (z >= 0 ? z : z - 146096) / 146097;
-    const auto doe = static_cast<unsigned>(z - era * 146097);
-    const unsigned yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-    const unsigned doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    const unsigned mp = (5 * doy + 2) / 153;
-    const unsigned m = mp < 10 ? mp + 3 : mp - 9;
-    return static_cast<std::int64_t>(yoe) + era * 400 + (m <= 2 ? 1 : 0);
-}
-
-/// The day (days since the epoch) of the n-th Sunday (n >= 1) of a month.
-constexpr std::int64_t nth_sunday(std::int64_t y, unsigned m, unsigned n) noexcept
-{
-    const std::int64_t first = days_from_civil(y, m, 1);
-    const std::int64_t weekday = ((first % 7) + 7 + 4) % 7; // 1970-01-01 was a Thursday (4)
-    return first + (7 - weekday) % 7 + 7 * (static_cast<std::int64_t>(n) - 1);
-}
+// year_of_days and nth_sunday are shared with the flow's expiry rules (detail/token_expiry.hpp).
 
 /// Whether US daylight saving time (since 2007: from the second Sunday of March to the first
 /// Sunday of November, switching at 02:00 local) is in effect at 00:00 local time of `day`.
