@@ -478,7 +478,7 @@ int dance(session& ss)
             "said " +
             (callback.problem() == "denied" ? std::string("oauth_verifier=denied")
                                             : "oauth_problem=" + callback.problem()) +
-            "); no token was stored. Run 'jira-oauth dance' again and click Allow to grant "
+            "); no token was stored. Run 'jira-oauth dance' again and choose Allow, which grants "
             "access.");
     if (ec == oauth1::errc::callback_timeout)
         throw command_failed(
