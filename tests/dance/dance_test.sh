@@ -636,7 +636,7 @@ expect_denied() {
     expect_status 1
     expect_err "access denied: the authorization was refused on the provider's page"
     expect_err "oauth_verifier=denied"
-    expect_err "Run 'jira-oauth dance' again and click Allow"
+    expect_err "Run 'jira-oauth dance' again and choose Allow"
     expect_no_secrets "$private_line"
 }
 
