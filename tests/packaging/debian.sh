@@ -77,9 +77,10 @@ for f in usr/bin/jira-oauth usr/bin/jira-provider usr/bin/oauth1-sign \
     usr/share/man/man1/oauth1-sign.1.gz; do
     grep -q " \./$f\$" <<<"$tools" || fail "oauth1-tools lacks /$f"
 done
-dpkg -I "$work"/liboauth1-dev_*.deb | grep -q '^ Architecture: all$' ||
-    fail "liboauth1-dev is not Architecture: all"
-dpkg -I "$work"/liboauth1-dev_*.deb | grep -q '^ Depends:.*libssl-dev.*libboost-url1.81-dev' ||
+# (the control fields in a variable: grep -q closing a pipe early would fail dpkg under pipefail)
+dev_info=$(dpkg -I "$work"/liboauth1-dev_*.deb)
+grep -q '^ Architecture: all$' <<<"$dev_info" || fail "liboauth1-dev is not Architecture: all"
+grep -q '^ Depends:.*libssl-dev.*libboost-url1.81-dev' <<<"$dev_info" ||
     fail "liboauth1-dev does not depend on libssl-dev and libboost-url1.81-dev"
 
 # 4. Install with apt-get (which also installs the dependencies).
