@@ -89,8 +89,8 @@ void finish(benchmark::State& state, const alloc_snapshot& before);
 // reference signatures computed here, so no OpenSSL call may happen earlier).
 void register_sign_benchmarks();
 void register_component_benchmarks();
-void register_liboauth_benchmarks(); // no-op without OAUTH1_HAVE_LIBOAUTH
-void register_peer_benchmarks();     // Poco and Qt 6 where found (bench_peers.cpp)
+void register_liboauth_benchmarks();      // no-op without OAUTH1_HAVE_LIBOAUTH
+void register_peer_benchmarks();          // Poco and Qt 6 where found (bench_peers.cpp)
 void register_verify_thread_benchmarks(); // verify_mt/...: 1-8 threads, memory and Redis stores
 
 } // namespace oauth1_bench

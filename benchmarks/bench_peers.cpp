@@ -86,8 +86,7 @@ std::string poco_sign(Poco::Net::OAuth10Credentials& creds, const poco_case& c)
     // Poco signs the parameters it is given and ignores the URI's query: the query's parameters
     // must be copied into the form (without them the signature is wrong for any URL with a query).
     Poco::Net::HTMLForm params;
-    for (const auto& [name, value] : uri.getQueryParameters())
-        params.add(name, value);
+    for (const auto& [name, value] : uri.getQueryParameters()) params.add(name, value);
     if (c.form) params.read(c.body); // the body's parameters (application/x-www-form-urlencoded)
     creds.authenticate(req, uri, params);
     return req.get(Poco::Net::HTTPRequest::AUTHORIZATION);
@@ -153,8 +152,7 @@ QByteArray qt_sign(const workload& w, const QByteArray& nonce_value, const QByte
     oauth.insert(QStringLiteral("oauth_token"), qs(token));
     oauth.insert(QStringLiteral("oauth_version"), QStringLiteral("1.0"));
     QMultiMap<QString, QVariant> params;
-    for (auto it = oauth.cbegin(); it != oauth.cend(); ++it)
-        params.insert(it.key(), it.value());
+    for (auto it = oauth.cbegin(); it != oauth.cend(); ++it) params.insert(it.key(), it.value());
     sig.setParameters(params);
     // Qt adds the URL's query itself. The form body goes in decoded: Qt's documented
     // addRequestBody(QUrlQuery(body)) encodes the already-encoded %2B, %2C and %21 again, and the
@@ -176,19 +174,16 @@ void register_qt(const workload& w)
             const QByteArray fixed =
                 qt_sign(w, QByteArray(nonce.data(), static_cast<qsizetype>(nonce.size())),
                         QByteArray::number(static_cast<qulonglong>(timestamp)));
-            const std::string got =
-                header_signature(std::string_view(fixed.constData(),
-                                                  static_cast<std::size_t>(fixed.size())));
+            const std::string got = header_signature(
+                std::string_view(fixed.constData(), static_cast<std::size_t>(fixed.size())));
             if (got != expected) {
-                std::fprintf(stderr, "Qt signature %s, oauth1 %s\n", got.c_str(),
-                             expected.c_str());
+                std::fprintf(stderr, "Qt signature %s, oauth1 %s\n", got.c_str(), expected.c_str());
                 st.SkipWithError("Qt's signature differs from oauth1's");
                 return;
             }
             for (auto _ : st) {
-                benchmark::DoNotOptimize(
-                    qt_sign(w, qt_oauth1::nonce(),
-                            QByteArray::number(QDateTime::currentSecsSinceEpoch())));
+                benchmark::DoNotOptimize(qt_sign(
+                    w, qt_oauth1::nonce(), QByteArray::number(QDateTime::currentSecsSinceEpoch())));
                 benchmark::ClobberMemory();
             }
             st.SetItemsProcessed(static_cast<std::int64_t>(st.iterations()));

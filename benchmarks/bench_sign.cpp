@@ -263,14 +263,11 @@ void register_hmac(const std::shared_ptr<const openssl_hmac>& limit, const workl
     auto keyed = std::make_shared<const openssl_keyed_hmac>("SHA1", key);
     if (as_string(b64, keyed->sign(base, b64)) != expected)
         throw std::runtime_error("the key-kept HMAC limit differs from the one-shot one");
-    benchmark::RegisterBenchmark((prefix + "oauth1_production").c_str(),
-                                 [=](benchmark::State& st) {
-                                     bench_client_production(
-                                         st, *typed, w,
-                                         [keyed](std::string_view b, unsigned char* out) {
-                                             return keyed->sign(b, out);
-                                         });
-                                 });
+    benchmark::RegisterBenchmark((prefix + "oauth1_production").c_str(), [=](benchmark::State& st) {
+        bench_client_production(st, *typed, w, [keyed](std::string_view b, unsigned char* out) {
+            return keyed->sign(b, out);
+        });
+    });
     benchmark::RegisterBenchmark((prefix + "openssl_keyed").c_str(), [=](benchmark::State& st) {
         unsigned char out[128];
         const alloc_snapshot before = allocations();
@@ -384,11 +381,10 @@ void register_rsa(const std::string& key_file, int bits, bool sha256)
         });
         benchmark::RegisterBenchmark(
             (prefix + "oauth1_production").c_str(), [=](benchmark::State& st) {
-                bench_client_production(st, *client, w,
-                                        [key, digest](std::string_view b, unsigned char* out) {
-                                            return openssl_rsa_sign(key.native_handle(), digest,
-                                                                    b, out);
-                                        });
+                bench_client_production(
+                    st, *client, w, [key, digest](std::string_view b, unsigned char* out) {
+                        return openssl_rsa_sign(key.native_handle(), digest, b, out);
+                    });
             });
         // `key` is captured by value: the lambda owns a reference to the EVP_PKEY.
         benchmark::RegisterBenchmark((prefix + "openssl").c_str(), [=](benchmark::State& st) {

@@ -66,8 +66,8 @@ struct token_lookup {
 
 const oauth1::consumer_credentials& consumer()
 {
-    static const oauth1::consumer_credentials c{std::string(consumer_secret), {},
-                                                oauth1::method_set::defaults()};
+    static const oauth1::consumer_credentials c{
+        std::string(consumer_secret), {}, oauth1::method_set::defaults()};
     return c;
 }
 
@@ -172,11 +172,13 @@ void register_memory()
             verifier{consumer_lookup{&consumer()}, token_lookup{&token_record()}, store};
     };
     auto runs = std::make_shared<per_run<run_state>>();
-    benchmark::RegisterBenchmark("verify_mt/W2/HMAC-SHA1/memory", [runs](benchmark::State& st) {
-        const auto s = runs->join(st, [] { return std::make_shared<run_state>(); });
-        std::uint64_t generation = 0;
-        verify_loop(st, s->verifier, generation);
-    })
+    benchmark::RegisterBenchmark("verify_mt/W2/HMAC-SHA1/memory",
+                                 [runs](benchmark::State& st) {
+                                     const auto s = runs->join(
+                                         st, [] { return std::make_shared<run_state>(); });
+                                     std::uint64_t generation = 0;
+                                     verify_loop(st, s->verifier, generation);
+                                 })
         ->Threads(1)
         ->Threads(2)
         ->Threads(4)
@@ -274,14 +276,16 @@ void register_redis()
         std::mutex gen_mutex;
     };
     auto s = std::make_shared<shared>(server.port());
-    benchmark::RegisterBenchmark("verify_mt/W2/HMAC-SHA1/redis", [s](benchmark::State& st) {
-        std::uint64_t* gen = nullptr;
-        {
-            const std::lock_guard<std::mutex> lock(s->gen_mutex);
-            gen = &s->generations[static_cast<std::size_t>(st.thread_index())];
-        }
-        verify_loop(st, s->verifier, *gen);
-    })
+    benchmark::RegisterBenchmark(
+        "verify_mt/W2/HMAC-SHA1/redis",
+        [s](benchmark::State& st) {
+            std::uint64_t* gen = nullptr;
+            {
+                const std::lock_guard<std::mutex> lock(s->gen_mutex);
+                gen = &s->generations[static_cast<std::size_t>(st.thread_index())];
+            }
+            verify_loop(st, s->verifier, *gen);
+        })
         ->Threads(1)
         ->Threads(2)
         ->Threads(4)

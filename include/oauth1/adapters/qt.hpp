@@ -97,8 +97,7 @@ void sign(QNetworkRequest& req, QByteArrayView verb, QByteArrayView body,
     ec.clear();
     if (message) message->clear();
     std::string url;
-    if (!detail::signable_url(req, static_cast<std::size_t>(body.size()), url, ec, message))
-        return;
+    if (!detail::signable_url(req, static_cast<std::size_t>(body.size()), url, ec, message)) return;
     const QByteArray content_type = req.rawHeader("Content-Type");
     c.sign(request{detail::view(verb), url, detail::view(content_type), detail::view(body)}, opts,
            out, ec);

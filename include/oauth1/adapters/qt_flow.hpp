@@ -114,16 +114,16 @@ public:
         so.callback = o.callback.empty() ? std::string_view("oob") : o.callback;
         so.realm = o.realm;
         so.extra = o.extra;
-        signed_step(std::move(req), so, "temporary credentials (request token)",
-                    [done = std::move(done)](http_response res, step_failure f,
-                                             std::error_code ec) {
-                        temporary_credentials tc;
-                        if (!ec) {
-                            tc = parse_temporary_credentials(res.body, ec, &f.detail);
-                            if (ec) failed_answer(res, ec, f);
-                        }
-                        done(ec, f, ec ? temporary_credentials{} : std::move(tc));
-                    });
+        signed_step(
+            std::move(req), so, "temporary credentials (request token)",
+            [done = std::move(done)](http_response res, step_failure f, std::error_code ec) {
+                temporary_credentials tc;
+                if (!ec) {
+                    tc = parse_temporary_credentials(res.body, ec, &f.detail);
+                    if (ec) failed_answer(res, ec, f);
+                }
+                done(ec, f, ec ? temporary_credentials{} : std::move(tc));
+            });
     }
 
     /// The URL to send the user to (2.2), for the temporary credentials of step 1.
@@ -151,22 +151,22 @@ public:
         so.verifier = verifier;
         so.realm = o.realm;
         so.extra = o.extra;
-        signed_step(std::move(req), so, "token credentials (access token)",
-                    [this, done = std::move(done)](http_response res, step_failure f,
-                                                   std::error_code ec) {
-                        access_credentials ac;
-                        if (!ec) {
-                            ac = parse_token_credentials(res.body, ec, &f.detail);
-                            if (ec) failed_answer(res, ec, f);
-                        }
-                        if (ec) {
-                            client_.clear_token();
-                            done(ec, f, access_credentials{});
-                            return;
-                        }
-                        client_.set_token(ac.token, ac.secret);
-                        done(ec, f, std::move(ac));
-                    });
+        signed_step(
+            std::move(req), so, "token credentials (access token)",
+            [this, done = std::move(done)](http_response res, step_failure f, std::error_code ec) {
+                access_credentials ac;
+                if (!ec) {
+                    ac = parse_token_credentials(res.body, ec, &f.detail);
+                    if (ec) failed_answer(res, ec, f);
+                }
+                if (ec) {
+                    client_.clear_token();
+                    done(ec, f, access_credentials{});
+                    return;
+                }
+                client_.set_token(ac.token, ac.secret);
+                done(ec, f, std::move(ac));
+            });
     }
 
     /// A request to a protected resource (3) signed with the client's current credentials. The
@@ -177,9 +177,7 @@ public:
         std::string step = std::string(req.method) + " " + req.url.substr(0, req.url.find('?'));
         signed_step(std::move(req), opts, std::move(step),
                     [done = std::move(done)](http_response res, step_failure f,
-                                             std::error_code ec) {
-                        done(ec, f, std::move(res));
-                    });
+                                             std::error_code ec) { done(ec, f, std::move(res)); });
     }
 
 private:
@@ -297,8 +295,8 @@ private:
                 if constexpr (oauth1::detail::learns_time<Clock>::value) {
                     if (retry && rec == errc::oauth_problem && f.problem &&
                         f.problem->code == problem::timestamp_refused) {
-                        if (const auto offset = client_.clock().learn(
-                                &*f.problem, r.response.header("Date"))) {
+                        if (const auto offset =
+                                client_.clock().learn(&*f.problem, r.response.header("Date"))) {
                             // The Authorization header of the refused attempt is replaced.
                             signed_step(
                                 std::move(req), retry->view(), f.step,

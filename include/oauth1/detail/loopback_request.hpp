@@ -13,10 +13,10 @@ namespace oauth1::detail {
 
 /// Where the reading of a request head stands.
 enum class head_state {
-    incomplete, ///< more bytes needed
-    complete,   ///< the head ends with an empty line
+    incomplete,    ///< more bytes needed
+    complete,      ///< the head ends with an empty line
     line_too_long, ///< the request line is longer than its limit (414)
-    too_large,  ///< the head is larger than its limit (431)
+    too_large,     ///< the head is larger than its limit (431)
 };
 
 /// Reads one request head (request line and header fields, up to the empty line). The body, if

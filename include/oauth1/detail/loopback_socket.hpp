@@ -62,8 +62,7 @@ inline bool set_nonblocking_cloexec(int fd) noexcept
 /// A non-blocking TCP listener on 127.0.0.1:`port` (0: an ephemeral port chosen by the kernel),
 /// never on another interface: the callback is for a browser on this machine. Sets `bound_port`.
 /// Errors: errc::callback_listen_failed (the port is taken, no socket, ...).
-inline unique_fd listen_loopback(std::uint16_t port, std::uint16_t& bound_port,
-                                 std::error_code& ec)
+inline unique_fd listen_loopback(std::uint16_t port, std::uint16_t& bound_port, std::error_code& ec)
 {
     ec.clear();
     const auto failed = [&ec] {

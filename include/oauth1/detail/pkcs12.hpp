@@ -303,7 +303,9 @@ inline bool read_pkcs12_bags(std::string_view data, std::string_view password,
     }
     switch (r) {
     case pkcs12_read::ok: return true;
-    case pkcs12_read::not_pkcs12: fail.set(ec, errc::pkcs12_invalid, "PKCS#12", "not PKCS#12"); break;
+    case pkcs12_read::not_pkcs12:
+        fail.set(ec, errc::pkcs12_invalid, "PKCS#12", "not PKCS#12");
+        break;
     case pkcs12_read::password_required:
         fail.set(ec, errc::key_passphrase_required, "PKCS#12",
                  "the container is protected by a password: give it as the passphrase");
