@@ -146,6 +146,10 @@ const qt_case cases[] = {
      "summary=new%21", false},
     {"DELETE", "/rest/api/2/issue/JJ-3?deleteSubtasks=true",
      "/rest/api/2/issue/JJ-3?deleteSubtasks=true", "", "", false},
+    // Raw brackets Qt leaves in the query (Magento's searchCriteria[filter_groups][0]...): signed
+    // as the decoded '[' and ']', sent as they are.
+    {"GET", "/rest/V1/products?searchCriteria[pageSize]=2&a[]=1&b=[x]",
+     "/rest/V1/products?searchCriteria[pageSize]=2&a[]=1&b=[x]", "", "", false},
 };
 
 QNetworkRequest request_for(const std::string& origin, const qt_case& k)
@@ -265,14 +269,6 @@ TEST_CASE("sign(): refuses what Qt would send otherwise, naming the part; change
             CHECK(contains(e.what(), r.message_part));
         }
     }
-    // A URL oauth1 cannot sign (a '[' Qt leaves in the query) is an invalid_url whose message
-    // names the character.
-    QNetworkRequest bracket(QUrl("http://127.0.0.1/x?a=[1]"));
-    std::error_code ec;
-    std::string message;
-    oauth1::qt::sign(bracket, "GET", {}, c, {}, ec, &message);
-    CHECK(ec == oauth1::errc::invalid_url);
-    CHECK_MESSAGE(contains(message, "["), message);
 }
 
 TEST_CASE("sign() then QNetworkAccessManager: verified, the target as signed, both methods")
@@ -632,6 +628,9 @@ TEST_CASE("independent verifier: python3-oauthlib accepts what Qt sends")
     for (const auto m : methods) {
         const oauth1::client c = make_client(m);
         for (const qt_case& k : cases) {
+            // python3-oauthlib refuses a raw '[' in the query before it verifies anything
+            // ("invalid characters"); the verifying server above checks those requests.
+            if (std::string_view(k.wire).find('[') != std::string_view::npos) continue;
             CAPTURE(oauth1::to_string(m));
             CAPTURE(k.wire);
             // With sign() on a QNetworkRequest ...
