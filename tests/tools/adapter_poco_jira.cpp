@@ -30,8 +30,8 @@ TEST_CASE("jira-provider: the dance through oauth1::poco::transport, REST throug
         // Through the transport (oauth1::send_signed signs with the access token).
         oauth1::step_failure f;
         std::error_code ec;
-        const auto me =
-            oauth1::send_signed(http, c, {"GET", jira.base_url() + "/rest/api/2/myself"}, {}, f, ec);
+        const auto me = oauth1::send_signed(
+            http, c, {"GET", jira.base_url() + "/rest/api/2/myself"}, {}, f, ec);
         CHECK_MESSAGE(!ec, f.describe());
         CHECK(me.status == 200);
 

@@ -32,6 +32,7 @@
 #include <atomic>
 #include <chrono>
 #include <cstdint>
+#include <cstdio>
 #include <cstdlib>
 #include <mutex>
 #include <sstream>
@@ -326,7 +327,8 @@ TEST_SUITE("poco: sign() against the verifying server")
     {
         oauth1_test::verifying_server server;
         const auto c = hmac_client();
-        Poco::Net::HTTPRequest req("GET", "/search?fields=summary", Poco::Net::HTTPMessage::HTTP_1_1);
+        Poco::Net::HTTPRequest req("GET", "/search?fields=summary",
+                                   Poco::Net::HTTPMessage::HTTP_1_1);
         oauth1::poco::sign(req, {}, c, server.origin());
         req.setURI("/search?fields=description");
         answer a = send(server.port(), req, {});
@@ -468,9 +470,8 @@ TEST_CASE("independent verifier: python3-oauthlib accepts what Poco sends")
             CAPTURE(c.consumer_key());
             CAPTURE(e.target);
             const answer a = sign_and_send(port, c, e.method, e.target, e.body, e.content_type);
-            CHECK_MESSAGE(a.status == 200,
-                          a.www_authenticate << " " << a.body << " (see " << server.log_path()
-                                             << ")");
+            CHECK_MESSAGE(a.status == 200, a.www_authenticate << " " << a.body << " (see "
+                                                              << server.log_path() << ")");
             CHECK(contains(a.body, "\"verified\": true"));
             CHECK(a.seen_target == e.target);
         }
@@ -623,5 +624,40 @@ TEST_SUITE("poco: transport")
         r = {"GET", "http://user@127.0.0.1:" + std::to_string(raw.port()) + "/"};
         http(r, ec, what);
         CHECK(ec == oauth1::errc::request_not_sendable);
+    }
+}
+
+// examples/poco_request (the README's Poco snippet), run by CTest as example_poco_request with
+// OAUTH1_POCO_EXAMPLE naming the executable.
+TEST_CASE("example: oauth1-poco-example against the verifying server")
+{
+    const char* exe = std::getenv("OAUTH1_POCO_EXAMPLE");
+    if (!exe || !*exe) {
+        MESSAGE("OAUTH1_POCO_EXAMPLE not set (CTest example_poco_request sets it): skipped");
+        return;
+    }
+    oauth1_test::verifying_server server;
+    const std::string url =
+        server.origin() + "/rest/api/2/issue/JJ-2?fields=summary,status&s=a%2Fb";
+    for (const bool rsa : {false, true}) {
+        CAPTURE(rsa);
+        std::string cmd =
+            "OAUTH1_CONSUMER_KEY=" +
+            std::string(rsa ? oauth1_test::rsa_consumer_key : oauth1_test::hmac_consumer_key) +
+            (rsa ? " OAUTH1_PRIVATE_KEY='" + test_key_path("wiki_key.pem") + "'"
+                 : std::string(" OAUTH1_CONSUMER_SECRET=") + oauth1_test::hmac_consumer_secret) +
+            " OAUTH1_TOKEN=" + access_token + " OAUTH1_TOKEN_SECRET=" + access_token_secret + " '" +
+            exe + "' '" + url + "'";
+        FILE* pipe = ::popen(cmd.c_str(), "r");
+        REQUIRE(pipe);
+        std::string out;
+        char buf[512];
+        while (std::fgets(buf, sizeof buf, pipe)) out += buf;
+        const int status = ::pclose(pipe);
+        CHECK(status == 0);
+        CHECK(out.rfind("200\n", 0) == 0);
+        CHECK(contains(out, "\"verified\":true"));
+        CHECK(server.last().verified);
+        CHECK(server.last().target == "/rest/api/2/issue/JJ-2?fields=summary,status&s=a%2Fb");
     }
 }

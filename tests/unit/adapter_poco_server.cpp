@@ -91,11 +91,10 @@ class poco_server {
 public:
     /// `origin` from the port: the server's own origin unless `make_origin` says otherwise.
     template <class MakeOrigin>
-    explicit poco_server(MakeOrigin make_origin)
-        : socket_(Poco::Net::SocketAddress("127.0.0.1", 0))
+    explicit poco_server(MakeOrigin make_origin) : socket_(Poco::Net::SocketAddress("127.0.0.1", 0))
     {
-        consumers_[oauth1_test::hmac_consumer_key] = {oauth1_test::hmac_consumer_secret, {},
-                                                      oauth1::method_set::all()};
+        consumers_[oauth1_test::hmac_consumer_key] = {
+            oauth1_test::hmac_consumer_secret, {}, oauth1::method_set::all()};
         consumers_[oauth1_test::rsa_consumer_key] = {
             "", oauth1::load_public_key_file(test_key_path("wiki_cert.pem")),
             oauth1::method_set::all()};
@@ -105,11 +104,11 @@ public:
         server_.emplace(new factory(*this), socket_, params);
         server_->start();
     }
-    poco_server() : poco_server([](int port) {
-        return oauth1::public_origin("http", "127.0.0.1:" + std::to_string(port));
-    })
-    {
-    }
+    poco_server()
+        : poco_server([](int port) {
+              return oauth1::public_origin("http", "127.0.0.1:" + std::to_string(port));
+          })
+    {}
     poco_server(const poco_server&) = delete;
     poco_server& operator=(const poco_server&) = delete;
     ~poco_server()
@@ -141,8 +140,8 @@ private:
     class factory : public Poco::Net::HTTPRequestHandlerFactory {
     public:
         explicit factory(poco_server& s) : s_(s) {}
-        Poco::Net::HTTPRequestHandler* createRequestHandler(
-            const Poco::Net::HTTPServerRequest&) override
+        Poco::Net::HTTPRequestHandler*
+        createRequestHandler(const Poco::Net::HTTPServerRequest&) override
         {
             return new handler(s_);
         }
@@ -161,8 +160,8 @@ private:
             const auto it = consumers_.find(std::string(k));
             return it == consumers_.end() ? nullptr : &it->second;
         };
-        auto tokens = [consumers](std::string_view consumer_key, std::string_view t)
-            -> std::optional<oauth1::token_credentials> {
+        auto tokens = [consumers](std::string_view consumer_key,
+                                  std::string_view t) -> std::optional<oauth1::token_credentials> {
             if (t != access_token || !consumers(consumer_key)) return std::nullopt;
             return oauth1::token_credentials(std::string(consumer_key), access_token_secret);
         };
@@ -498,15 +497,15 @@ TEST_CASE("the public origin through a trusted proxy (Forwarded and X-Forwarded-
         });
         const std::string host = "127.0.0.1:" + std::to_string(trusted.port());
         sign_fresh();
-        auto r = raw_exchange(trusted.port(),
-                              raw_request(req, host,
-                                          "Forwarded: for=192.0.2.1;proto=https;"
-                                          "host=api.example.com\r\n"));
+        auto r = raw_exchange(trusted.port(), raw_request(req, host,
+                                                          "Forwarded: for=192.0.2.1;proto=https;"
+                                                          "host=api.example.com\r\n"));
         CHECK(r.status == 200);
         CHECK(trusted.last().url == req.url);
         sign_fresh();
-        r = raw_exchange(trusted.port(),
-                         raw_request(req, host, "Forwarded: proto=gopher;host=api.example.com\r\n"));
+        r = raw_exchange(
+            trusted.port(),
+            raw_request(req, host, "Forwarded: proto=gopher;host=api.example.com\r\n"));
         CHECK(r.status == 400);
         CHECK(problem_of(r.header("WWW-Authenticate")) == "parameter_rejected");
     }
@@ -529,9 +528,9 @@ TEST_CASE("the public origin through a trusted proxy (Forwarded and X-Forwarded-
                 .trust_proxies({"10.0.0.7"});
         });
         sign_fresh();
-        const auto r = raw_exchange(untrusted.port(),
-                                    raw_request(req, "127.0.0.1:" + std::to_string(untrusted.port()),
-                                                "Forwarded: proto=https;host=api.example.com\r\n"));
+        const auto r = raw_exchange(
+            untrusted.port(), raw_request(req, "127.0.0.1:" + std::to_string(untrusted.port()),
+                                          "Forwarded: proto=https;host=api.example.com\r\n"));
         CHECK(r.status == 401);
         CHECK(problem_of(r.header("WWW-Authenticate")) == "signature_invalid");
         CHECK(untrusted.last().url ==

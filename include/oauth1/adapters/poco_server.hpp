@@ -102,8 +102,7 @@ inline void answer_and_close(Poco::Net::HTTPServerResponse& res, int status,
 /// (or what `origin` lets the Host header or a trusted proxy say) + the request-target as
 /// received. Empty when that is not possible (no usable Host where it is trusted, a malformed
 /// forwarding header from a trusted proxy, a request-target that is not a path).
-inline std::string request_url(const Poco::Net::HTTPServerRequest& req,
-                               const public_origin& origin)
+inline std::string request_url(const Poco::Net::HTTPServerRequest& req, const public_origin& origin)
 {
     std::string url;
     if (detail::build_request_url(req, origin.rules_for(detail::peer_of(req)), url)) url.clear();
@@ -185,13 +184,12 @@ inline bool read_body(Poco::Net::HTTPServerRequest& req, Poco::Net::HTTPServerRe
 /// header). `ec` is set when the provider itself cannot decide (nonce store unreachable, ...).
 template <class Verifier>
 verify_result verify(const Verifier& v, const Poco::Net::HTTPServerRequest& req,
-                     std::string_view body, const public_origin& origin,
-                     const verify_options& opts, std::error_code& ec)
+                     std::string_view body, const public_origin& origin, const verify_options& opts,
+                     std::error_code& ec)
 {
     ec.clear();
     std::string url;
-    const char* why =
-        detail::build_request_url(req, origin.rules_for(detail::peer_of(req)), url);
+    const char* why = detail::build_request_url(req, origin.rules_for(detail::peer_of(req)), url);
     if (!why && detail::header_count(req, "Authorization") > 1)
         why = "more than one Authorization header";
     if (!why && detail::header_count(req, "Content-Type") > 1)

@@ -134,12 +134,11 @@ inline std::unique_ptr<Poco::Net::HTTPClientSession> make_session(const url_part
         // VERIFY_STRICT: Poco skips the host name check for "localhost"/127.0.0.1 otherwise.
         Poco::Net::Context::Ptr ctx = new Poco::Net::Context(
             Poco::Net::Context::CLIENT_USE, "",
-            o.verify_peer ? Poco::Net::Context::VERIFY_STRICT : Poco::Net::Context::VERIFY_NONE,
-            9, /*loadDefaultCAs*/ !own_cas);
-        if (own_cas &&
-            SSL_CTX_load_verify_locations(ctx->sslContext(),
-                                          o.ca_file.empty() ? nullptr : o.ca_file.c_str(),
-                                          o.ca_path.empty() ? nullptr : o.ca_path.c_str()) != 1)
+            o.verify_peer ? Poco::Net::Context::VERIFY_STRICT : Poco::Net::Context::VERIFY_NONE, 9,
+            /*loadDefaultCAs*/ !own_cas);
+        if (own_cas && SSL_CTX_load_verify_locations(
+                           ctx->sslContext(), o.ca_file.empty() ? nullptr : o.ca_file.c_str(),
+                           o.ca_path.empty() ? nullptr : o.ca_path.c_str()) != 1)
             throw Poco::IOException("cannot load transport_options::ca_file / ca_path");
         s = std::make_unique<Poco::Net::HTTPSClientSession>(p.host, p.port, ctx);
     } else {
