@@ -8,6 +8,7 @@
 #include <oauth1/adapters/poco_transport.hpp>
 
 #include "support/oauthlib_server.hpp"
+#include "support/running_server.hpp"
 #include "support/verifying_server.hpp"
 
 #include <oauth1/client.hpp>
@@ -24,7 +25,12 @@
 #include <Poco/URI.h>
 
 #include <arpa/inet.h>
+#include <httplib.h>
 #include <netinet/in.h>
+#include <openssl/evp.h>
+#include <openssl/pem.h>
+#include <openssl/x509.h>
+#include <openssl/x509v3.h>
 #include <poll.h>
 #include <sys/socket.h>
 #include <unistd.h>
@@ -34,6 +40,8 @@
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
+#include <filesystem>
+#include <memory>
 #include <mutex>
 #include <sstream>
 #include <stdexcept>
@@ -41,6 +49,7 @@
 #include <string_view>
 #include <system_error>
 #include <thread>
+#include <utility>
 #include <vector>
 
 static_assert(oauth1::is_transport_v<oauth1::poco::transport>,
@@ -234,6 +243,54 @@ private:
     std::vector<std::string> requests_;
 };
 
+/// A self-signed certificate (EC P-256, CA:TRUE) for `san` ("IP:127.0.0.1"), its PEM in a
+/// temporary file (removed by the destructor).
+struct test_certificate {
+    std::unique_ptr<EVP_PKEY, decltype(&EVP_PKEY_free)> key{nullptr, EVP_PKEY_free};
+    std::unique_ptr<X509, decltype(&X509_free)> cert{nullptr, X509_free};
+    std::string pem_path;
+
+    explicit test_certificate(const char* san, const char* tag)
+    {
+        key.reset(EVP_EC_gen("P-256"));
+        cert.reset(X509_new());
+        if (!key || !cert) throw std::runtime_error("EVP_EC_gen/X509_new");
+        X509* x = cert.get();
+        X509_set_version(x, 2);
+        ASN1_INTEGER_set(X509_get_serialNumber(x), 1);
+        X509_gmtime_adj(X509_getm_notBefore(x), -3600);
+        X509_gmtime_adj(X509_getm_notAfter(x), 86400);
+        X509_set_pubkey(x, key.get());
+        X509_NAME* name = X509_get_subject_name(x);
+        X509_NAME_add_entry_by_txt(name, "CN", MBSTRING_ASC,
+                                   reinterpret_cast<const unsigned char*>("oauth1 poco test"), -1,
+                                   -1, 0);
+        X509_set_issuer_name(x, name);
+        X509V3_CTX ctx;
+        X509V3_set_ctx_nodb(&ctx);
+        X509V3_set_ctx(&ctx, x, x, nullptr, nullptr, 0);
+        for (const auto& [nid, value] : {std::pair{NID_subject_alt_name, san},
+                                         std::pair{NID_basic_constraints, "critical,CA:TRUE"}}) {
+            X509_EXTENSION* ext = X509V3_EXT_conf_nid(nullptr, &ctx, nid, value);
+            if (!ext) throw std::runtime_error("X509V3_EXT_conf_nid");
+            X509_add_ext(x, ext, -1);
+            X509_EXTENSION_free(ext);
+        }
+        if (X509_sign(x, key.get(), EVP_sha256()) == 0) throw std::runtime_error("X509_sign");
+        pem_path =
+            (std::filesystem::temp_directory_path() /
+             ("oauth1_poco_test_" + std::string(tag) + "_" + std::to_string(::getpid()) + ".pem"))
+                .string();
+        FILE* f = std::fopen(pem_path.c_str(), "w");
+        if (!f) throw std::runtime_error("cannot write " + pem_path);
+        PEM_write_X509(f, x);
+        std::fclose(f);
+    }
+    test_certificate(const test_certificate&) = delete;
+    test_certificate& operator=(const test_certificate&) = delete;
+    ~test_certificate() { std::remove(pem_path.c_str()); }
+};
+
 } // namespace
 
 // =================================================================================================
@@ -370,6 +427,26 @@ TEST_SUITE("poco: what Poco writes, and what sign() refuses")
         // Poco::URI is not byte-preserving: it decodes the path and re-encodes only what it
         // must, so it would send another path than the one written.
         CHECK(Poco::URI("http://h/a%2Fb").getPathAndQuery() == "/a/b");
+
+        // What sendRequest() does to a request sign() did not see: a POST body without
+        // Content-Length goes out unframed (no Content-Length, no Transfer-Encoding), and Host
+        // comes from the session.
+        {
+            Poco::Net::HTTPRequest plain("POST", "/p", Poco::Net::HTTPMessage::HTTP_1_1);
+            send(raw.port(), plain, "x=1");
+            const std::string w = raw.last();
+            CAPTURE(w);
+            CHECK_FALSE(contains(w, "Content-Length"));
+            CHECK_FALSE(contains(w, "Transfer-Encoding"));
+            CHECK(contains(w, "\r\nHost: 127.0.0.1:" + std::to_string(raw.port()) + "\r\n"));
+        }
+        // HTTPRequest::setHost(host, port), which sendRequest() uses, drops 80 and 443 whatever
+        // the scheme.
+        Poco::Net::HTTPRequest h443;
+        h443.setHost("api.example.com", 443);
+        CHECK(h443.getHost() == "api.example.com");
+        h443.setHost("api.example.com", 80);
+        CHECK(h443.getHost() == "api.example.com");
 
         // Without Host, Poco names the session's host and drops port 80/443 whatever the
         // scheme; sign() sets the origin's authority.
@@ -624,6 +701,48 @@ TEST_SUITE("poco: transport")
         r = {"GET", "http://user@127.0.0.1:" + std::to_string(raw.port()) + "/"};
         http(r, ec, what);
         CHECK(ec == oauth1::errc::request_not_sendable);
+    }
+}
+
+TEST_CASE("transport over TLS: a CA file, the host name checked, verify_peer = false")
+{
+    const test_certificate good("IP:127.0.0.1", "good");
+    const test_certificate other_host("IP:127.0.0.2", "other");
+    for (const test_certificate* tc : {&good, &other_host}) {
+        httplib::SSLServer svr(tc->cert.get(), tc->key.get());
+        REQUIRE(svr.is_valid());
+        svr.Get(".*", [](const httplib::Request& req, httplib::Response& res) {
+            res.set_content("hello " + req.target + " " + req.get_header_value("Host"),
+                            "text/plain");
+        });
+        const oauth1_test::running_server run(svr);
+        const std::string url = "https://127.0.0.1:" + std::to_string(run.port()) + "/s?x=a%20b";
+        std::error_code ec;
+        std::string what;
+        oauth1::transport_options o;
+        o.ca_file = tc->pem_path;
+        o.timeout = std::chrono::milliseconds(5000);
+        auto r = oauth1::poco::transport{o}({"GET", url}, ec, what);
+        if (tc == &good) {
+            REQUIRE_MESSAGE(!ec, what);
+            CHECK(r.status == 200);
+            CHECK(r.body == "hello /s?x=a%20b 127.0.0.1:" + std::to_string(run.port()));
+            // Default CAs (the system's) do not know this certificate.
+            oauth1::transport_options defaults;
+            defaults.timeout = std::chrono::milliseconds(5000);
+            r = oauth1::poco::transport{defaults}({"GET", url}, ec, what);
+            CHECK(ec == oauth1::errc::transport_failed);
+            CHECK(contains(what, "Poco: "));
+        } else {
+            // Trusted CA, but the certificate names another host: refused (VERIFY_STRICT).
+            CHECK(contains(what, "Certificate validation error"));
+            CHECK(ec == oauth1::errc::transport_failed);
+        }
+        oauth1::transport_options insecure;
+        insecure.verify_peer = false;
+        r = oauth1::poco::transport{insecure}({"GET", url}, ec, what);
+        REQUIRE_MESSAGE(!ec, what);
+        CHECK(r.status == 200);
     }
 }
 
