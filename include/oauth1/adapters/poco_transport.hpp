@@ -21,6 +21,12 @@
 // absolute form, not through the CONNECT tunnel transport_options::proxy means) and
 // follow_redirects (this transport sends signed requests only). Name resolution is Poco's
 // (getaddrinfo) and is not interrupted by either limit.
+// Poco reports a certificate chain that does not verify to the process-wide
+// Poco::Net::SSLManager::ClientVerificationError event: with no InvalidCertificateHandler
+// installed (the default when SSLManager::initializeClient() was never called) it is refused;
+// an application that installed an AcceptCertificateHandler accepts it for this transport too
+// (the host name check, VERIFY_STRICT, is not affected). Tested: a trusted CA file, a
+// certificate for another host refused, an unknown CA refused, verify_peer = false.
 #ifndef OAUTH1_ADAPTERS_POCO_TRANSPORT_HPP
 #define OAUTH1_ADAPTERS_POCO_TRANSPORT_HPP
 
