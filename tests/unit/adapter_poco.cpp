@@ -440,6 +440,24 @@ TEST_SUITE("poco: what Poco writes, and what sign() refuses")
             CHECK_FALSE(contains(w, "Transfer-Encoding"));
             CHECK(contains(w, "\r\nHost: 127.0.0.1:" + std::to_string(raw.port()) + "\r\n"));
         }
+        // Through an http proxy (setProxy): the request line carries the absolute form, Host and
+        // the signed target unchanged, and sendRequest() rewrites the request's URI in place.
+        {
+            raw_server proxy;
+            Poco::Net::HTTPRequest via("GET", "/v?q=a+b", Poco::Net::HTTPMessage::HTTP_1_1);
+            oauth1::poco::sign(via, {}, c, "http://api.example.com:8080");
+            Poco::Net::HTTPClientSession s("api.example.com", 8080);
+            s.setProxy("127.0.0.1", static_cast<Poco::UInt16>(proxy.port()));
+            s.sendRequest(via);
+            Poco::Net::HTTPResponse res;
+            std::string ignored;
+            Poco::StreamCopier::copyToString(s.receiveResponse(res), ignored);
+            const std::string w = proxy.last();
+            CAPTURE(w);
+            CHECK(w.rfind("GET http://api.example.com:8080/v?q=a+b HTTP/1.1\r\n", 0) == 0);
+            CHECK(contains(w, "\r\nHost: api.example.com:8080\r\n"));
+            CHECK(via.getURI() == "http://api.example.com:8080/v?q=a+b");
+        }
         // HTTPRequest::setHost(host, port), which sendRequest() uses, drops 80 and 443 whatever
         // the scheme.
         Poco::Net::HTTPRequest h443;
