@@ -68,10 +68,14 @@ using transport_options = oauth1::transport_options;
 class transport {
 public:
     transport() = default;
+    /// A transport with `options`.
     explicit transport(transport_options options) : options_(std::move(options)) {}
 
+    /// The options given at construction.
     const transport_options& options() const noexcept { return options_; }
 
+    /// Sends `req` over an HTTPClientSession or HTTPSClientSession and reads the answer
+    /// (transport.hpp).
     http_response operator()(const http_request& req, std::error_code& ec) const
     {
         std::string what;
