@@ -1,7 +1,14 @@
 // oauth1-lti-launch-example: an IMS LTI 1.1 tool. The LMS POSTs a launch signed with HMAC-SHA1
 // to /launch; the tool verifies it (signature, timestamp, nonce, the LTI parameters) and
 // welcomes the user, or refuses it. Prints `listening 127.0.0.1:PORT`, serves until its standard
-// input closes. Run by tests/interop/lti_launch.py (the example_lti_launch test).
+// input closes. Run by tests/interop/lti_launch.py (the example_lti_launch test), directly and
+// behind a TLS-terminating reverse proxy.
+//
+//   oauth1-lti-launch-example [--trust-proxy ADDRESS]
+//
+// --trust-proxy: a reverse proxy at ADDRESS (the TCP peer, e.g. 127.0.0.1) terminates TLS and
+// says with X-Forwarded-Proto / X-Forwarded-Host which URL the LMS launched; from any other peer
+// those headers are ignored and launches are verified against http://127.0.0.1:PORT.
 #include <oauth1/adapters/httplib_server.hpp> // harden_server
 #include <oauth1/lti.hpp>
 
@@ -15,9 +22,19 @@
 #include <string_view>
 #include <system_error>
 #include <thread>
+#include <vector>
 
-int main()
+int main(int argc, char** argv)
 try {
+    std::vector<std::string> proxies;
+    for (int i = 1; i < argc; ++i) {
+        if (std::string_view(argv[i]) == "--trust-proxy" && i + 1 < argc) {
+            proxies.emplace_back(argv[++i]);
+        } else {
+            std::fprintf(stderr, "usage: oauth1-lti-launch-example [--trust-proxy ADDRESS]\n");
+            return 2;
+        }
+    }
     // The LMSs this tool is registered with: consumer key -> shared secret.
     const std::map<std::string, std::string, std::less<>> secrets = {
         {"lms.example.edu", "lms-secret"}};
@@ -27,15 +44,17 @@ try {
     oauth1::httplib::harden_server(svr);
     const int port = svr.bind_to_any_port("127.0.0.1");
     if (port <= 0) throw std::runtime_error("cannot listen on 127.0.0.1");
-    // The URL the LMS launches, as it signs it. Behind a proxy that terminates TLS, name the
-    // public origin - public_origin("https", "tool.example.edu") - or trust the proxy:
-    //   .trust_proxies({"10.0.0.7"}, oauth1::forwarded_headers::x_forwarded)
+    // The URL the LMS launches, as it signs it: this server's own, unless a trusted proxy that
+    // terminates TLS names another. (Or name the public origin outright:
+    // public_origin("https", "tool.example.edu").)
+    oauth1::public_origin origin("http", "127.0.0.1:" + std::to_string(port));
+    origin.trust_proxies(proxies, oauth1::forwarded_headers::x_forwarded);
     const oauth1::lti::launch_verifier verifier(
         [&secrets](std::string_view key) {
             const auto it = secrets.find(key);
             return it == secrets.end() ? nullptr : &it->second;
         },
-        nonces, oauth1::public_origin("http", "127.0.0.1:" + std::to_string(port)));
+        nonces, origin);
 
     svr.Post("/launch", [&verifier](const httplib::Request& req, httplib::Response& res) {
         const std::string content_type = req.get_header_value("Content-Type");

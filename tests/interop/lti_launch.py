@@ -20,14 +20,30 @@ adds one (an empty VALUE is sent empty).
 `post` signs for --url and POSTs the body to --to with urllib (redirects are not followed), with
 the extra header fields given; it prints the status on the first line, the Location field (or
 an empty line) on the second, then the body.
-`example` runs the example program, which prints `listening 127.0.0.1:PORT` and serves one tool
-endpoint, POSTs it a launch and its replay, checks the answers (200 naming the user, then 401
-nonce_used) and stops it; exit status 0 when both are as expected.
+`example` runs the example program with --trust-proxy 127.0.0.1 (it prints `listening
+127.0.0.1:PORT` and serves one tool endpoint) and a TLS-terminating reverse proxy in front of it
+(`TlsProxy` below: https on another loopback port, a fresh self-signed certificate for
+127.0.0.1 made with the openssl command, the request forwarded over plain http with
+X-Forwarded-Proto: https and X-Forwarded-Host set from the Host the LMS sent, as nginx's
+`proxy_set_header` lines do). It checks, each on its own launch:
+  1. a launch to the tool's own http URL: 200 naming the user; its replay: 401 nonce_used;
+  2. a launch signed for the proxy's public https URL, sent through the proxy: 200;
+  3. the same kind of launch (public https URL) sent to the tool directly, without the proxy's
+     headers: 401 signature_invalid (verified against the internal http URL, the classic LTI
+     failure), and the example's log names the URL it checked;
+  4. a launch through the proxy whose body was changed after signing: 401 signature_invalid.
+Exit status 0 when every outcome is as expected.
 """
 
 import argparse
+import http.client
+import http.server
+import os
+import ssl
 import subprocess
 import sys
+import tempfile
+import threading
 import urllib.error
 import urllib.request
 
@@ -91,13 +107,16 @@ class NoRedirect(urllib.request.HTTPRedirectHandler):
         return None
 
 
-def post(to, body, headers):
+def post(to, body, headers, tls=None):
     req = urllib.request.Request(to, data=body.encode('utf-8'), method='POST')
     req.add_header('Content-Type', FORM)
     for h in headers:
         name, _, value = h.partition(':')
         req.add_header(name.strip(), value.strip())
-    opener = urllib.request.build_opener(NoRedirect)
+    handlers = [NoRedirect]
+    if tls is not None:
+        handlers.append(urllib.request.HTTPSHandler(context=tls))
+    opener = urllib.request.build_opener(*handlers)
     try:
         with opener.open(req, timeout=30) as resp:
             return resp.status, resp.headers.get('Location', ''), resp.read().decode('utf-8')
@@ -105,8 +124,81 @@ def post(to, body, headers):
         return err.code, err.headers.get('Location', ''), err.read().decode('utf-8')
 
 
+# Hop-by-hop fields (RFC 9110 §7.6.1) a proxy does not forward.
+HOP_BY_HOP = {'connection', 'keep-alive', 'proxy-connection', 'te', 'trailer',
+              'transfer-encoding', 'upgrade'}
+
+
+class TlsProxy:
+    """A reverse proxy terminating TLS on 127.0.0.1: https in, plain http to `upstream_port`
+    out, with X-Forwarded-Proto: https, X-Forwarded-Host (the Host the client sent) and
+    X-Forwarded-For added, as a deployment's nginx or load balancer adds them."""
+
+    def __init__(self, upstream_port, certfile, keyfile):
+        upstream = upstream_port
+
+        class Handler(http.server.BaseHTTPRequestHandler):
+            protocol_version = 'HTTP/1.1'
+
+            def log_message(self, fmt, *args):  # keep the test's output to its own lines
+                pass
+
+            def do_POST(self):
+                length = int(self.headers.get('Content-Length', '0'))
+                body = self.rfile.read(length)
+                headers = {k: v for (k, v) in self.headers.items()
+                           if k.lower() not in HOP_BY_HOP and not k.lower().startswith('x-forwarded')}
+                headers['X-Forwarded-Proto'] = 'https'
+                headers['X-Forwarded-Host'] = self.headers.get('Host', '')
+                headers['X-Forwarded-For'] = self.client_address[0]
+                conn = http.client.HTTPConnection('127.0.0.1', upstream, timeout=30)
+                try:
+                    conn.request('POST', self.path, body=body, headers=headers)
+                    resp = conn.getresponse()
+                    data = resp.read()
+                    self.send_response(resp.status)
+                    for k, v in resp.getheaders():
+                        if k.lower() not in HOP_BY_HOP and k.lower() != 'content-length':
+                            self.send_header(k, v)
+                    self.send_header('Content-Length', str(len(data)))
+                    self.end_headers()
+                    self.wfile.write(data)
+                finally:
+                    conn.close()
+
+        self.server = http.server.ThreadingHTTPServer(('127.0.0.1', 0), Handler)
+        ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+        ctx.load_cert_chain(certfile, keyfile)
+        self.server.socket = ctx.wrap_socket(self.server.socket, server_side=True)
+        self.port = self.server.server_address[1]
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+        self.thread.start()
+
+    def stop(self):
+        self.server.shutdown()
+        self.server.server_close()
+        self.thread.join()
+
+
+def self_signed_certificate(directory):
+    cert = os.path.join(directory, 'proxy-cert.pem')
+    key = os.path.join(directory, 'proxy-key.pem')
+    subprocess.run(['openssl', 'req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '1',
+                    '-subj', '/CN=127.0.0.1', '-addext', 'subjectAltName=IP:127.0.0.1',
+                    '-keyout', key, '-out', cert], check=True, stdout=subprocess.DEVNULL,
+                   stderr=subprocess.DEVNULL)
+    return cert, key
+
+
+def launch_args(url):
+    return argparse.Namespace(url=url, key='lms.example.edu', secret='lms-secret',
+                              method='HMAC-SHA1', nonce=None, timestamp=None, omit=[], param=[])
+
+
 def run_example(exe):
-    proc = subprocess.Popen([exe], stdout=subprocess.PIPE, stdin=subprocess.PIPE, text=True)
+    proc = subprocess.Popen([exe, '--trust-proxy', '127.0.0.1'], stdout=subprocess.PIPE,
+                            stdin=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    proxy = None
     try:
         line = proc.stdout.readline().strip()
         prefix = 'listening 127.0.0.1:'
@@ -114,26 +206,50 @@ def run_example(exe):
             print('example did not start: %r' % line)
             return 1
         port = int(line[len(prefix):])
-        args = argparse.Namespace(url='http://127.0.0.1:%d/launch' % port, key='lms.example.edu',
-                                  secret='lms-secret', method='HMAC-SHA1', nonce=None, timestamp=None, omit=[],
-                                  param=[])
-        body = sign(args)
-        ok = True
-        status, _loc, text = post(args.url, body, [])
-        print('launch: %d %s' % (status, text.strip()))
-        ok = ok and status == 200 and 'Jane Q. Public' in text and 'Instructor' in text
-        status, _loc, text = post(args.url, body, [])
-        print('replay: %d %s' % (status, text.strip()))
-        ok = ok and status == 401 and 'nonce_used' in text
-        print('all outcomes as expected' if ok else 'UNEXPECTED outcome')
-        return 0 if ok else 1
+        with tempfile.TemporaryDirectory() as tmp:
+            cert, key = self_signed_certificate(tmp)
+            proxy = TlsProxy(port, cert, key)
+            tls = ssl.create_default_context(cafile=cert)
+            direct = 'http://127.0.0.1:%d/launch' % port
+            public = 'https://127.0.0.1:%d/launch' % proxy.port
+            ok = True
+
+            body = sign(launch_args(direct))
+            status, _loc, text = post(direct, body, [])
+            print('launch to %s: %d %s' % (direct, status, text.strip()))
+            ok = ok and status == 200 and 'Jane Q. Public' in text and 'Instructor' in text
+            status, _loc, text = post(direct, body, [])
+            print('replay: %d %s' % (status, text.strip()))
+            ok = ok and status == 401 and 'nonce_used' in text
+
+            status, _loc, text = post(public, sign(launch_args(public)), [], tls)
+            print('launch to %s through the TLS proxy: %d %s' % (public, status, text.strip()))
+            ok = ok and status == 200 and 'Jane Q. Public' in text
+
+            status, _loc, text = post(direct, sign(launch_args(public)), [])
+            print('launch signed for %s sent to %s without the proxy: %d %s'
+                  % (public, direct, status, text.strip()))
+            ok = ok and status == 401 and 'signature_invalid' in text
+
+            tampered = sign(launch_args(public)).replace('Instructor', 'Learner', 1)
+            status, _loc, text = post(public, tampered, [], tls)
+            print('tampered launch through the TLS proxy: %d %s' % (status, text.strip()))
+            ok = ok and status == 401 and 'signature_invalid' in text
     finally:
+        if proxy is not None:
+            proxy.stop()
         proc.stdin.close()  # the example stops when its stdin closes
         try:
             proc.wait(timeout=10)
         except subprocess.TimeoutExpired:
             proc.kill()
             proc.wait()
+    log = proc.stderr.read()
+    print('example log:\n' + log.rstrip())
+    # The refusal of case 3 names the URL the tool verified against.
+    ok = ok and ('http://127.0.0.1:%d/launch' % port) in log
+    print('all outcomes as expected' if ok else 'UNEXPECTED outcome')
+    return 0 if ok else 1
 
 
 def main():
