@@ -781,13 +781,24 @@ TEST_CASE("redirects: never followed by default; followed with a new signature w
     CHECK(server.last().verified); // signed anew for the new URL
     CHECK(server.last().target == "/moved?to=here");
 
+    // Raw '[' and ']' in the queries (Magento): followed from and to such URLs, each hop signed
+    // as written.
+    redirector.redirect(302, server.origin() + "/V1/products?searchCriteria[pageSize]=2");
+    res = follow.sign_and_perform(c, {"GET", redirector.origin() + "/old?a[]=1"}, {}, ec);
+    REQUIRE_MESSAGE(!ec, follow.last_error());
+    CHECK(res.status == 200);
+    REQUIRE(server.seen().size() == 2);
+    CHECK(server.last().verified);
+    CHECK(server.last().target == "/V1/products?searchCriteria[pageSize]=2");
+    redirector.redirect(302, server.origin() + "/moved?to=here");
+
     // A POST is not turned into a GET on 302: the 302 is returned.
     res = follow.sign_and_perform(
         c, {"POST", redirector.origin() + "/old", "application/x-www-form-urlencoded", "a=1"}, {},
         ec);
     REQUIRE(!ec);
     CHECK(res.status == 302);
-    CHECK(server.seen().size() == 1);
+    CHECK(server.seen().size() == 2);
 
     // 307 keeps the method and the body.
     redirector.redirect(307, server.origin() + "/kept");

@@ -307,6 +307,8 @@ TEST_SUITE("poco: sign() against the verifying server")
             "/raw?q=a+b&s=!*'()&c=x,y;z&slash=%2F&u=%C3%A9&dup=b&dup=a&empty=",
             "/files/a%20b/c;v=1,2/@x!$&'()*+=:~/%2F/%C3%A9?x=%2F",
             "/",
+            // Magento's raw brackets in the query, sent and signed as written.
+            "/rest/V1/products?searchCriteria[pageSize]=2&a[]=1&b=[x]",
         };
         for (const std::string& t : targets) {
             CAPTURE(t);
@@ -610,6 +612,16 @@ TEST_SUITE("poco: transport")
         REQUIRE(!ec);
         CHECK(res.status == 200);
         CHECK(server.last().target == "/");
+
+        // Raw '[' and ']' in the query (Magento) go out as written, which is what was signed.
+        oauth1::http_request brackets{"GET",
+                                      server.origin() + "/rest/V1/products?searchCriteria[pageSize]=2&a[]=1"};
+        oauth1::sign(brackets, c);
+        res = http(brackets, ec);
+        REQUIRE_MESSAGE(!ec, ec.message());
+        CHECK(res.status == 200);
+        CHECK(server.last().verified);
+        CHECK(server.last().target == "/rest/V1/products?searchCriteria[pageSize]=2&a[]=1");
     }
 
     TEST_CASE("failures: closed port, timeouts, response limit, refused options")

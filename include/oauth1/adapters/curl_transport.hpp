@@ -184,12 +184,14 @@ private:
             return false;
         }
         std::error_code ec;
-        const auto from = parse_request_url(req.url, ec);
+        std::string_view query; // '[' and ']' in a query are accepted, as signing does
+        bool has_query = false;
+        const auto from = oauth1::detail::parse_sendable_url(req.url, query, has_query, ec);
         if (ec) return false;
         const std::string from_scheme(from.scheme());
         const std::string from_host(from.encoded_host());
         const std::string next(location);
-        const auto to = parse_request_url(next, ec);
+        const auto to = oauth1::detail::parse_sendable_url(next, query, has_query, ec);
         if (ec) return false;
         const std::string to_scheme(to.scheme());
         const std::string to_host(to.encoded_host());

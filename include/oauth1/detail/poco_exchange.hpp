@@ -23,7 +23,7 @@
 
 #include <openssl/ssl.h>
 
-#include <boost/url/url_view.hpp> // parse_request_url
+#include <boost/url/url_view.hpp> // parse_sendable_url
 
 #include <algorithm>
 #include <chrono>
@@ -52,7 +52,9 @@ struct url_parts {
 
 inline bool split_url(std::string_view url, url_parts& p, std::error_code& ec)
 {
-    const auto u = parse_request_url(url, ec);
+    std::string_view query;
+    bool has_query = false;
+    const auto u = oauth1::detail::parse_sendable_url(url, query, has_query, ec); // '[' ']' in the query too
     if (ec) return false;
     if (u.has_userinfo()) {
         ec = make_error_code(errc::request_not_sendable);
@@ -66,9 +68,13 @@ inline bool split_url(std::string_view url, url_parts& p, std::error_code& ec)
     p.port = u.has_port() && !u.port().empty()
                  ? static_cast<unsigned short>(u.port_number())
                  : static_cast<unsigned short>(p.scheme == "https" ? 443 : 80);
-    const auto t = u.encoded_target();
-    p.target.assign(t.data(), t.size());
+    const auto path = u.encoded_path();
+    p.target.assign(path.data(), path.size());
     if (p.target.empty() || p.target.front() != '/') p.target.insert(0, 1, '/');
+    if (has_query) { // as written, brackets included: sent as signed
+        p.target.push_back('?');
+        p.target.append(query);
+    }
     if (!is_wire_target(p.target)) {
         ec = make_error_code(errc::request_not_sendable);
         return false;
