@@ -6,6 +6,7 @@
 #ifndef OAUTH1_DETAIL_HTTPLIB_EXCHANGE_HPP
 #define OAUTH1_DETAIL_HTTPLIB_EXCHANGE_HPP
 
+#include <oauth1/detail/deadline_watch.hpp>
 #include <oauth1/detail/httplib_request.hpp>
 #include <oauth1/detail/transport_checks.hpp>
 #include <oauth1/error.hpp>
@@ -17,15 +18,12 @@
 
 #include <algorithm>
 #include <chrono>
-#include <condition_variable>
 #include <cstddef>
 #include <cstdint>
 #include <memory>
-#include <mutex>
 #include <string>
 #include <string_view>
 #include <system_error>
-#include <thread>
 #include <utility>
 
 namespace oauth1::httplib::detail {
@@ -118,69 +116,6 @@ make_client(const url_parts& p, const transport_options& o, std::error_code& ec,
     return cli;
 }
 
-/// Bounds a whole exchange: cpp-httplib 0.11 bounds each wait for the socket, not the exchange,
-/// so a server trickling its answer could hold a call for ever. A thread waits until the
-/// deadline or finish(); at the deadline it calls ClientImpl::stop(), which shuts the socket
-/// down under the request in flight (what it is made for; it waits for a connect or TLS
-/// handshake under way, which the connection timeout bounds).
-class exchange_deadline {
-public:
-    exchange_deadline(::httplib::ClientImpl& cli, std::chrono::steady_clock::time_point at)
-        : cli_(cli), at_(at)
-    {
-#if defined(__cpp_exceptions) || defined(__EXCEPTIONS)
-        try {
-            watcher_ = std::thread([this] { watch(); });
-        } catch (const std::system_error&) {
-            // No thread: the exchange stays bounded by the read and write timeouts.
-        }
-#else
-        watcher_ = std::thread([this] { watch(); });
-#endif
-    }
-    exchange_deadline(const exchange_deadline&) = delete;
-    exchange_deadline& operator=(const exchange_deadline&) = delete;
-    ~exchange_deadline()
-    {
-        finish();
-    }
-
-    /// Ends the watch; true when the deadline passed and the client was stopped.
-    bool finish()
-    {
-        {
-            const std::lock_guard<std::mutex> lock(mutex_);
-            done_ = true;
-        }
-        wake_.notify_one();
-        if (watcher_.joinable()) watcher_.join();
-        return expired_;
-    }
-
-private:
-    void watch()
-    {
-        std::unique_lock<std::mutex> lock(mutex_);
-        const auto done = [this] { return done_; };
-        if (at_ == std::chrono::steady_clock::time_point::max()) {
-            wake_.wait(lock, done);
-            return;
-        }
-        if (wake_.wait_until(lock, at_, done)) return;
-        expired_ = true;
-        lock.unlock();
-        cli_.stop();
-    }
-
-    ::httplib::ClientImpl& cli_;
-    std::chrono::steady_clock::time_point at_;
-    std::mutex mutex_;
-    std::condition_variable wake_;
-    bool done_ = false;
-    bool expired_ = false; // written by the watcher only; read after it is joined
-    std::thread watcher_;
-};
-
 /// Why the exchange failed: cpp-httplib's error, and which limit passed when it was a timeout.
 inline std::string failure(const ::httplib::Result& res, bool timed_out,
                            std::chrono::steady_clock::duration took, const transport_options& o,
@@ -241,7 +176,12 @@ inline http_response exchange(const http_request& req, const transport_options& 
         return true;
     };
     const auto start = std::chrono::steady_clock::now();
-    exchange_deadline deadline(*cli, oauth1::detail::deadline_after(start, o.timeout));
+    // cpp-httplib 0.11 bounds each wait for the socket, not the exchange: at the deadline
+    // ClientImpl::stop() shuts the socket down under the request in flight (what it is made for;
+    // it waits for a connect or TLS handshake under way, which the connection timeout bounds).
+    ::httplib::ClientImpl* const client = cli.get();
+    oauth1::detail::deadline_watch deadline(oauth1::detail::deadline_after(start, o.timeout),
+                                            [client] { client->stop(); });
     ::httplib::Result res = cli->send(hr);
     const bool timed_out = deadline.finish();
     if (too_large) {

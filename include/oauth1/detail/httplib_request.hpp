@@ -7,6 +7,7 @@
 #define OAUTH1_DETAIL_HTTPLIB_REQUEST_HPP
 
 #include <oauth1/base_string.hpp>
+#include <oauth1/detail/wire_checks.hpp>
 #include <oauth1/error.hpp>
 #include <oauth1/request_traits.hpp>
 
@@ -24,30 +25,10 @@
 namespace oauth1 {
 namespace httplib::detail {
 
-/// A target that cpp-httplib writes on the request line byte for byte (URL encoding off) and
-/// that is valid there: origin-form, visible ASCII only, no fragment.
-constexpr bool is_wire_target(std::string_view t) noexcept
-{
-    if (t.empty() || t.front() != '/') return false;
-    for (const char c : t) {
-        const auto u = static_cast<unsigned char>(c);
-        if (u <= 0x20 || u >= 0x7F || c == '#') return false;
-    }
-    return true;
-}
-
-/// RFC 7230 field-name (token).
-constexpr bool is_field_name(std::string_view n) noexcept
-{
-    return !n.empty() && is_valid_method(n); // a method is a token too
-}
-
-constexpr bool is_field_value(std::string_view v) noexcept
-{
-    for (const char c : v)
-        if (c == '\r' || c == '\n' || c == '\0') return false;
-    return true;
-}
+// Targets and header fields the library writes as given (detail/wire_checks.hpp).
+using oauth1::detail::is_field_name;
+using oauth1::detail::is_field_value;
+using oauth1::detail::is_wire_target;
 
 inline std::size_t header_count(const ::httplib::Headers& hs, const std::string& name)
 {

@@ -7,6 +7,7 @@
 #define OAUTH1_DETAIL_POCO_EXCHANGE_HPP
 
 #include <oauth1/base_string.hpp>
+#include <oauth1/detail/deadline_watch.hpp>
 #include <oauth1/detail/poco_request.hpp>
 #include <oauth1/detail/transport_checks.hpp>
 #include <oauth1/error.hpp>
@@ -27,16 +28,13 @@
 
 #include <algorithm>
 #include <chrono>
-#include <condition_variable>
 #include <cstddef>
 #include <istream>
 #include <memory>
-#include <mutex>
 #include <ostream>
 #include <string>
 #include <string_view>
 #include <system_error>
-#include <thread>
 #include <utility>
 
 namespace oauth1::poco::detail {
@@ -158,64 +156,6 @@ inline std::unique_ptr<Poco::Net::HTTPClientSession> make_session(const url_part
     return s;
 }
 
-/// Bounds a whole exchange: Poco bounds each wait for the socket, not the exchange, so a server
-/// trickling its answer could hold a call for ever. A thread waits until the deadline or
-/// finish(); at the deadline it shuts the session's socket down under the exchange in flight
-/// (the blocked read then ends). A connect under way is bounded by the connection timeout.
-class exchange_deadline {
-public:
-    exchange_deadline(Poco::Net::HTTPClientSession& s, std::chrono::steady_clock::time_point at)
-        : session_(s), at_(at)
-    {
-        try {
-            watcher_ = std::thread([this] { watch(); });
-        } catch (const std::system_error&) {
-            // No thread: the exchange stays bounded by the send and receive timeouts.
-        }
-    }
-    exchange_deadline(const exchange_deadline&) = delete;
-    exchange_deadline& operator=(const exchange_deadline&) = delete;
-    ~exchange_deadline() { finish(); }
-
-    /// Ends the watch; true when the deadline passed and the socket was shut down.
-    bool finish()
-    {
-        {
-            const std::lock_guard<std::mutex> lock(mutex_);
-            done_ = true;
-        }
-        wake_.notify_one();
-        if (watcher_.joinable()) watcher_.join();
-        return expired_;
-    }
-
-private:
-    void watch()
-    {
-        std::unique_lock<std::mutex> lock(mutex_);
-        const auto done = [this] { return done_; };
-        if (at_ == std::chrono::steady_clock::time_point::max()) {
-            wake_.wait(lock, done);
-            return;
-        }
-        if (wake_.wait_until(lock, at_, done)) return;
-        expired_ = true;
-        try {
-            session_.socket().shutdown(); // not close(): the exchange's thread still uses it
-        } catch (const Poco::Exception&) {
-            // Not connected yet: the connection timeout bounds the connect.
-        }
-    }
-
-    Poco::Net::HTTPClientSession& session_;
-    std::chrono::steady_clock::time_point at_;
-    std::mutex mutex_;
-    std::condition_variable wake_;
-    bool done_ = false;
-    bool expired_ = false; // written by the watcher only; read after it is joined
-    std::thread watcher_;
-};
-
 /// One exchange of oauth1::poco::transport (see there).
 inline http_response exchange(const http_request& req, const transport_options& o,
                               std::error_code& ec, std::string& what)
@@ -243,7 +183,19 @@ inline http_response exchange(const http_request& req, const transport_options& 
     bool timed_out = false;
     try {
         const std::unique_ptr<Poco::Net::HTTPClientSession> s = make_session(p, o);
-        exchange_deadline deadline(*s, oauth1::detail::deadline_after(start, o.timeout));
+        // Poco bounds each wait for the socket, not the exchange: at the deadline the session's
+        // socket is shut down under the exchange in flight (the blocked read then ends; not
+        // close(): this thread still uses it). A connect under way is bounded by the connection
+        // timeout.
+        Poco::Net::HTTPClientSession* const session = s.get();
+        oauth1::detail::deadline_watch deadline(
+            oauth1::detail::deadline_after(start, o.timeout), [session] {
+                try {
+                    session->socket().shutdown();
+                } catch (const Poco::Exception&) {
+                    // Not connected yet: the connection timeout bounds the connect.
+                }
+            });
         http_response out;
         bool too_large = false;
         try {
