@@ -113,7 +113,7 @@ verify_result verify(const Verifier& v, const server_request& req, const public_
     if (!why) why = detail::duplicate_field(req);
     if (!why) why = detail::undecoded_transfer_coding(req);
     if (!why) why = detail::unsigned_form(req);
-    if (why) return detail::refused(why);
+    if (why) return oauth1::detail::parameter_rejected_result(why);
     const auto method = req.method_string();
     const auto content_type = req[::boost::beast::http::field::content_type];
     const auto authorization = req[::boost::beast::http::field::authorization];

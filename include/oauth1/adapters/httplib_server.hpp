@@ -167,7 +167,7 @@ verify_result verify(const Verifier& v, const ::httplib::Request& req, const pub
         why = "more than one Authorization header";
     if (!why && req.get_header_value_count("Content-Type") > 1)
         why = "more than one Content-Type header";
-    if (why) return detail::refused(problem::parameter_rejected, why);
+    if (why) return oauth1::detail::parameter_rejected_result(why);
     const std::string content_type = req.get_header_value("Content-Type");
     std::string authorization = req.get_header_value("Authorization");
     if constexpr (detail::decodes_header_values)

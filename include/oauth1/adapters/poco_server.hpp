@@ -194,7 +194,7 @@ verify_result verify(const Verifier& v, const Poco::Net::HTTPServerRequest& req,
         why = "more than one Authorization header";
     if (!why && detail::header_count(req, "Content-Type") > 1)
         why = "more than one Content-Type header";
-    if (why) return detail::refused(problem::parameter_rejected, why);
+    if (why) return oauth1::detail::parameter_rejected_result(why);
     const std::string content_type = detail::header_value(req, "Content-Type");
     const std::string authorization = detail::header_value(req, "Authorization");
     verify_result r = v.verify(

@@ -6,6 +6,7 @@
 #define OAUTH1_DETAIL_BEAST_SERVER_HPP
 
 #include <oauth1/detail/origin.hpp>
+#include <oauth1/detail/signed_parameters.hpp> // parameter_rejected_result
 #include <oauth1/parameters.hpp> // is_form_urlencoded
 #include <oauth1/problem.hpp>
 #include <oauth1/verify_result.hpp>
@@ -125,14 +126,6 @@ unsigned_form(const ::boost::beast::http::request<::boost::beast::http::string_b
     return identity_only ? nullptr
                          : "a form body with a Content-Encoding: its parameters are signed as "
                            "sent, not compressed";
-}
-
-inline verify_result refused(std::string_view advice)
-{
-    verify_result r;
-    r.problem = problem_report(problem::parameter_rejected);
-    r.problem->advice.assign(advice);
-    return r;
 }
 
 } // namespace oauth1::beast::detail

@@ -6,6 +6,7 @@
 #ifndef OAUTH1_DETAIL_HTTPLIB_VERIFY_HPP
 #define OAUTH1_DETAIL_HTTPLIB_VERIFY_HPP
 
+#include <oauth1/detail/signed_parameters.hpp>
 #include <oauth1/encoding.hpp>
 #include <oauth1/parameters.hpp>
 #include <oauth1/problem.hpp>
@@ -43,31 +44,12 @@ inline const char* unsigned_parameter(const ::httplib::Request& req)
     if (req.params.empty()) return nullptr;
     const std::string content_type = req.get_header_value("Content-Type");
     const bool signed_form = is_form_urlencoded(content_type);
-    parameter_list received;
-    std::error_code ec;
-    const std::size_t q = req.target.find('?');
-    if (q != std::string::npos) received.add_form(std::string_view(req.target).substr(q + 1), ec);
-    if (!ec && signed_form) {
-        parameter_list form;
-        form.add_form(req.body, ec);
-        received.append(form);
-    }
     const char* const differs = "a parameter as cpp-httplib parsed it (Request::params) was not "
                                 "signed";
-    if (ec) return differs;
-    std::vector<std::pair<std::string_view, std::string_view>> known;
-    known.reserve(received.size());
-    for (const parameter_view p : received) known.emplace_back(p.name, p.value);
-    std::sort(known.begin(), known.end());
-    std::string name;
-    std::string value;
+    oauth1::detail::signed_parameters known(req.target, req.body, signed_form);
+    if (!known.parsed()) return differs;
     for (const auto& [n, val] : req.params) {
-        name.clear();
-        value.clear();
-        percent_encode_append(n, name);
-        percent_encode_append(val, value);
-        if (!std::binary_search(known.begin(), known.end(),
-                                std::pair<std::string_view, std::string_view>(name, value))) {
+        if (!known.contains(n, val)) {
             if (!signed_form && httplib_reads_form(content_type))
                 return "cpp-httplib parsed the body as form parameters, but its Content-Type is "
                        "not application/x-www-form-urlencoded: they were not signed";
@@ -75,14 +57,6 @@ inline const char* unsigned_parameter(const ::httplib::Request& req)
         }
     }
     return nullptr;
-}
-
-inline verify_result refused(problem code, std::string_view advice)
-{
-    verify_result r;
-    r.problem = problem_report(code);
-    r.problem->advice.assign(advice);
-    return r;
 }
 
 /// Answers `status` with `text` and makes cpp-httplib close the connection after the answer:

@@ -7,6 +7,7 @@
 #define OAUTH1_DETAIL_POCO_VERIFY_HPP
 
 #include <oauth1/detail/origin.hpp>
+#include <oauth1/detail/signed_parameters.hpp>
 #include <oauth1/encoding.hpp>
 #include <oauth1/parameters.hpp>
 #include <oauth1/problem.hpp>
@@ -73,31 +74,11 @@ inline const char* unsigned_parameter(const Poco::Net::HTTPServerRequest& req,
         return "Poco::Net::HTMLForm cannot parse the request's parameters";
     }
     if (form.empty()) return nullptr;
-    parameter_list received;
-    std::error_code ec;
-    const std::string& target = req.getURI();
-    const std::size_t q = target.find('?');
-    if (q != std::string::npos) received.add_form(std::string_view(target).substr(q + 1), ec);
     const bool signed_form = is_form_urlencoded(content_type);
-    if (!ec && signed_form) {
-        parameter_list f;
-        f.add_form(body, ec);
-        received.append(f);
-    }
-    if (ec) return differs;
-    std::vector<std::pair<std::string_view, std::string_view>> known;
-    known.reserve(received.size());
-    for (const parameter_view p : received) known.emplace_back(p.name, p.value);
-    std::sort(known.begin(), known.end());
-    std::string name;
-    std::string value;
+    oauth1::detail::signed_parameters known(req.getURI(), body, signed_form);
+    if (!known.parsed()) return differs;
     for (const auto& [n, val] : form) {
-        name.clear();
-        value.clear();
-        percent_encode_append(n, name);
-        percent_encode_append(val, value);
-        if (!std::binary_search(known.begin(), known.end(),
-                                std::pair<std::string_view, std::string_view>(name, value))) {
+        if (!known.contains(n, val)) {
             if (!signed_form)
                 return "Poco::Net::HTMLForm parses the body as form fields, but it is not an "
                        "application/x-www-form-urlencoded body: they were not signed";
@@ -105,14 +86,6 @@ inline const char* unsigned_parameter(const Poco::Net::HTTPServerRequest& req,
         }
     }
     return nullptr;
-}
-
-inline verify_result refused(problem code, std::string_view advice)
-{
-    verify_result r;
-    r.problem = problem_report(code);
-    r.problem->advice.assign(advice);
-    return r;
 }
 
 } // namespace oauth1::poco::detail
