@@ -9,6 +9,7 @@
 
 #include <doctest/doctest.h>
 
+#include "support/loopback_socket.hpp"
 #include "support/oauthlib_server.hpp"
 #include "support/verifying_server.hpp"
 
@@ -58,6 +59,8 @@ static_assert(!std::is_copy_constructible_v<oauth1::curl::easy_handle> &&
 
 namespace {
 
+using oauth1_test::closed_port;
+
 // The two signature methods of the tests, with the access token (or consumer-only).
 oauth1::client make_client(oauth1::signature_method m, bool with_token = true)
 {
@@ -80,20 +83,6 @@ std::string problem_of(const oauth1::http_response& r)
     return p ? p->name : std::string();
 }
 
-// A port on 127.0.0.1 where nothing listens: bound by the kernel's choice, then closed.
-int closed_port()
-{
-    const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-    REQUIRE(fd >= 0);
-    sockaddr_in a{};
-    a.sin_family = AF_INET;
-    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    REQUIRE(::bind(fd, reinterpret_cast<sockaddr*>(&a), sizeof a) == 0);
-    socklen_t len = sizeof a;
-    REQUIRE(::getsockname(fd, reinterpret_cast<sockaddr*>(&a), &len) == 0);
-    ::close(fd);
-    return ntohs(a.sin_port);
-}
 
 struct request_case {
     const char* name;

@@ -7,6 +7,7 @@
 #include <oauth1/adapters/httplib_server.hpp>
 #include <oauth1/adapters/httplib_transport.hpp>
 
+#include "support/loopback_socket.hpp"
 #include "support/running_server.hpp"
 #include "support/verifying_server.hpp"
 
@@ -53,6 +54,10 @@ static_assert(oauth1::is_transport_v<oauth1::httplib::transport>,
 
 namespace {
 
+using oauth1_test::closed_port;
+using oauth1_test::listen_loopback;
+using oauth1_test::loopback;
+
 using oauth1_test::access_token;
 using oauth1_test::access_token_secret;
 using oauth1_test::test_key_path;
@@ -90,39 +95,6 @@ struct fd_guard {
         if (fd >= 0) ::close(fd);
     }
 };
-
-sockaddr_in loopback(int port)
-{
-    sockaddr_in a{};
-    a.sin_family = AF_INET;
-    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    a.sin_port = htons(static_cast<std::uint16_t>(port));
-    return a;
-}
-
-/// A listening socket on 127.0.0.1 with a kernel-chosen port.
-int listen_loopback(int& port)
-{
-    const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-    if (fd < 0) throw std::runtime_error("socket");
-    sockaddr_in a = loopback(0);
-    if (::bind(fd, reinterpret_cast<sockaddr*>(&a), sizeof a) != 0 || ::listen(fd, 16) != 0) {
-        ::close(fd);
-        throw std::runtime_error("bind/listen 127.0.0.1");
-    }
-    socklen_t len = sizeof a;
-    ::getsockname(fd, reinterpret_cast<sockaddr*>(&a), &len);
-    port = ntohs(a.sin_port);
-    return fd;
-}
-
-/// A loopback port on which nothing listens (bound, then closed).
-int closed_port()
-{
-    int port = 0;
-    ::close(listen_loopback(port));
-    return port;
-}
 
 /// Sends `request` (raw bytes) to 127.0.0.1:port and returns everything the server answers
 /// until it closes the connection (requests carry Connection: close).

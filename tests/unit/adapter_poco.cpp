@@ -7,6 +7,7 @@
 #include <oauth1/adapters/poco.hpp> // first: the header is self-contained
 #include <oauth1/adapters/poco_transport.hpp>
 
+#include "support/loopback_socket.hpp"
 #include "support/oauthlib_server.hpp"
 #include "support/running_server.hpp"
 #include "support/verifying_server.hpp"
@@ -56,6 +57,10 @@ static_assert(oauth1::is_transport_v<oauth1::poco::transport>,
               "oauth1::poco::transport must model the transport requirement");
 
 namespace {
+
+using oauth1_test::closed_port;
+using oauth1_test::listen_loopback;
+using oauth1_test::loopback;
 
 using oauth1_test::access_token;
 using oauth1_test::access_token_secret;
@@ -127,36 +132,6 @@ answer sign_and_send(int port, const oauth1::client& c, const std::string& metho
 
 // ---- Raw sockets ------------------------------------------------------------------------------
 
-sockaddr_in loopback(int port)
-{
-    sockaddr_in a{};
-    a.sin_family = AF_INET;
-    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    a.sin_port = htons(static_cast<std::uint16_t>(port));
-    return a;
-}
-
-int listen_loopback(int& port)
-{
-    const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-    if (fd < 0) throw std::runtime_error("socket");
-    sockaddr_in a = loopback(0);
-    if (::bind(fd, reinterpret_cast<sockaddr*>(&a), sizeof a) != 0 || ::listen(fd, 16) != 0) {
-        ::close(fd);
-        throw std::runtime_error("bind/listen 127.0.0.1");
-    }
-    socklen_t len = sizeof a;
-    ::getsockname(fd, reinterpret_cast<sockaddr*>(&a), &len);
-    port = ntohs(a.sin_port);
-    return fd;
-}
-
-int closed_port()
-{
-    int port = 0;
-    ::close(listen_loopback(port));
-    return port;
-}
 
 /// A raw HTTP server on 127.0.0.1: records the bytes of each request (headers plus
 /// Content-Length bytes) and answers `answer_text` - or, with `trickle`, sends its answer one
