@@ -20,6 +20,11 @@
 //   HMAC-SHA* key kept ("openssl_keyed", issue 16 §1): the cryptography alone with the key
 //              schedule computed once - EVP_MAC_CTX_dup of a keyed context, update, final, free,
 //              EVP_EncodeBlock. The production rows' targets are ratios to this limit.
+// "oauth1_production_provider" (HMAC workloads, issue 16 §1b): the production path with this
+// thread's default library context replaced by one of its own (the default provider loaded into
+// it), so that oauth1 computes HMAC through the providers (EVP_Q_mac per signature), as it does in
+// a FIPS-mode process or under a caller's library context, instead of on its kept low-level
+// SHA key schedule.
 // Every benchmark first checks that its signature equals the limit's; a mismatch skips the row
 // with an error instead of timing a wrong answer.
 //
@@ -33,7 +38,9 @@
 #include <oauth1/signature_method.hpp>
 
 #include <openssl/core_names.h>
+#include <openssl/crypto.h>
 #include <openssl/evp.h>
+#include <openssl/provider.h>
 
 #include <cstdio>
 #include <memory>
@@ -210,6 +217,31 @@ void bench_client_production(benchmark::State& state, const Client& client, cons
     if (ec) state.SkipWithError("signing failed");
 }
 
+/// For its lifetime, this thread's default library context is one of its own with the default
+/// provider loaded: oauth1's HMAC then goes through the providers (detail/digest.hpp).
+class own_libctx_scope {
+public:
+    own_libctx_scope() : ctx_(OSSL_LIB_CTX_new())
+    {
+        if (ctx_ != nullptr) provider_ = OSSL_PROVIDER_load(ctx_, "default");
+        if (provider_ != nullptr) previous_ = OSSL_LIB_CTX_set0_default(ctx_);
+    }
+    own_libctx_scope(const own_libctx_scope&) = delete;
+    own_libctx_scope& operator=(const own_libctx_scope&) = delete;
+    ~own_libctx_scope()
+    {
+        if (previous_ != nullptr) OSSL_LIB_CTX_set0_default(previous_);
+        if (provider_ != nullptr) OSSL_PROVIDER_unload(provider_);
+        OSSL_LIB_CTX_free(ctx_);
+    }
+    bool active() const noexcept { return previous_ != nullptr; }
+
+private:
+    OSSL_LIB_CTX* ctx_ = nullptr;
+    OSSL_PROVIDER* provider_ = nullptr;
+    OSSL_LIB_CTX* previous_ = nullptr;
+};
+
 /// The library's signer alone on a finished base string (the crypto part of a signature).
 template <class Signer>
 void bench_signer(benchmark::State& state, const Signer& signer, const std::string& base,
@@ -268,6 +300,17 @@ void register_hmac(const std::shared_ptr<const openssl_hmac>& limit, const workl
             return keyed->sign(b, out);
         });
     });
+    benchmark::RegisterBenchmark(
+        (prefix + "oauth1_production_provider").c_str(), [=](benchmark::State& st) {
+            const own_libctx_scope scope;
+            if (!scope.active()) {
+                st.SkipWithError("no library context of its own");
+                return;
+            }
+            bench_client_production(st, *typed, w, [keyed](std::string_view b, unsigned char* out) {
+                return keyed->sign(b, out);
+            });
+        });
     benchmark::RegisterBenchmark((prefix + "openssl_keyed").c_str(), [=](benchmark::State& st) {
         unsigned char out[128];
         const alloc_snapshot before = allocations();

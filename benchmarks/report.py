@@ -6,8 +6,10 @@ Usage: benchmarks/report.py RESULTS.json [--markdown OUT.md] [--chart-dir DIR]
 
 Reads Google Benchmark JSON (--benchmark_out_format=json). With repetitions it uses the median
 aggregates, otherwise the single runs. Benchmark names are
-    sign/<workload>/<signature method>/<implementation>      (oauth1_production, oauth1, oauth1_any,
-                                                              openssl, openssl_keyed, liboauth)
+    sign/<workload>/<signature method>/<implementation>      (oauth1_production,
+                                                              oauth1_production_provider, oauth1,
+                                                              oauth1_any, openssl, openssl_keyed,
+                                                              liboauth)
     component/<part>/<input>
     verify/<workload>/<signature method>/oauth1              provider-side verification
     sign_mt/<workload>/<signature method>/oauth1/real_time/threads:<n>   n threads signing at once
@@ -383,6 +385,28 @@ def verify_threads_table(results):
             "|---|---:|---:|---:|---:|"] + rows
 
 
+def policy_table(results):
+    """Issue 16 §1b: the production path's HMAC on oauth1's kept low-level SHA key schedule (the
+    default) and through OpenSSL's providers (a thread with a library context of its own, as in a
+    FIPS-mode process), against the key-kept limit."""
+    rows = []
+    for workload, method in sign_rows(results):
+        base = f"sign/{workload}/{method}/"
+        low = rate(results, base + "oauth1_production")
+        prov = rate(results, base + "oauth1_production_provider")
+        keyed = rate(results, base + "openssl_keyed")
+        if low is None or prov is None:
+            continue
+        rows.append(f"| {workload} | {method} | {fmt_rate(low)} | {fmt_rate(prov)} | "
+                    f"{fmt_ratio(prov, low)} | {fmt_rate(keyed)} | {fmt_ratio(prov, keyed)} | "
+                    f"{fmt_count(counter(results, base + 'oauth1_production_provider', 'ossl_allocs/op'))} |")
+    if not rows:
+        return []
+    return ["| workload | method | low-level path signs/s | provider path signs/s | provider / low-level "
+            "| limit signs/s | provider / limit | provider ossl_allocs/op |",
+            "|---|---|---:|---:|---:|---:|---:|---:|"] + rows
+
+
 def component_table(results):
     names = sorted(n for n in results if n.startswith("component/"))
     if not names:
@@ -514,6 +538,11 @@ def main():
                "signatures/s, against OpenSSL's one-shot call (key set per call):")
     out.append("")
     out += lines
+    policy = policy_table(results)
+    if policy:
+        out += ["", "HMAC inside the crypto policy: the production path on oauth1's kept SHA key "
+                "schedule (default) and through OpenSSL's providers (a library context of its own, "
+                "as in FIPS mode; EVP_Q_mac per signature), signatures/s:", ""] + policy
     verifs = verify_table(results)
     if verifs:
         out += ["", "Verification (oauth1::verifier, in-memory nonce store) vs signing the same "
