@@ -83,7 +83,6 @@ std::string problem_of(const oauth1::http_response& r)
     return p ? p->name : std::string();
 }
 
-
 struct request_case {
     const char* name;
     const char* method;

@@ -132,7 +132,6 @@ answer sign_and_send(int port, const oauth1::client& c, const std::string& metho
 
 // ---- Raw sockets ------------------------------------------------------------------------------
 
-
 /// A raw HTTP server on 127.0.0.1: records the bytes of each request (headers plus
 /// Content-Length bytes) and answers `answer_text` - or, with `trickle`, sends its answer one
 /// byte every 100 ms; with `silent`, never answers (until stopped).
@@ -589,8 +588,8 @@ TEST_SUITE("poco: transport")
         CHECK(server.last().target == "/");
 
         // Raw '[' and ']' in the query (Magento) go out as written, which is what was signed.
-        oauth1::http_request brackets{"GET",
-                                      server.origin() + "/rest/V1/products?searchCriteria[pageSize]=2&a[]=1"};
+        oauth1::http_request brackets{
+            "GET", server.origin() + "/rest/V1/products?searchCriteria[pageSize]=2&a[]=1"};
         oauth1::sign(brackets, c);
         res = http(brackets, ec);
         REQUIRE_MESSAGE(!ec, ec.message());

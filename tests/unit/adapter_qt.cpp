@@ -130,13 +130,14 @@ struct qt_case {
 };
 
 const qt_case cases[] = {
-    {"GET", "/rest/api/2/search?jql=project %3D JJ&plus=a+b&star=*&bang=!&quote='&tilde=~"
-            "&slash=%2F&utf8=\xC3\xA9&a=1&a=2&a=1",
+    {"GET",
+     "/rest/api/2/search?jql=project %3D JJ&plus=a+b&star=*&bang=!&quote='&tilde=~"
+     "&slash=%2F&utf8=\xC3\xA9&a=1&a=2&a=1",
      "/rest/api/2/search?jql=project%20%3D%20JJ&plus=a+b&star=*&bang=!&quote='&tilde=~"
      "&slash=%2F&utf8=%C3%A9&a=1&a=2&a=1",
      "", "", false},
-    {"GET", "/a b/\xC3\xBC/c;d=1/e:f@g!$&'()*+,=?q=%7e%41", "/a%20b/%C3%BC/c;d=1/e:f@g!$&'()*+,=?q=~A",
-     "", "", false},
+    {"GET", "/a b/\xC3\xBC/c;d=1/e:f@g!$&'()*+,=?q=%7e%41",
+     "/a%20b/%C3%BC/c;d=1/e:f@g!$&'()*+,=?q=~A", "", "", false},
     {"GET", "", "/", "", "", false},
     {"POST", "/rest/api/2/issue?x=1", "/rest/api/2/issue?x=1", "application/x-www-form-urlencoded",
      "plus=a+b&amp=x%26y&lit=%2B1&utf8=%C3%A9", false},
@@ -238,8 +239,8 @@ TEST_CASE("sign(): refuses what Qt would send otherwise, naming the part; change
     refusal refusals[] = {
         {"userinfo", QNetworkRequest(QUrl("http://user:pw@127.0.0.1/x")), "", "userinfo",
          oauth1::errc::request_not_sendable},
-        {"dot segments", QNetworkRequest(QUrl("http://127.0.0.1/a/./b/../c")), "",
-         "the URL's path", oauth1::errc::request_not_sendable},
+        {"dot segments", QNetworkRequest(QUrl("http://127.0.0.1/a/./b/../c")), "", "the URL's path",
+         oauth1::errc::request_not_sendable},
         {"double slash", QNetworkRequest(QUrl("http://127.0.0.1//a")), "", "the URL's path",
          oauth1::errc::request_not_sendable},
         {"host header", host, "", "the Host header", oauth1::errc::request_not_sendable},
@@ -311,7 +312,8 @@ TEST_CASE("a request changed after signing, or sent twice, is refused")
     const oauth1::client c = make_client(oauth1::signature_method::hmac_sha1);
 
     // Tampered query.
-    QNetworkRequest req(QUrl(QString::fromStdString(server.origin() + "/rest/api/2/issue/JJ-2?a=1")));
+    QNetworkRequest req(
+        QUrl(QString::fromStdString(server.origin() + "/rest/api/2/issue/JJ-2?a=1")));
     oauth1::qt::sign(req, "GET", {}, c);
     QNetworkRequest tampered = req;
     tampered.setUrl(QUrl(QString::fromStdString(server.origin() + "/rest/api/2/issue/JJ-2?a=2")));
@@ -400,11 +402,14 @@ TEST_CASE("transport: refuses what Qt would send otherwise, and options it canno
         {{"GET", server.origin() + "/a%7Eb"}, "request-target", oauth1::errc::request_not_sendable},
         {{"GET", server.origin() + "/a/./b"}, "the URL's path", oauth1::errc::request_not_sendable},
         {{"GET", "http://u:p@127.0.0.1:1/x"}, "userinfo", oauth1::errc::request_not_sendable},
-        {{"POST", server.origin() + "/x", "", "a=1"}, "Content-Type",
+        {{"POST", server.origin() + "/x", "", "a=1"},
+         "Content-Type",
          oauth1::errc::request_not_sendable},
-        {{"GET", server.origin() + "/x", "", "", {{"Host", "example.com"}}}, "Host",
+        {{"GET", server.origin() + "/x", "", "", {{"Host", "example.com"}}},
+         "Host",
          oauth1::errc::request_not_sendable},
-        {{"GET", server.origin() + "/x", "", "", {{"Content-Length", "0"}}}, "Content-Length",
+        {{"GET", server.origin() + "/x", "", "", {{"Content-Length", "0"}}},
+         "Content-Length",
          oauth1::errc::request_not_sendable},
         {{"GET", "not a url"}, "URL", oauth1::errc::invalid_url},
     };
@@ -435,14 +440,15 @@ TEST_CASE("transport: refuses what Qt would send otherwise, and options it canno
         std::string what;
         (void)oauth1::qt::transport(oc.o)({"GET", server.origin() + "/x"}, ec, what);
         CHECK(ec == oauth1::errc::invalid_argument);
-        CHECK_MESSAGE(contains(what, std::string("oauth1::qt::transport: transport_options::") +
-                                         oc.member),
-                      what);
+        CHECK_MESSAGE(
+            contains(what, std::string("oauth1::qt::transport: transport_options::") + oc.member),
+            what);
     }
     CHECK(server.seen().empty()); // nothing was sent
 }
 
-TEST_CASE("transport options: timeout, connect_timeout, connect failure, response limit, user agent")
+TEST_CASE(
+    "transport options: timeout, connect_timeout, connect failure, response limit, user agent")
 {
     app();
     {
@@ -608,10 +614,8 @@ TEST_CASE("async_flow::send: completes on finished, never inside the call; error
         bool called = false;
         {
             oauth1::qt::async_flow gone(c, oauth1::jira_endpoints(server.origin()));
-            gone.send({"GET", silent.url()},
-                      [&](std::error_code, const oauth1::step_failure&, oauth1::http_response) {
-                          called = true;
-                      });
+            gone.send({"GET", silent.url()}, [&](std::error_code, const oauth1::step_failure&,
+                                                 oauth1::http_response) { called = true; });
         }
         QTimer::singleShot(200, &loop, &QEventLoop::quit);
         loop.exec();

@@ -7,7 +7,7 @@
 
 #include <oauth1/detail/origin.hpp>
 #include <oauth1/detail/signed_parameters.hpp> // parameter_rejected_result
-#include <oauth1/parameters.hpp> // is_form_urlencoded
+#include <oauth1/parameters.hpp>               // is_form_urlencoded
 #include <oauth1/problem.hpp>
 #include <oauth1/verify_result.hpp>
 

@@ -36,7 +36,10 @@ public:
     }
     deadline_watch(const deadline_watch&) = delete;
     deadline_watch& operator=(const deadline_watch&) = delete;
-    ~deadline_watch() { finish(); }
+    ~deadline_watch()
+    {
+        finish();
+    }
 
     /// Ends the watch; true when the deadline passed and on_expiry() was called.
     bool finish()

@@ -52,7 +52,8 @@ inline bool split_url(std::string_view url, url_parts& p, std::error_code& ec)
 {
     std::string_view query;
     bool has_query = false;
-    const auto u = oauth1::detail::parse_sendable_url(url, query, has_query, ec); // '[' ']' in the query too
+    const auto u =
+        oauth1::detail::parse_sendable_url(url, query, has_query, ec); // '[' ']' in the query too
     if (ec) return false;
     if (u.has_userinfo()) {
         ec = make_error_code(errc::request_not_sendable);
@@ -188,14 +189,14 @@ inline http_response exchange(const http_request& req, const transport_options& 
         // close(): this thread still uses it). A connect under way is bounded by the connection
         // timeout.
         Poco::Net::HTTPClientSession* const session = s.get();
-        oauth1::detail::deadline_watch deadline(
-            oauth1::detail::deadline_after(start, o.timeout), [session] {
-                try {
-                    session->socket().shutdown();
-                } catch (const Poco::Exception&) {
-                    // Not connected yet: the connection timeout bounds the connect.
-                }
-            });
+        oauth1::detail::deadline_watch deadline(oauth1::detail::deadline_after(start, o.timeout),
+                                                [session] {
+                                                    try {
+                                                        session->socket().shutdown();
+                                                    } catch (const Poco::Exception&) {
+                                                        // Not connected yet: the connection timeout bounds the connect.
+                                                    }
+                                                });
         http_response out;
         bool too_large = false;
         try {

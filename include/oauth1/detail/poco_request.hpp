@@ -6,8 +6,8 @@
 #define OAUTH1_DETAIL_POCO_REQUEST_HPP
 
 #include <oauth1/base_string.hpp>
-#include <oauth1/detail/wire_checks.hpp>
 #include <oauth1/detail/origin.hpp>
+#include <oauth1/detail/wire_checks.hpp>
 #include <oauth1/error.hpp>
 #include <oauth1/request_traits.hpp>
 
