@@ -70,10 +70,10 @@ enum class errc {
     callback_timeout,       ///< no valid callback request arrived before the deadline
     access_denied,          ///< the user denied access on the provider's authorize page
     // PKCS#12 containers (keys.hpp).
-    pkcs12_invalid,             ///< the data is not a PKCS#12 container or the password is wrong
-    pkcs12_legacy_unavailable,  ///< the container needs OpenSSL's legacy provider (RC2-40, 3DES)
-    pkcs12_alias_required,      ///< the container holds several keys and no alias was given
-    pkcs12_alias_not_found,     ///< no key in the container has the given alias (friendly name)
+    pkcs12_invalid,            ///< the data is not a PKCS#12 container or the password is wrong
+    pkcs12_legacy_unavailable, ///< the container needs OpenSSL's legacy provider (RC2-40, 3DES)
+    pkcs12_alias_required,     ///< the container holds several keys and no alias was given
+    pkcs12_alias_not_found,    ///< no key in the container has the given alias (friendly name)
     // IMS LTI 1.1 launches (lti.hpp).
     lti_launch_invalid, ///< an LTI launch lacks a required parameter or has a wrong value
 };

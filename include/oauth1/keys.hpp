@@ -302,14 +302,12 @@ inline private_key load_private_key_pkcs12(std::string_view bytes, std::string_v
                                            const rsa_key_policy& policy = {});
 
 /// Only the private key of load_pkcs12_file().
-inline private_key load_private_key_pkcs12_file(const std::string& path,
-                                                std::string_view password,
+inline private_key load_private_key_pkcs12_file(const std::string& path, std::string_view password,
                                                 std::string_view alias,
                                                 std::error_code& ec) noexcept;
 
 /// As above, throwing oauth1::error.
-inline private_key load_private_key_pkcs12_file(const std::string& path,
-                                                std::string_view password,
+inline private_key load_private_key_pkcs12_file(const std::string& path, std::string_view password,
                                                 std::string_view alias = {},
                                                 const rsa_key_policy& policy = {});
 

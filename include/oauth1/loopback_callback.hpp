@@ -143,9 +143,8 @@ public:
         std::error_code ec;
         std::string v = wait(temporary_token, timeout, ec);
         if (ec == errc::access_denied)
-            detail::throw_if(ec, problem_ == "denied"
-                                     ? "the callback said oauth_verifier=denied"
-                                     : "the callback reported an oauth_problem");
+            detail::throw_if(ec, problem_ == "denied" ? "the callback said oauth_verifier=denied"
+                                                      : "the callback reported an oauth_problem");
         detail::throw_if(ec, "waiting for the callback on 127.0.0.1");
         return v;
     }
@@ -203,8 +202,7 @@ private:
             const bool accepting = conns_.size() < opts_.max_connections;
             if (accepting) fds.push_back({listener_.get(), POLLIN, 0});
             for (const connection& c : conns_) fds.push_back({c.fd.get(), POLLIN, 0});
-            const auto wait_ms =
-                std::chrono::ceil<std::chrono::milliseconds>(next - now).count();
+            const auto wait_ms = std::chrono::ceil<std::chrono::milliseconds>(next - now).count();
             const int r = ::poll(fds.data(), static_cast<nfds_t>(fds.size()),
                                  static_cast<int>(std::min<long long>(wait_ms, 60000)));
             if (r < 0) {
@@ -245,9 +243,9 @@ private:
 
     void drop_closed()
     {
-        conns_.erase(std::remove_if(conns_.begin(), conns_.end(),
-                                    [](const connection& c) { return !c.fd; }),
-                     conns_.end());
+        conns_.erase(
+            std::remove_if(conns_.begin(), conns_.end(), [](const connection& c) { return !c.fd; }),
+            conns_.end());
     }
 
     outcome read_from(connection& c, std::string_view token, std::string& verifier)

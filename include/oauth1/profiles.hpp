@@ -99,7 +99,7 @@ struct token_lifetime {
 /// A service's fixed endpoints: paths under the base URL the user gives (or `base`), or absolute
 /// URLs. Empty: the service has no such endpoint.
 struct profile_endpoints {
-    std::string base; ///< default base URL; empty: the user's (their JIRA, their store...)
+    std::string base;          ///< default base URL; empty: the user's (their JIRA, their store...)
     std::string request_token; ///< temporary credentials endpoint path (RFC 5849 §2.1)
     std::string authorize;     ///< resource owner authorization path (RFC 5849 §2.2)
     std::string access_token;  ///< token credentials endpoint path (RFC 5849 §2.3)

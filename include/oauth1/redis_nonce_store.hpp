@@ -171,9 +171,9 @@ public:
         const lease c(*this);
         ec = ready(*c);
         if (ec) return false;
-        const detail::redis_reply_ptr reply(static_cast<redisReply*>(
-            redisCommand(c->ctx, "SET %b 1 NX EX %llu", k.data(), k.size(),
-                         static_cast<unsigned long long>(ttl))));
+        const detail::redis_reply_ptr reply(
+            static_cast<redisReply*>(redisCommand(c->ctx, "SET %b 1 NX EX %llu", k.data(), k.size(),
+                                                  static_cast<unsigned long long>(ttl))));
         if (reply && detail::reply_is(*reply, REDIS_REPLY_STATUS, "OK")) return true;
         if (reply && reply->type == REDIS_REPLY_NIL) return false;
         fail(*c, reply.get());
@@ -194,8 +194,7 @@ public:
         const lease c(*this);
         ec = ready(*c);
         if (ec) return;
-        const detail::redis_reply_ptr reply(
-            static_cast<redisReply*>(redisCommand(c->ctx, "PING")));
+        const detail::redis_reply_ptr reply(static_cast<redisReply*>(redisCommand(c->ctx, "PING")));
         if (reply && detail::reply_is(*reply, REDIS_REPLY_STATUS, "PONG")) return;
         fail(*c, reply.get());
         ec = make_error_code(errc::nonce_store_unavailable);
@@ -255,7 +254,7 @@ private:
         detail::redis_context_ptr owned;
         redisContext* ctx = nullptr; // owned.get() or the borrowed context
         bool healthy = false;
-        bool policy_checked = false;  // this connection's eviction policy was found safe...
+        bool policy_checked = false;     // this connection's eviction policy was found safe...
         std::uint64_t checked_epoch = 0; // ...as of this ping() epoch
     };
 
@@ -335,11 +334,11 @@ private:
         }
         if (reply->type == REDIS_REPLY_ERROR) {
             set_last_error("cannot check that Redis will not evict live nonces: CONFIG GET was "
-                          "refused (" +
-                          std::string(detail::reply_text(*reply)) +
-                          "); managed Redis services often disable or rename CONFIG. Make sure "
-                          "maxmemory-policy is noeviction (or maxmemory 0), then set "
-                          "redis_nonce_store_options::check_eviction_policy = false");
+                           "refused (" +
+                           std::string(detail::reply_text(*reply)) +
+                           "); managed Redis services often disable or rename CONFIG. Make sure "
+                           "maxmemory-policy is noeviction (or maxmemory 0), then set "
+                           "redis_nonce_store_options::check_eviction_policy = false");
             return misconfigured();
         }
         bool pairs = reply->type == REDIS_REPLY_ARRAY;

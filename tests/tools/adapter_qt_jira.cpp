@@ -101,39 +101,42 @@ TEST_CASE("Qt async_flow: the JIRA dance driven by the event loop, then REST GET
     };
 
     // Step 1, then (from its callback) authorize, step 3, the GET, the POST.
-    flow.request_token([&](std::error_code ec, const oauth1::step_failure& f,
-                           oauth1::temporary_credentials temp) {
-        ++steps;
-        if (ec) return fail(f);
-        CHECK(contains(flow.authorization_url(temp), "oauth_token="));
-        const std::string code = jira.approve(temp.token); // the user clicks Allow
-        flow.access_token(temp, code, [&](std::error_code ec2, const oauth1::step_failure& f2,
-                                          oauth1::access_credentials access) {
+    flow.request_token(
+        [&](std::error_code ec, const oauth1::step_failure& f, oauth1::temporary_credentials temp) {
             ++steps;
-            if (ec2) return fail(f2);
-            CHECK(!access.token.empty());
-            flow.send({"GET", jira.base_url() + "/rest/api/2/issue/JJ-2"},
-                      [&](std::error_code ec3, const oauth1::step_failure& f3,
-                          oauth1::http_response issue) {
-                          ++steps;
-                          if (ec3) return fail(f3);
-                          issue_status = issue.status;
-                          issue_body = issue.body;
-                          oauth1::sign_options hash;
-                          hash.body_hash = true;
-                          flow.send({"POST", jira.base_url() + "/rest/api/2/issue",
-                                     "application/json", issue_json},
-                                    [&](std::error_code ec4, const oauth1::step_failure& f4,
-                                        oauth1::http_response created) {
-                                        ++steps;
-                                        if (ec4) return fail(f4);
-                                        created_status = created.status;
-                                        loop.quit();
-                                    },
-                                    hash);
-                      });
+            if (ec) return fail(f);
+            CHECK(contains(flow.authorization_url(temp), "oauth_token="));
+            const std::string code = jira.approve(temp.token); // the user clicks Allow
+            flow.access_token(temp, code,
+                              [&](std::error_code ec2, const oauth1::step_failure& f2,
+                                  oauth1::access_credentials access) {
+                                  ++steps;
+                                  if (ec2) return fail(f2);
+                                  CHECK(!access.token.empty());
+                                  flow.send({"GET", jira.base_url() + "/rest/api/2/issue/JJ-2"},
+                                            [&](std::error_code ec3, const oauth1::step_failure& f3,
+                                                oauth1::http_response issue) {
+                                                ++steps;
+                                                if (ec3) return fail(f3);
+                                                issue_status = issue.status;
+                                                issue_body = issue.body;
+                                                oauth1::sign_options hash;
+                                                hash.body_hash = true;
+                                                flow.send(
+                                                    {"POST", jira.base_url() + "/rest/api/2/issue",
+                                                     "application/json", issue_json},
+                                                    [&](std::error_code ec4,
+                                                        const oauth1::step_failure& f4,
+                                                        oauth1::http_response created) {
+                                                        ++steps;
+                                                        if (ec4) return fail(f4);
+                                                        created_status = created.status;
+                                                        loop.quit();
+                                                    },
+                                                    hash);
+                                            });
+                              });
         });
-    });
     started_synchronously = steps > 0;
     loop.exec();
     CHECK(!started_synchronously);
@@ -148,21 +151,22 @@ TEST_CASE("Qt async_flow: the JIRA dance driven by the event loop, then REST GET
     oauth1::qt::async_flow second(d, jira.endpoints());
     std::error_code got;
     oauth1::step_failure failed;
-    second.request_token([&](std::error_code ec, const oauth1::step_failure& f,
-                             oauth1::temporary_credentials temp) {
-        if (ec) {
-            got = ec;
-            failed = f;
-            loop.quit();
-            return;
-        }
-        second.access_token(temp, "000000", [&](std::error_code ec2, const oauth1::step_failure& f2,
-                                                oauth1::access_credentials) {
-            got = ec2;
-            failed = f2;
-            loop.quit();
+    second.request_token(
+        [&](std::error_code ec, const oauth1::step_failure& f, oauth1::temporary_credentials temp) {
+            if (ec) {
+                got = ec;
+                failed = f;
+                loop.quit();
+                return;
+            }
+            second.access_token(temp, "000000",
+                                [&](std::error_code ec2, const oauth1::step_failure& f2,
+                                    oauth1::access_credentials) {
+                                    got = ec2;
+                                    failed = f2;
+                                    loop.quit();
+                                });
         });
-    });
     loop.exec();
     CHECK(got == oauth1::errc::oauth_problem);
     CHECK(failed.step == "token credentials (access token)");
@@ -187,25 +191,26 @@ TEST_CASE("Qt async_flow with a skew_clock: a provider an hour ahead, one retry,
     std::error_code got;
     oauth1::step_failure failure;
     oauth1::temporary_credentials temp;
-    flow.request_token([&](std::error_code ec, const oauth1::step_failure& f,
-                           oauth1::temporary_credentials t) {
-        got = ec;
-        failure = f;
-        temp = std::move(t);
-        loop.quit();
-    });
+    flow.request_token(
+        [&](std::error_code ec, const oauth1::step_failure& f, oauth1::temporary_credentials t) {
+            got = ec;
+            failure = f;
+            temp = std::move(t);
+            loop.quit();
+        });
     loop.exec();
     REQUIRE_MESSAGE(!got, failure.describe());
     REQUIRE(failure.clock_offset);
     CHECK(*failure.clock_offset >= 3598);
     CHECK(*failure.clock_offset <= 3602);
     const std::string code = jira.approve(temp.token);
-    flow.access_token(temp, code, [&](std::error_code ec, const oauth1::step_failure& f,
-                                      oauth1::access_credentials) {
-        got = ec;
-        failure = f;
-        loop.quit();
-    });
+    flow.access_token(
+        temp, code,
+        [&](std::error_code ec, const oauth1::step_failure& f, oauth1::access_credentials) {
+            got = ec;
+            failure = f;
+            loop.quit();
+        });
     loop.exec();
     CHECK_MESSAGE(!got, failure.describe());
     CHECK(!failure.clock_offset); // learned once: no second refusal

@@ -531,9 +531,9 @@ TEST_SUITE("jira_oauth keys")
 
     TEST_CASE("read_settings: private_key_file, pkcs12_alias, the passphrase (environment wins)")
     {
-        const properties p = properties::parse(
-            "private_key_file=keys/client.p12\npkcs12_alias=signing\n"
-            "private_key_passphrase=from-file \n");
+        const properties p =
+            properties::parse("private_key_file=keys/client.p12\npkcs12_alias=signing\n"
+                              "private_key_passphrase=from-file \n");
         {
             const passphrase_env env(nullptr);
             const jira_oauth::settings s = jira_oauth::read_settings(p);
@@ -555,7 +555,8 @@ TEST_SUITE("jira_oauth keys")
         jira_oauth::settings s;
         s.jira_home = "https://jira.example.com";
         s.private_key_file = "key.pem";
-        CHECK_NOTHROW(jira_oauth::check_settings(s, jira_oauth::command::request_token, true, "cfg"));
+        CHECK_NOTHROW(
+            jira_oauth::check_settings(s, jira_oauth::command::request_token, true, "cfg"));
         s.private_key = "MIIE";
         CHECK_THROWS_WITH_AS(
             jira_oauth::check_settings(s, jira_oauth::command::request_token, true, "cfg"),
@@ -604,9 +605,10 @@ TEST_SUITE("jira_oauth keys")
         CHECK(key_error(s, cfg).empty()); // an absolute path
         {
             const passphrase_env unset(nullptr);
-            const std::string msg = key_error(jira_oauth::read_settings(properties::parse(
-                                                  "private_key_file=" + test_key("wiki_alias.p12"))),
-                                              cfg);
+            const std::string msg =
+                key_error(jira_oauth::read_settings(
+                              properties::parse("private_key_file=" + test_key("wiki_alias.p12"))),
+                          cfg);
             CHECK(msg.find("OAUTH1_KEY_PASSPHRASE") != std::string::npos);
             CHECK(msg.find("private_key_passphrase=") != std::string::npos);
             CHECK(msg.find("openssl pkcs12 -in key.p12 -nocerts -nodes -out key.pem") !=

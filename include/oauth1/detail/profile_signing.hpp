@@ -6,10 +6,10 @@
 #ifndef OAUTH1_DETAIL_PROFILE_SIGNING_HPP
 #define OAUTH1_DETAIL_PROFILE_SIGNING_HPP
 
-#include <oauth1/detail/token_expiry.hpp>
 #include <oauth1/base_string.hpp>
 #include <oauth1/client.hpp>
 #include <oauth1/detail/signing_core.hpp>
+#include <oauth1/detail/token_expiry.hpp>
 #include <oauth1/detail/url_split.hpp>
 #include <oauth1/encoding.hpp>
 #include <oauth1/error.hpp>

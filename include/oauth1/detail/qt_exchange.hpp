@@ -161,9 +161,9 @@ inline bool build_request(const http_request& req, const transport_options& o, Q
             if (!o.ca_file.empty())
                 cas += QSslCertificate::fromPath(QString::fromStdString(o.ca_file));
             if (!o.ca_path.empty())
-                cas += QSslCertificate::fromPath(QString::fromStdString(o.ca_path) +
-                                                     QStringLiteral("/*"),
-                                                 QSsl::Pem, QSslCertificate::PatternSyntax::Wildcard);
+                cas += QSslCertificate::fromPath(
+                    QString::fromStdString(o.ca_path) + QStringLiteral("/*"), QSsl::Pem,
+                    QSslCertificate::PatternSyntax::Wildcard);
             tls.setCaCertificates(cas);
         }
         if (!o.verify_peer) tls.setPeerVerifyMode(QSslSocket::VerifyNone);
@@ -177,8 +177,8 @@ inline bool build_request(const http_request& req, const transport_options& o, Q
 /// destroyed first, `done` is not called). Returns the reply (owned by `nam`; deleted after
 /// `done`), or nullptr with `ec`/`what` when nothing was sent.
 inline QNetworkReply* start_exchange(QNetworkAccessManager& nam, const http_request& req,
-                                     const transport_options& o, QObject* context,
-                                     completion done, std::error_code& ec, std::string& what)
+                                     const transport_options& o, QObject* context, completion done,
+                                     std::error_code& ec, std::string& what)
 {
     ec.clear();
     what = oauth1::detail::transport_options_problem(o, transport_name, qt_support);
@@ -200,9 +200,9 @@ inline QNetworkReply* start_exchange(QNetworkAccessManager& nam, const http_requ
     QNetworkReply* reply = nam.sendCustomRequest(qr, bytes(req.method), bytes(req.body));
     const std::size_t limit = o.max_response_body_bytes;
     const std::string where =
-        req.method + " " + std::string(view(qr.url().toEncoded(
-                               QUrl::RemovePath | QUrl::RemoveQuery | QUrl::RemoveFragment |
-                               QUrl::RemoveUserInfo)));
+        req.method + " " +
+        std::string(view(qr.url().toEncoded(QUrl::RemovePath | QUrl::RemoveQuery |
+                                            QUrl::RemoveFragment | QUrl::RemoveUserInfo)));
     const std::chrono::milliseconds timeout = o.timeout;
     const std::chrono::milliseconds connect_timeout = o.connect_timeout;
 
@@ -266,8 +266,7 @@ inline QNetworkReply* start_exchange(QNetworkAccessManager& nam, const http_requ
         done(std::move(r));
     };
     QObject::connect(reply, &QNetworkReply::finished, context ? context : reply, finish);
-    if (reply->isFinished())
-        QTimer::singleShot(0, context ? context : reply, finish);
+    if (reply->isFinished()) QTimer::singleShot(0, context ? context : reply, finish);
     return reply;
 }
 

@@ -11,7 +11,7 @@
 #include <oauth1/authorization.hpp> // has_header_breaking_char
 #include <oauth1/client.hpp>
 #include <oauth1/error.hpp>
-#include <oauth1/parameters.hpp>    // is_form_urlencoded
+#include <oauth1/parameters.hpp> // is_form_urlencoded
 
 #include <QByteArray>
 #include <QByteArrayView>
@@ -28,7 +28,8 @@ namespace oauth1::qt::detail {
 
 inline std::string_view view(QByteArrayView v) noexcept
 {
-    return v.isEmpty() ? std::string_view() : std::string_view(v.data(), static_cast<std::size_t>(v.size()));
+    return v.isEmpty() ? std::string_view()
+                       : std::string_view(v.data(), static_cast<std::size_t>(v.size()));
 }
 
 inline std::string_view view(const QByteArray& v) noexcept
@@ -120,7 +121,8 @@ inline bool signable_url(const QNetworkRequest& req, std::size_t body_size, std:
                           ec, why);
     }
     if (req.hasRawHeader("Content-Length") &&
-        req.rawHeader("Content-Length").trimmed() != QByteArray::number(static_cast<qulonglong>(body_size)))
+        req.rawHeader("Content-Length").trimmed() !=
+            QByteArray::number(static_cast<qulonglong>(body_size)))
         return refuse("the Content-Length header: it is not the body's size", ec, why);
     if (body_size > 0 && !req.hasRawHeader("Content-Type"))
         return refuse("the Content-Type: QNetworkAccessManager::post() and put() send a body "
